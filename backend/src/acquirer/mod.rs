@@ -1,0 +1,95 @@
+//! The acquirer that charges cards, behind one small trait, and its decline reasons.
+
+pub mod test_acquirer;
+
+use async_trait::async_trait;
+use shared::checkout::FailureReason;
+use shared::vipps::ErrorId;
+use shared::{Amount, Currency, PaymentId};
+
+pub use test_acquirer::TestAcquirer;
+
+use crate::vipps::Card;
+
+/// An authorisation request. The amount always comes from our own record.
+pub struct Authorise<'a> {
+    pub payment: &'a PaymentId,
+    pub amount: Amount,
+    pub currency: Currency,
+    pub card: &'a Card,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Authorisation {
+    Approved { reference: String },
+    Declined(Decline),
+}
+
+/// Why an acquirer declined, each with the makePayment errorId Vipps expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decline {
+    NoSuchIssuer,
+    RefusedByIssuer,
+    SuspectedFraud,
+    ExceedsWithdrawalLimit,
+    ExpiredCard,
+    InvalidCardNumber,
+    CreditCardNotAllowed,
+    InsufficientFunds,
+}
+
+impl Decline {
+    pub fn error_id(self) -> ErrorId {
+        match self {
+            Self::NoSuchIssuer => ErrorId::NoSuchIssuer,
+            Self::RefusedByIssuer => ErrorId::RefusedByIssuer,
+            Self::SuspectedFraud => ErrorId::SuspectedFraud,
+            Self::ExceedsWithdrawalLimit => ErrorId::ExceedsWithdrawalLimit,
+            Self::ExpiredCard => ErrorId::ExpiredCard,
+            Self::InvalidCardNumber => ErrorId::InvalidCardNumber,
+            Self::CreditCardNotAllowed => ErrorId::CreditCardNotAllowed,
+            Self::InsufficientFunds => ErrorId::InsufficientFunds,
+        }
+    }
+
+    pub fn failure_reason(self) -> FailureReason {
+        match self {
+            Self::NoSuchIssuer => FailureReason::NoSuchIssuer,
+            Self::RefusedByIssuer => FailureReason::RefusedByIssuer,
+            Self::SuspectedFraud => FailureReason::SuspectedFraud,
+            Self::ExceedsWithdrawalLimit => FailureReason::ExceedsLimit,
+            Self::ExpiredCard => FailureReason::ExpiredCard,
+            Self::InvalidCardNumber => FailureReason::InvalidCard,
+            Self::CreditCardNotAllowed => FailureReason::CreditCardNotAllowed,
+            Self::InsufficientFunds => FailureReason::InsufficientFunds,
+        }
+    }
+
+    /// The decline an errorId stands for; `None` for ids that are not declines.
+    pub fn from_error_id(id: ErrorId) -> Option<Self> {
+        match id {
+            ErrorId::NoSuchIssuer => Some(Self::NoSuchIssuer),
+            ErrorId::RefusedByIssuer => Some(Self::RefusedByIssuer),
+            ErrorId::SuspectedFraud => Some(Self::SuspectedFraud),
+            ErrorId::ExceedsWithdrawalLimit => Some(Self::ExceedsWithdrawalLimit),
+            ErrorId::ExpiredCard => Some(Self::ExpiredCard),
+            ErrorId::InvalidCardNumber => Some(Self::InvalidCardNumber),
+            ErrorId::CreditCardNotAllowed => Some(Self::CreditCardNotAllowed),
+            ErrorId::InsufficientFunds => Some(Self::InsufficientFunds),
+            ErrorId::TooLate | ErrorId::InternalError | ErrorId::UnableToDecrypt | ErrorId::StatusFromVipps => None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AcquirerError {
+    #[error("the acquirer did not answer in time")]
+    Timeout,
+    #[error("the acquirer failed: {0}")]
+    Failed(String),
+}
+
+#[async_trait]
+pub trait Acquirer: Send + Sync {
+    async fn authorise(&self, request: Authorise<'_>) -> Result<Authorisation, AcquirerError>;
+}

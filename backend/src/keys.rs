@@ -1,0 +1,131 @@
+//! Key material: the RSA key Vipps encrypts card data for, the merchant API key, and
+//! the random secrets we hand out (stored only as SHA-256 hashes, compared in constant time).
+
+use std::path::Path;
+
+use aws_lc_rs::digest::{SHA256, digest};
+use aws_lc_rs::encoding::AsDer;
+use aws_lc_rs::rsa::{KeySize, PrivateDecryptingKey};
+use secrecy::{ExposeSecret, SecretString};
+use subtle::ConstantTimeEq;
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("cannot read or write {path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{path} is not an RSA private key in PKCS#8 DER")]
+    BadKey { path: String },
+    #[error("could not generate a key: {0}")]
+    Generate(String),
+}
+
+/// Loads `card-key.p8` from `dir`, or generates an RSA-2048 pair and writes it there
+/// together with `card-key.pub.der`, the public half handed to Vipps.
+pub fn load_or_create_card_key(dir: &Path) -> Result<PrivateDecryptingKey, KeyError> {
+    let private_path = dir.join("card-key.p8");
+    let public_path = dir.join("card-key.pub.der");
+    let key = match std::fs::read(&private_path) {
+        Ok(der) => PrivateDecryptingKey::from_pkcs8(&der)
+            .map_err(|_| KeyError::BadKey { path: private_path.display().to_string() })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = PrivateDecryptingKey::generate(KeySize::Rsa2048)
+                .map_err(|e| KeyError::Generate(e.to_string()))?;
+            let der = key.as_der().map_err(|e| KeyError::Generate(e.to_string()))?;
+            write_private(&private_path, der.as_ref())?;
+            key
+        }
+        Err(source) => return Err(io(&private_path, source)),
+    };
+    let public = key.public_key().as_der().map_err(|e| KeyError::Generate(e.to_string()))?;
+    std::fs::write(&public_path, public.as_ref()).map_err(|e| io(&public_path, e))?;
+    Ok(key)
+}
+
+/// The configured merchant key, or the one generated into `dir/merchant-key` earlier, or a new one.
+pub fn load_or_create_merchant_key(dir: &Path, configured: Option<&SecretString>) -> Result<SecretString, KeyError> {
+    if let Some(key) = configured {
+        return Ok(key.clone());
+    }
+    let path = dir.join("merchant-key");
+    match std::fs::read_to_string(&path) {
+        Ok(key) if !key.trim().is_empty() => Ok(key.trim().to_owned().into()),
+        Ok(_) | Err(_) => {
+            let key = format!("sk_test_{}", random_hex::<24>()?);
+            write_private(&path, key.as_bytes())?;
+            Ok(key.into())
+        }
+    }
+}
+
+/// `N` random bytes from the OS's CSPRNG.
+pub fn random_bytes<const N: usize>() -> Result<[u8; N], KeyError> {
+    let mut bytes = [0u8; N];
+    aws_lc_rs::rand::fill(&mut bytes).map_err(|_| KeyError::Generate("no randomness".into()))?;
+    Ok(bytes)
+}
+
+pub fn random_hex<const N: usize>() -> Result<String, KeyError> {
+    Ok(shared::ids::hex(&random_bytes::<N>()?))
+}
+
+/// SHA-256 of a secret, the only form in which secrets are stored.
+pub fn secret_hash(secret: &str) -> Vec<u8> {
+    digest(&SHA256, secret.as_bytes()).as_ref().to_vec()
+}
+
+/// Whether `presented` hashes to `stored_hash`, in constant time.
+pub fn secret_matches(presented: &str, stored_hash: &[u8]) -> bool {
+    bool::from(secret_hash(presented).ct_eq(stored_hash))
+}
+
+/// Constant-time comparison of a presented key with the configured one.
+pub fn key_matches(presented: &str, expected: &SecretString) -> bool {
+    secret_matches(presented, &secret_hash(expected.expose_secret()))
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), KeyError> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+    }
+    std::fs::write(path, bytes).map_err(|e| io(path, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(|e| io(path, e))?;
+    }
+    Ok(())
+}
+
+fn io(path: &Path, source: std::io::Error) -> KeyError {
+    KeyError::Io { path: path.display().to_string(), source }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_match_only_their_own_hash() {
+        let hash = secret_hash("cs_abc");
+        assert!(secret_matches("cs_abc", &hash));
+        assert!(!secret_matches("cs_abd", &hash));
+        assert!(!secret_matches("", &hash));
+    }
+
+    #[test]
+    fn card_key_is_generated_once_and_reloaded() {
+        let Ok(dir) = tempfile::tempdir() else { unreachable!("tempdir") };
+        let first = load_or_create_card_key(dir.path()).map(|k| k.public_key().as_der().map(|d| d.as_ref().to_vec()));
+        let second = load_or_create_card_key(dir.path()).map(|k| k.public_key().as_der().map(|d| d.as_ref().to_vec()));
+        assert!(matches!((&first, &second), (Ok(Ok(a)), Ok(Ok(b))) if a == b));
+        assert!(dir.path().join("card-key.pub.der").exists());
+    }
+
+    #[test]
+    fn merchant_key_is_generated_once_and_reloaded() {
+        let Ok(dir) = tempfile::tempdir() else { unreachable!("tempdir") };
+        let first = load_or_create_merchant_key(dir.path(), None).map(|k| k.expose_secret().to_owned());
+        let second = load_or_create_merchant_key(dir.path(), None).map(|k| k.expose_secret().to_owned());
+        assert!(matches!((&first, &second), (Ok(a), Ok(b)) if a == b && a.starts_with("sk_test_")));
+    }
+}

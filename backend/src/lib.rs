@@ -1,0 +1,15 @@
+//! The PSP backend: merchants create payments, the widget starts them, Vipps calls
+//! makePayment, the acquirer charges the card. See ARCHITECTURE.md for the map.
+
+pub mod acquirer;
+pub mod app;
+pub mod config;
+pub mod error;
+pub mod keys;
+pub mod payments;
+pub mod routes;
+pub mod telemetry;
+pub mod vipps;
+
+pub use app::{Application, StartupError};
+pub use config::Config;

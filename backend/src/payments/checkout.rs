@@ -1,0 +1,86 @@
+//! Widget use cases: read a payment with its client secret, and start it at Vipps.
+
+use shared::checkout::{CheckoutPayment, StartPayment};
+use shared::vipps::InitRequest;
+use shared::{PaymentId, PspTransactionId};
+
+use super::store::Changes;
+use super::{Payment, PaymentError, PaymentEvent, PaymentState, now_unix, view};
+use crate::app::AppState;
+use crate::keys;
+use crate::vipps::VippsError;
+
+/// The payment, if `client_secret` is its secret. Wrong secret and unknown id look alike.
+async fn authorised(state: &AppState, id: &PaymentId, client_secret: &str) -> Result<Payment, PaymentError> {
+    match state.store.get(id).await? {
+        Some(p) if keys::secret_matches(client_secret, &p.client_secret_hash) => Ok(p),
+        Some(_) | None => Err(PaymentError::Unauthorized),
+    }
+}
+
+pub async fn get(state: &AppState, id: &PaymentId, client_secret: &str) -> Result<CheckoutPayment, PaymentError> {
+    let payment = authorised(state, id, client_secret).await?;
+    Ok(view::checkout(&payment, &state.config.merchant.name, now_unix()))
+}
+
+/// Sends the payment to Vipps (`init`) for the shopper's number; returns it with the landing page URL.
+pub async fn start(
+    state: &AppState,
+    id: &PaymentId,
+    client_secret: &str,
+    request: StartPayment,
+) -> Result<CheckoutPayment, PaymentError> {
+    let payment = authorised(state, id, client_secret).await?;
+    let now = now_unix();
+    if payment.is_expired_at(now) {
+        state.store.transition(id, PaymentState::Created, PaymentState::Expired, Changes::default()).await?;
+        return Err(PaymentError::Expired);
+    }
+    let initiating = payment.state.apply(PaymentEvent::StartRequested)?;
+    let attempt = PspTransactionId::from_random(keys::random_bytes()?);
+    let make_payment_token = keys::random_hex::<32>()?;
+    let claimed = Changes {
+        psp_transaction_id: Some(attempt.clone()),
+        make_payment_token_hash: Some(keys::secret_hash(&make_payment_token)),
+        phone_number: Some(request.phone_number.clone()),
+        is_app: Some(request.is_app),
+        ..Changes::default()
+    };
+    if !state.store.transition(id, payment.state, initiating, claimed).await? {
+        // A concurrent start won the race and is initiating it now.
+        let event = PaymentEvent::StartRequested;
+        return Err(PaymentError::InvalidState(super::InvalidTransition { from: initiating, event }));
+    }
+    let public = &state.config.public_url;
+    let init = InitRequest {
+        psp_transaction_id: attempt.clone(),
+        merchant_order_id: payment.merchant_order_id.clone(),
+        customer_mobile_number: Some(request.phone_number),
+        amount: i64::from(payment.amount.ore()),
+        currency: payment.currency.code().to_owned(),
+        psp_redirect_url: format!("{public}/return/{id}"),
+        make_payment_url: format!("{public}/vipps/make-payment"),
+        make_payment_token: Some(make_payment_token),
+        payment_text: Some(payment.description.as_str().to_owned()),
+        is_app: request.is_app,
+    };
+    // The attempt's id doubles as the Request-Id: a retry of this init is the same request.
+    match state.vipps.init(&init, attempt.as_str()).await {
+        Ok(answer) => {
+            let accepted = initiating.apply(PaymentEvent::VippsAccepted)?;
+            let changes = Changes { vipps_url: Some(answer.vipps_redirect_url), ..Changes::default() };
+            state.store.transition(id, initiating, accepted, changes).await?;
+            tracing::info!(payment = %id, psp_transaction_id = %attempt, "payment initiated at Vipps");
+        }
+        Err(error) => {
+            let back = initiating.apply(PaymentEvent::VippsRefused)?;
+            state.store.transition(id, initiating, back, Changes::default()).await?;
+            tracing::warn!(payment = %id, %error, "Vipps init failed");
+            return Err(match error {
+                VippsError::Rejected(_) => PaymentError::VippsRejected(error.to_string()),
+                other => PaymentError::VippsUnavailable(other),
+            });
+        }
+    }
+    get(state, id, client_secret).await
+}

@@ -1,0 +1,165 @@
+//! Vipps's makePayment: check the token, charge once, answer OK or FAIL with the right
+//! errorId, and give every repeated call the first answer.
+
+use std::time::{Duration, Instant};
+
+use shared::PspTransactionId;
+use shared::checkout::FailureReason;
+use shared::vipps::{
+    Confirmed, ErrorId, ErrorMessage, MakePaymentRequest, MakePaymentResponse, PaymentInfo, PaymentInfoStatus,
+};
+
+use super::store::Changes;
+use super::{Payment, PaymentError, PaymentEvent, PaymentState};
+use crate::acquirer::{Authorisation, Authorise};
+use crate::app::AppState;
+use crate::keys;
+use crate::vipps::CardDataError;
+
+/// A repeat that finds the first call still charging waits at most this long.
+const WAIT_FOR_FIRST: Duration = Duration::from_secs(13);
+const POLL: Duration = Duration::from_millis(50);
+
+/// Handles one makePayment call. The work runs in its own task so that Vipps
+/// hanging up mid-call can never leave a charge half-recorded.
+pub async fn handle(
+    state: &AppState,
+    authorization: Option<&str>,
+    request: MakePaymentRequest,
+) -> Result<MakePaymentResponse, PaymentError> {
+    let payment = state
+        .store
+        .get_by_psp_transaction_id(&request.psp_transaction_id)
+        .await?
+        .ok_or(PaymentError::NotFound)?;
+    let token_ok = match (authorization, &payment.make_payment_token_hash) {
+        (Some(token), Some(hash)) => keys::secret_matches(token.trim(), hash),
+        (None, _) | (_, None) => false,
+    };
+    if !token_ok {
+        tracing::warn!(payment = %payment.id, "makePayment with a wrong or missing token");
+        return Err(PaymentError::Unauthorized);
+    }
+    let state = state.clone();
+    let txn = request.psp_transaction_id.clone();
+    tokio::spawn(async move { settle(&state, payment, &request).await }).await.unwrap_or_else(|error| {
+        tracing::error!(%error, "makePayment task failed");
+        Ok(fail(&txn, ErrorId::InternalError))
+    })
+}
+
+async fn settle(state: &AppState, mut payment: Payment, request: &MakePaymentRequest) -> Result<MakePaymentResponse, PaymentError> {
+    let started = Instant::now();
+    let txn = &request.psp_transaction_id;
+    loop {
+        if let Some(answer) = payment.make_payment_answer.clone() {
+            return Ok(answer);
+        }
+        match payment.state {
+            PaymentState::AwaitingApp => {
+                if let Some(answer) = decide(state, &payment, request).await? {
+                    return Ok(answer);
+                }
+            }
+            PaymentState::Charging if started.elapsed() < WAIT_FOR_FIRST => tokio::time::sleep(POLL).await,
+            PaymentState::Charging => return Ok(fail(txn, ErrorId::InternalError)),
+            PaymentState::Cancelled | PaymentState::Expired => return Ok(fail(txn, ErrorId::TooLate)),
+            PaymentState::Created | PaymentState::Initiating | PaymentState::Authorised | PaymentState::Failed => {
+                tracing::error!(payment = %payment.id, state = %payment.state, "makePayment in an unexpected state");
+                return Ok(fail(txn, ErrorId::InternalError));
+            }
+        }
+        payment = state.store.get(&payment.id).await?.ok_or(PaymentError::NotFound)?;
+    }
+}
+
+/// Applies the shopper's answer to a payment awaiting it. `None` when another call
+/// moved the payment first: the caller re-reads and follows that call.
+async fn decide(state: &AppState, payment: &Payment, request: &MakePaymentRequest) -> Result<Option<MakePaymentResponse>, PaymentError> {
+    let txn = &request.psp_transaction_id;
+    let declined_by_shopper = match request.confirmed {
+        Confirmed::Yes => None,
+        Confirmed::No => Some(FailureReason::RejectedInApp),
+        Confirmed::Cancel => Some(FailureReason::CancelledAtVipps),
+        Confirmed::Timeout => Some(FailureReason::TimedOut),
+    };
+    if let Some(reason) = declined_by_shopper {
+        let mut answer = fail(txn, ErrorId::StatusFromVipps);
+        if let Some(message) = answer.error_message.as_mut() {
+            message.error_text = format!("Status from Vipps: {}", confirmed_name(request.confirmed));
+        }
+        let to = payment.state.apply(PaymentEvent::ShopperDeclined)?;
+        let changes = Changes { failure: Some(reason), make_payment_answer: Some(answer.clone()), ..Changes::default() };
+        let won = state.store.transition(&payment.id, payment.state, to, changes).await?;
+        return Ok(won.then_some(answer));
+    }
+    let charging = payment.state.apply(PaymentEvent::ShopperConfirmed)?;
+    if !state.store.transition(&payment.id, payment.state, charging, Changes::default()).await? {
+        return Ok(None);
+    }
+    let (event, changes) = charge(state, payment, request).await;
+    let answer = changes.make_payment_answer.clone().unwrap_or_else(|| fail(txn, ErrorId::InternalError));
+    let to = charging.apply(event)?;
+    if !state.store.transition(&payment.id, charging, to, changes).await? {
+        tracing::error!(payment = %payment.id, "charged payment changed state under us");
+    }
+    tracing::info!(payment = %payment.id, state = %to, "makePayment answered");
+    Ok(Some(answer))
+}
+
+/// Decrypts the card and asks the acquirer, within the acquirer deadline.
+async fn charge(state: &AppState, payment: &Payment, request: &MakePaymentRequest) -> (PaymentEvent, Changes) {
+    let txn = &request.psp_transaction_id;
+    let failed = |reason, id| {
+        let changes = Changes { failure: Some(reason), make_payment_answer: Some(fail(txn, id)), ..Changes::default() };
+        (PaymentEvent::ChargeFailed, changes)
+    };
+    let card = request.card_data.as_deref().ok_or(CardDataError::Missing).and_then(|d| state.card_decryptor.decrypt(d));
+    let card = match card {
+        Ok(card) => card,
+        Err(error) => {
+            tracing::warn!(payment = %payment.id, %error, "cardData unreadable");
+            return failed(FailureReason::CardUnreadable, ErrorId::UnableToDecrypt);
+        }
+    };
+    let authorise = Authorise { payment: &payment.id, amount: payment.amount, currency: payment.currency, card: &card };
+    let outcome = tokio::time::timeout(state.config.acquirer_timeout, state.acquirer.authorise(authorise)).await;
+    let (event, mut changes) = match outcome {
+        Ok(Ok(Authorisation::Approved { reference })) => {
+            let answer = MakePaymentResponse {
+                payment_info: PaymentInfo { psp_transaction_id: request.psp_transaction_id.clone(), status: PaymentInfoStatus::Ok },
+                error_message: None,
+            };
+            let changes = Changes { acquirer_reference: Some(reference), make_payment_answer: Some(answer), ..Changes::default() };
+            (PaymentEvent::ChargeApproved, changes)
+        }
+        Ok(Ok(Authorisation::Declined(decline))) => failed(decline.failure_reason(), decline.error_id()),
+        Ok(Err(error)) => {
+            tracing::error!(payment = %payment.id, %error, "acquirer failed");
+            failed(FailureReason::Internal, ErrorId::InternalError)
+        }
+        Err(_elapsed) => {
+            tracing::error!(payment = %payment.id, "acquirer timed out");
+            failed(FailureReason::Internal, ErrorId::InternalError)
+        }
+    };
+    changes.card = Some(card.masked());
+    (event, changes)
+}
+
+/// A FAIL answer with Vipps's documented text for `id`.
+pub fn fail(psp_transaction_id: &PspTransactionId, id: ErrorId) -> MakePaymentResponse {
+    MakePaymentResponse {
+        payment_info: PaymentInfo { psp_transaction_id: psp_transaction_id.clone(), status: PaymentInfoStatus::Fail },
+        error_message: Some(ErrorMessage { error_id: id.code().to_string(), error_text: id.text().to_owned() }),
+    }
+}
+
+fn confirmed_name(confirmed: Confirmed) -> &'static str {
+    match confirmed {
+        Confirmed::Yes => "YES",
+        Confirmed::No => "NO",
+        Confirmed::Timeout => "TIMEOUT",
+        Confirmed::Cancel => "CANCEL",
+    }
+}

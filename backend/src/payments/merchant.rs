@@ -1,0 +1,44 @@
+//! Merchant use cases: create a payment (the only place an amount is set) and read it.
+
+use shared::PaymentId;
+use shared::merchant::{CreatePayment, MerchantPayment};
+
+use super::{Payment, PaymentError, PaymentState, now_unix, view};
+use crate::app::AppState;
+use crate::keys;
+
+pub async fn create(state: &AppState, request: CreatePayment) -> Result<MerchantPayment, PaymentError> {
+    let client_secret = format!("cs_{}", keys::random_hex::<32>()?);
+    let now = now_unix();
+    let ttl = i64::try_from(state.config.payment_ttl.as_secs()).unwrap_or(i64::MAX);
+    let payment = Payment {
+        id: PaymentId::from_random(keys::random_bytes()?),
+        state: PaymentState::Created,
+        amount: request.amount,
+        currency: request.currency,
+        merchant_order_id: request.merchant_order_id,
+        description: request.description,
+        phone_number: request.phone_number,
+        client_secret_hash: keys::secret_hash(&client_secret),
+        psp_transaction_id: None,
+        make_payment_token_hash: None,
+        vipps_url: None,
+        is_app: false,
+        failure: None,
+        card: None,
+        acquirer_reference: None,
+        make_payment_answer: None,
+        created_at: now,
+        expires_at: now.saturating_add(ttl),
+    };
+    state.store.insert(&payment).await?;
+    tracing::info!(payment = %payment.id, amount = payment.amount.ore(), "payment created");
+    let mut answer = view::merchant(&payment, now);
+    answer.client_secret = Some(client_secret);
+    Ok(answer)
+}
+
+pub async fn get(state: &AppState, id: &PaymentId) -> Result<MerchantPayment, PaymentError> {
+    let payment = state.store.get(id).await?.ok_or(PaymentError::NotFound)?;
+    Ok(view::merchant(&payment, now_unix()))
+}

@@ -1,0 +1,92 @@
+//! The payment lifecycle: the record, its states, its store and the use cases.
+
+pub mod checkout;
+pub mod make_payment;
+pub mod merchant;
+pub mod state;
+pub mod store;
+pub mod view;
+
+use shared::checkout::FailureReason;
+use shared::merchant::{Description, MaskedCard};
+use shared::vipps::MakePaymentResponse;
+use shared::{Amount, Currency, MerchantOrderId, MobileNumber, PaymentId, PspTransactionId};
+
+pub use state::{InvalidTransition, PaymentEvent, PaymentState};
+pub use store::{PaymentStore, StoreError};
+
+use crate::keys::KeyError;
+use crate::vipps::VippsError;
+
+/// One merchant payment as stored. Secrets appear only as hashes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Payment {
+    pub id: PaymentId,
+    pub state: PaymentState,
+    pub amount: Amount,
+    pub currency: Currency,
+    pub merchant_order_id: MerchantOrderId,
+    pub description: Description,
+    pub phone_number: Option<MobileNumber>,
+    pub client_secret_hash: Vec<u8>,
+    /// The current attempt at Vipps.
+    pub psp_transaction_id: Option<PspTransactionId>,
+    pub make_payment_token_hash: Option<Vec<u8>>,
+    pub vipps_url: Option<String>,
+    pub is_app: bool,
+    pub failure: Option<FailureReason>,
+    pub card: Option<MaskedCard>,
+    pub acquirer_reference: Option<String>,
+    /// What we answered Vipps's first makePayment; every repeat gets the same.
+    pub make_payment_answer: Option<MakePaymentResponse>,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+impl Payment {
+    /// Still waiting for the shopper to press Pay, but past its expiry.
+    pub fn is_expired_at(&self, now: i64) -> bool {
+        self.state == PaymentState::Created && now >= self.expires_at
+    }
+}
+
+/// Why a use case failed. Mapped to HTTP in `crate::error` only.
+#[derive(Debug, thiserror::Error)]
+pub enum PaymentError {
+    #[error("no such payment")]
+    NotFound,
+    #[error("the credentials do not match this payment")]
+    Unauthorized,
+    #[error("the payment has expired")]
+    Expired,
+    #[error(transparent)]
+    InvalidState(#[from] InvalidTransition),
+    #[error("another payment already uses this merchant order id")]
+    DuplicateOrderId,
+    #[error("Vipps refused the payment: {0}")]
+    VippsRejected(String),
+    #[error("Vipps is unavailable: {0}")]
+    VippsUnavailable(VippsError),
+    #[error(transparent)]
+    Store(StoreError),
+    #[error(transparent)]
+    Key(#[from] KeyError),
+}
+
+impl From<StoreError> for PaymentError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::DuplicateOrderId => Self::DuplicateOrderId,
+            other => Self::Store(other),
+        }
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .and_then(|d| i64::try_from(d.as_secs()).ok())
+        .unwrap_or(0)
+}

@@ -1,0 +1,201 @@
+//! Payments in SQLite through sqlx. Every state change is a compare-and-set:
+//! `UPDATE … WHERE id = ? AND state = ?`, so two racing writers cannot both win.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::merchant::MaskedCard;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow};
+use sqlx::{Row, SqlitePool};
+
+use super::{Payment, PaymentState, now_unix};
+use shared::{PaymentId, PspTransactionId};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("a stored payment is unreadable: {0}")]
+    Corrupt(String),
+    #[error("duplicate merchant order id")]
+    DuplicateOrderId,
+}
+
+/// The fields a transition may set besides the state; `None` leaves a field as it is.
+#[derive(Debug, Default, Clone)]
+pub struct Changes {
+    pub psp_transaction_id: Option<PspTransactionId>,
+    pub make_payment_token_hash: Option<Vec<u8>>,
+    pub vipps_url: Option<String>,
+    pub is_app: Option<bool>,
+    pub phone_number: Option<shared::MobileNumber>,
+    pub failure: Option<shared::checkout::FailureReason>,
+    pub card: Option<MaskedCard>,
+    pub acquirer_reference: Option<String>,
+    pub make_payment_answer: Option<shared::vipps::MakePaymentResponse>,
+}
+
+#[derive(Clone)]
+pub struct PaymentStore {
+    pool: SqlitePool,
+}
+
+impl PaymentStore {
+    /// Opens (creating if needed) the database at `url` and runs the migrations.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    pub async fn insert(&self, p: &Payment) -> Result<(), StoreError> {
+        let result = sqlx::query(
+            "INSERT INTO payments (id, state, amount_ore, currency, merchant_order_id, description,
+                phone_number, client_secret_hash, created_at, expires_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(p.id.as_str())
+        .bind(p.state.as_str())
+        .bind(i64::from(p.amount.ore()))
+        .bind(p.currency.code())
+        .bind(p.merchant_order_id.as_str())
+        .bind(p.description.as_str())
+        .bind(p.phone_number.as_ref().map(|n| n.as_str().to_owned()))
+        .bind(&p.client_secret_hash)
+        .bind(p.created_at)
+        .bind(p.expires_at)
+        .bind(p.created_at)
+        .execute(&self.pool)
+        .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError::DuplicateOrderId),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn get(&self, id: &PaymentId) -> Result<Option<Payment>, StoreError> {
+        let row = sqlx::query("SELECT * FROM payments WHERE id = ?").bind(id.as_str()).fetch_optional(&self.pool).await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    pub async fn get_by_psp_transaction_id(&self, id: &PspTransactionId) -> Result<Option<Payment>, StoreError> {
+        let row = sqlx::query("SELECT * FROM payments WHERE psp_transaction_id = ?")
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    /// Moves `id` from `from` to `to`, setting `changes`. `false` when the payment was
+    /// no longer in `from` (someone else got there first): nothing was written.
+    pub async fn transition(
+        &self,
+        id: &PaymentId,
+        from: PaymentState,
+        to: PaymentState,
+        changes: Changes,
+    ) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "UPDATE payments SET state = ?,
+                psp_transaction_id = COALESCE(?, psp_transaction_id),
+                make_payment_token_hash = COALESCE(?, make_payment_token_hash),
+                vipps_url = COALESCE(?, vipps_url),
+                is_app = COALESCE(?, is_app),
+                phone_number = COALESCE(?, phone_number),
+                failure_reason = COALESCE(?, failure_reason),
+                card_first_six = COALESCE(?, card_first_six),
+                card_last_four = COALESCE(?, card_last_four),
+                card_expiry = COALESCE(?, card_expiry),
+                acquirer_reference = COALESCE(?, acquirer_reference),
+                make_payment_answer = COALESCE(?, make_payment_answer),
+                updated_at = ?
+             WHERE id = ? AND state = ?",
+        )
+        .bind(to.as_str())
+        .bind(changes.psp_transaction_id.map(String::from))
+        .bind(changes.make_payment_token_hash)
+        .bind(changes.vipps_url)
+        .bind(changes.is_app)
+        .bind(changes.phone_number.map(String::from))
+        .bind(changes.failure.map(|f| to_text(&f)).transpose()?)
+        .bind(changes.card.as_ref().map(|c| c.first_six.clone()))
+        .bind(changes.card.as_ref().map(|c| c.last_four.clone()))
+        .bind(changes.card.map(|c| c.expiry))
+        .bind(changes.acquirer_reference)
+        .bind(changes.make_payment_answer.map(|a| to_json(&a)).transpose()?)
+        .bind(now_unix())
+        .bind(id.as_str())
+        .bind(from.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+}
+
+fn from_row(row: &SqliteRow) -> Result<Payment, StoreError> {
+    let text = |col: &str| row.try_get::<String, _>(col);
+    let opt = |col: &str| row.try_get::<Option<String>, _>(col);
+    let card = match (opt("card_first_six")?, opt("card_last_four")?, opt("card_expiry")?) {
+        (Some(first_six), Some(last_four), Some(expiry)) => Some(MaskedCard { first_six, last_four, expiry }),
+        _ => None,
+    };
+    let amount: i64 = row.try_get("amount_ore")?;
+    Ok(Payment {
+        id: parse(&text("id")?)?,
+        state: text("state")?.parse().map_err(|e| StoreError::Corrupt(format!("{e}")))?,
+        amount: u64::try_from(amount)
+            .ok()
+            .and_then(|a| shared::Amount::from_ore(a).ok())
+            .ok_or_else(|| StoreError::Corrupt(format!("amount {amount}")))?,
+        currency: from_text(&text("currency")?)?,
+        merchant_order_id: parse(&text("merchant_order_id")?)?,
+        description: text("description")?.try_into().map_err(|e| StoreError::Corrupt(format!("{e}")))?,
+        phone_number: opt("phone_number")?.map(|n| parse(&n)).transpose()?,
+        client_secret_hash: row.try_get("client_secret_hash")?,
+        psp_transaction_id: opt("psp_transaction_id")?.map(|id| parse(&id)).transpose()?,
+        make_payment_token_hash: row.try_get("make_payment_token_hash")?,
+        vipps_url: opt("vipps_url")?,
+        is_app: row.try_get("is_app")?,
+        failure: opt("failure_reason")?.map(|f| from_text(&f)).transpose()?,
+        card,
+        acquirer_reference: opt("acquirer_reference")?,
+        make_payment_answer: opt("make_payment_answer")?
+            .map(|a| serde_json::from_str(&a).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .transpose()?,
+        created_at: row.try_get("created_at")?,
+        expires_at: row.try_get("expires_at")?,
+    })
+}
+
+fn parse<T: FromStr>(s: &str) -> Result<T, StoreError>
+where
+    T::Err: std::fmt::Display,
+{
+    s.parse().map_err(|e: T::Err| StoreError::Corrupt(e.to_string()))
+}
+
+/// A unit enum stored as its serde name (`insufficient_funds`, `NOK`).
+fn to_text<T: Serialize>(value: &T) -> Result<String, StoreError> {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => Ok(s),
+        Ok(other) => Err(StoreError::Corrupt(format!("not a name: {other}"))),
+        Err(e) => Err(StoreError::Corrupt(e.to_string())),
+    }
+}
+
+fn from_text<T: DeserializeOwned>(s: &str) -> Result<T, StoreError> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}

@@ -1,0 +1,5 @@
+//! Liveness.
+
+pub async fn health() -> &'static str {
+    "ok"
+}

@@ -1,0 +1,21 @@
+//! `POST /vipps/make-payment`: Vipps's makePaymentUrl. The `Authorization` header is
+//! the raw makePaymentToken we gave at init.
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::http::header::AUTHORIZATION;
+use shared::vipps::{MakePaymentRequest, MakePaymentResponse};
+
+use super::extract::Json;
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::payments::make_payment;
+
+pub async fn make_payment(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(request): Json<MakePaymentRequest>,
+) -> Result<Json<MakePaymentResponse>, ApiError> {
+    let token = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
+    Ok(Json(make_payment::handle(&state, token, request).await?))
+}

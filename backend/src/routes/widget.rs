@@ -1,0 +1,48 @@
+//! What browsers load from us: the loader script, the built widget, and the page
+//! Vipps sends the shopper back to (`pspRedirectUrl`), which shows server state only.
+
+use std::path::Path;
+
+use axum::extract::State;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::{Html, IntoResponse};
+use shared::checkout::CheckoutStatus;
+use tower_http::services::ServeDir;
+
+use super::extract::PaymentPath;
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::payments::{PaymentError, now_unix, view};
+
+const LOADER: &str = include_str!("../../../frontend/loader/checkout.js");
+
+pub async fn loader() -> impl IntoResponse {
+    ([(CONTENT_TYPE, "text/javascript; charset=utf-8"), (CACHE_CONTROL, "public, max-age=300")], LOADER)
+}
+
+/// The trunk-built widget (`index.html`, JS, wasm, CSS).
+pub fn files(dir: &Path) -> ServeDir {
+    ServeDir::new(dir).append_index_html_on_directories(true)
+}
+
+/// `GET /return/{id}`: where Vipps redirects the shopper. The outcome shown comes from
+/// our own state; the merchant page learns it through the widget, never through this.
+pub async fn return_page(State(state): State<AppState>, PaymentPath(id): PaymentPath) -> Result<Html<String>, ApiError> {
+    let payment = state.store.get(&id).await.map_err(PaymentError::from)?.ok_or(PaymentError::NotFound)?;
+    let (title, text) = match view::checkout_status(&payment, now_unix()) {
+        CheckoutStatus::Succeeded => ("Payment complete", "Thank you. You can close this window and return to the shop."),
+        CheckoutStatus::Processing | CheckoutStatus::AwaitingApp | CheckoutStatus::AwaitingPhone => {
+            ("Payment in progress", "Finish in the Vipps app, then return to the shop.")
+        }
+        CheckoutStatus::Failed => ("Payment not completed", "The payment did not go through. Return to the shop to try again."),
+        CheckoutStatus::Cancelled => ("Payment cancelled", "The payment was cancelled. Return to the shop to try again."),
+        CheckoutStatus::Expired => ("Payment expired", "The payment expired. Return to the shop to start again."),
+    };
+    Ok(Html(format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
+         content=\"width=device-width,initial-scale=1\"><title>{title}</title><style>body{{font-family:system-ui,\
+         sans-serif;max-width:28rem;margin:4rem auto;padding:0 1rem;color:#1f1f1f}}h1{{font-size:1.4rem}}</style>\
+         </head><body><main id=\"return\" data-status=\"{status}\"><h1>{title}</h1><p>{text}</p></main></body></html>",
+        status = payment.state,
+    )))
+}

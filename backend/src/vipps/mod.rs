@@ -1,0 +1,45 @@
+//! Everything Vipps-shaped: the `Vipps` trait the lifecycle calls, its HTTP client
+//! with the access-token cache, and the decryption of makePayment's `cardData`.
+
+pub mod card_data;
+pub mod client;
+pub mod token;
+
+use async_trait::async_trait;
+use shared::vipps::{ErrorDetails, InitRequest, InitResponse};
+
+pub use card_data::{Card, CardDataError, CardDecryptor};
+pub use client::HttpVipps;
+
+/// The calls we make to Vipps. `request_id` is the idempotency key, stable across retries.
+#[async_trait]
+pub trait Vipps: Send + Sync {
+    async fn init(&self, request: &InitRequest, request_id: &str) -> Result<InitResponse, VippsError>;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum VippsError {
+    /// Vipps answered 4xx with its error list: the request itself is wrong.
+    #[error("Vipps refused the request: {}", describe(.0))]
+    Rejected(Vec<ErrorDetails>),
+    /// Our credentials were refused even after a fresh token.
+    #[error("Vipps refused our credentials (HTTP {0})")]
+    Unauthorized(u16),
+    /// 5xx, timeout or connection failure: worth retrying later.
+    #[error("Vipps is unavailable: {0}")]
+    Unavailable(String),
+    /// Vipps answered something we cannot read.
+    #[error("unexpected answer from Vipps: {0}")]
+    Protocol(String),
+}
+
+fn describe(errors: &[ErrorDetails]) -> String {
+    let parts: Vec<String> = errors
+        .iter()
+        .map(|e| match &e.error_field {
+            Some(field) => format!("{} {} ({field})", e.error_code, e.error_message),
+            None => format!("{} {}", e.error_code, e.error_message),
+        })
+        .collect();
+    parts.join("; ")
+}

@@ -1,0 +1,246 @@
+//! The shop's HTML: small server-rendered pages with one inline stylesheet.
+//!
+//! Everything interpolated goes through [`escape`].
+
+use shared::merchant::{MerchantPayment, PaymentStatus};
+
+use crate::product::{Product, Quantity};
+
+/// Escapes text for HTML element content and double- or single-quoted attributes.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f1f1f;background:#faf7f5}
+header{background:#ff5b24;color:#fff;padding:.9rem 1.5rem;font-weight:700;font-size:1.2rem}
+header a{color:inherit;text-decoration:none}
+main{max-width:34rem;margin:2rem auto;padding:0 1rem}
+.card{background:#fff;border-radius:12px;box-shadow:0 1px 4px rgba(0,0,0,.08);padding:1.5rem;margin-bottom:1.25rem}
+.product{display:flex;gap:1.25rem;align-items:center}
+.product .picture{font-size:4rem;line-height:1}
+h1,h2{margin:0 0 .5rem}
+.price{font-size:1.25rem;font-weight:700}
+.muted{color:#6b6b6b;font-size:.9rem}
+form{display:flex;gap:.75rem;align-items:end;margin-top:1rem}
+label{display:flex;flex-direction:column;font-size:.9rem}
+select{font:inherit;padding:.45rem;border-radius:8px;border:1px solid #ccc}
+button{font:inherit;font-weight:700;color:#fff;background:#ff5b24;border:0;border-radius:999px;padding:.6rem 1.6rem;cursor:pointer}
+button:hover{background:#e94a14}
+table{width:100%;border-collapse:collapse}
+td{padding:.3rem 0}
+td:last-child{text-align:right}
+tr.total td{border-top:1px solid #eee;font-weight:700}
+.status{display:inline-block;padding:.15rem .6rem;border-radius:999px;background:#eee;font-size:.9rem}
+.status.authorised{background:#d9f5e3;color:#0b6b33}
+.status.failed,.status.cancelled,.status.expired{background:#fde2e2;color:#8f1d1d}
+";
+
+fn layout(title: &str, main: &str) -> String {
+    format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{title} · Demo Shop</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
+         <header><a href=\"/\">🧦 Demo Shop</a></header>\n<main>\n{main}\n</main>\n</body>\n</html>\n",
+        title = escape(title),
+    )
+}
+
+/// `GET /`: the product and a Buy button.
+pub fn home(product: &Product) -> String {
+    let options: String = (1..=Quantity::MAX)
+        .map(|n| format!("<option value=\"{n}\">{n}</option>"))
+        .collect();
+    let price = product
+        .total(Quantity::ONE)
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    layout(
+        product.name,
+        &format!(
+            "<section class=\"card product\">\n<div class=\"picture\" aria-hidden=\"true\">🧦</div>\n\
+             <div>\n<h1>{name}</h1>\n<p>{blurb}</p>\n<p class=\"price\">{price}</p>\n\
+             <form method=\"post\" action=\"/checkout\">\n\
+             <label>Quantity <select name=\"quantity\">{options}</select></label>\n\
+             <button id=\"buy\" type=\"submit\">Buy</button>\n</form>\n</div>\n</section>",
+            name = escape(product.name),
+            blurb = escape(product.blurb),
+            price = escape(&price),
+        ),
+    )
+}
+
+/// What the checkout page shows and embeds.
+pub struct CheckoutView<'a> {
+    pub payment: &'a MerchantPayment,
+    pub client_secret: &'a str,
+    pub psp_checkout_url: &'a str,
+}
+
+/// `POST /checkout`: the order summary and the widget, embedded as a merchant would.
+pub fn checkout(view: &CheckoutView<'_>) -> String {
+    let payment = view.payment;
+    layout(
+        "Checkout",
+        &format!(
+            "<section class=\"card\">\n<h1>Your order</h1>\n<table>\n\
+             <tr><td>{description}</td><td>{amount}</td></tr>\n\
+             <tr class=\"total\"><td>Total</td><td>{amount}</td></tr>\n</table>\n\
+             <p class=\"muted\">Order {order}</p>\n</section>\n\
+             <section class=\"card\">\n<h2>Pay with Vipps</h2>\n\
+             <div id=\"vipps-checkout\"></div>\
+             <script src=\"{origin}/checkout.js\" data-payment=\"{id}\" \
+             data-client-secret=\"{secret}\" data-container=\"#vipps-checkout\"></script>\n\
+             </section>\n{SUCCEEDED_SCRIPT}\n<p><a href=\"/\">← Back to the shop</a></p>",
+            description = escape(payment.description.as_str()),
+            amount = escape(&payment.amount.to_string()),
+            order = escape(payment.merchant_order_id.as_str()),
+            origin = escape(view.psp_checkout_url),
+            id = escape(payment.id.as_str()),
+            secret = escape(view.client_secret),
+        ),
+    )
+}
+
+/// Once the widget reports success, show the order page (which asks the PSP, not the browser).
+const SUCCEEDED_SCRIPT: &str = "<script>
+document.getElementById('vipps-checkout').addEventListener('vipps-psp:succeeded', function () {
+  var id = document.querySelector('script[data-payment]').getAttribute('data-payment');
+  window.location.assign('/orders/' + encodeURIComponent(id));
+});
+</script>";
+
+/// `GET /orders/{id}`: thanks the shopper only if the PSP says the payment is authorised.
+pub fn order(payment: &MerchantPayment) -> String {
+    let (code, label) = status_text(payment.status);
+    let heading = match payment.status {
+        PaymentStatus::Authorised => "Thank you, order paid",
+        PaymentStatus::Created | PaymentStatus::AwaitingApp | PaymentStatus::Processing => {
+            "Waiting for your payment"
+        }
+        PaymentStatus::Failed | PaymentStatus::Cancelled | PaymentStatus::Expired => {
+            "Your order is not paid"
+        }
+    };
+    let card = payment.card.as_ref().map_or_else(String::new, |card| {
+        format!(
+            "<p class=\"muted\">Paid with the card ending in {}.</p>",
+            escape(&card.last_four)
+        )
+    });
+    let failure = payment
+        .failure
+        .and_then(|reason| serde_json::to_value(reason).ok())
+        .and_then(|value| value.as_str().map(str::to_owned))
+        .map_or_else(String::new, |reason| {
+            format!("<p class=\"muted\">Reason: {}</p>", escape(&reason))
+        });
+    let title = format!("Order {}", payment.merchant_order_id.as_str());
+    let body = format!(
+        "<section class=\"card\" id=\"order-status\" data-status=\"{code}\">\n<h1>{heading}</h1>\n\
+         <p><span class=\"status {code}\">{label}</span></p>\n\
+         <p>{description} · {amount} · order {order}</p>\n{card}{failure}</section>\n\
+         <p><a href=\"/\">← Back to the shop</a></p>",
+        description = escape(payment.description.as_str()),
+        amount = escape(&payment.amount.to_string()),
+        order = escape(payment.merchant_order_id.as_str()),
+    );
+    let page = layout(&title, &body);
+    if is_pending(payment.status) {
+        // Still moving: look again in a moment.
+        page.replacen(
+            "<head>",
+            "<head>\n<meta http-equiv=\"refresh\" content=\"2\">",
+            1,
+        )
+    } else {
+        page
+    }
+}
+
+fn is_pending(status: PaymentStatus) -> bool {
+    match status {
+        PaymentStatus::Created | PaymentStatus::AwaitingApp | PaymentStatus::Processing => true,
+        PaymentStatus::Authorised
+        | PaymentStatus::Failed
+        | PaymentStatus::Cancelled
+        | PaymentStatus::Expired => false,
+    }
+}
+
+/// The status's wire name (for `data-status`) and words for the shopper.
+fn status_text(status: PaymentStatus) -> (&'static str, &'static str) {
+    match status {
+        PaymentStatus::Created => ("created", "Not started"),
+        PaymentStatus::AwaitingApp => ("awaiting_app", "Waiting for the Vipps app"),
+        PaymentStatus::Processing => ("processing", "Processing"),
+        PaymentStatus::Authorised => ("authorised", "Paid"),
+        PaymentStatus::Failed => ("failed", "Failed"),
+        PaymentStatus::Cancelled => ("cancelled", "Cancelled"),
+        PaymentStatus::Expired => ("expired", "Expired"),
+    }
+}
+
+/// A friendly error page; the cause is logged, not shown.
+pub fn error(title: &str, message: &str) -> String {
+    layout(
+        title,
+        &format!(
+            "<section class=\"card\" id=\"error\">\n<h1>{}</h1>\n<p>{}</p>\n</section>\n\
+             <p><a href=\"/\">← Back to the shop</a></p>",
+            escape(title),
+            escape(message),
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_neutralises_markup_and_quotes() {
+        assert_eq!(
+            escape(r#"<a href="x" title='y'>&</a>"#),
+            "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn status_names_match_the_wire_names() {
+        for status in [
+            PaymentStatus::Created,
+            PaymentStatus::AwaitingApp,
+            PaymentStatus::Processing,
+            PaymentStatus::Authorised,
+            PaymentStatus::Failed,
+            PaymentStatus::Cancelled,
+            PaymentStatus::Expired,
+        ] {
+            let wire = serde_json::to_value(status).ok();
+            assert_eq!(
+                wire.as_ref().and_then(|v| v.as_str()),
+                Some(status_text(status).0)
+            );
+        }
+    }
+
+    #[test]
+    fn home_page_has_the_buy_button_and_the_price() {
+        let page = home(&crate::product::SOCKS);
+        assert!(page.contains("id=\"buy\""));
+        assert!(page.contains("299,00 kr"));
+    }
+}

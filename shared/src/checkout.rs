@@ -1,0 +1,116 @@
+//! What the widget and the backend say to each other (`/api/checkout/...`).
+//!
+//! The widget authenticates with the payment's client secret in the
+//! [`CLIENT_SECRET_HEADER`] header; the secret never travels in a URL.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Amount, Currency, MobileNumber, PaymentId};
+
+/// The header that carries the client secret from the widget.
+pub const CLIENT_SECRET_HEADER: &str = "x-client-secret";
+
+/// What the shopper's widget sees: a projection of the backend's internal state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckoutStatus {
+    /// Waiting for the shopper's phone number and a press on Pay.
+    AwaitingPhone,
+    /// Sent to Vipps; the shopper confirms on the landing page and in the app.
+    AwaitingApp,
+    /// The shopper confirmed; we are charging the card.
+    Processing,
+    Succeeded,
+    Failed,
+    Cancelled,
+    Expired,
+}
+
+impl CheckoutStatus {
+    /// No further change will happen to a payment in this status.
+    pub fn is_final(self) -> bool {
+        match self {
+            Self::AwaitingPhone | Self::AwaitingApp | Self::Processing => false,
+            Self::Succeeded | Self::Failed | Self::Cancelled | Self::Expired => true,
+        }
+    }
+}
+
+/// Why a payment failed, as a stable code the widget and merchants branch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureReason {
+    NoSuchIssuer,
+    RefusedByIssuer,
+    SuspectedFraud,
+    ExceedsLimit,
+    TooLate,
+    ExpiredCard,
+    InvalidCard,
+    CreditCardNotAllowed,
+    InsufficientFunds,
+    /// The shopper rejected the payment in the Vipps app.
+    RejectedInApp,
+    /// The shopper cancelled on the Vipps landing page.
+    CancelledAtVipps,
+    /// The shopper did not act in time at Vipps.
+    TimedOut,
+    /// Vipps sent card data we could not read.
+    CardUnreadable,
+    Internal,
+}
+
+/// A payment as the widget sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckoutPayment {
+    pub id: PaymentId,
+    pub amount: Amount,
+    pub currency: Currency,
+    pub description: String,
+    pub merchant_name: String,
+    /// Prefilled by the merchant, if it knew the shopper's number.
+    pub phone_number: Option<MobileNumber>,
+    pub status: CheckoutStatus,
+    pub failure: Option<FailureReason>,
+    /// The Vipps landing page, once the payment is started.
+    pub vipps_url: Option<String>,
+    /// Unix seconds after which the payment can no longer be started.
+    pub expires_at: i64,
+}
+
+/// `POST /api/checkout/payments/{id}/start`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartPayment {
+    pub phone_number: MobileNumber,
+    /// The shopper is on a phone: Vipps switches to the app instead of the landing page.
+    #[serde(default)]
+    pub is_app: bool,
+}
+
+/// Stable machine codes in every 4xx/5xx body of our APIs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    InvalidRequest,
+    Unauthorized,
+    NotFound,
+    PaymentExpired,
+    /// The payment is not in a state that allows this operation.
+    InvalidState,
+    /// Another payment already uses this merchant order id.
+    DuplicateOrderId,
+    /// Vipps refused the phone number or is not reachable.
+    VippsRejected,
+    VippsUnavailable,
+    Internal,
+    /// A code this build does not know yet.
+    #[serde(other)]
+    Unknown,
+}
+
+/// The body of every error answer: a stable code and a sentence for developers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiErrorBody {
+    pub code: ErrorCode,
+    pub message: String,
+}

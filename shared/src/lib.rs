@@ -1,0 +1,19 @@
+//! The wire contract shared by the backend, the widget (wasm32) and the simulator.
+//!
+//! Everything here is plain data: domain newtypes that cannot hold an invalid value
+//! (parse, don't validate), the DTOs the widget and merchants exchange with the backend,
+//! and the Vipps PSP API v2 wire types. Only `serde` and `thiserror`: it must stay light
+//! enough for the widget's wasm.
+
+pub mod amount;
+pub mod checkout;
+pub mod ids;
+pub mod merchant;
+pub mod mobile_number;
+pub mod sandbox;
+pub mod test_cards;
+pub mod vipps;
+
+pub use amount::{Amount, AmountError, Currency};
+pub use ids::{IdError, MerchantOrderId, PaymentId, PspTransactionId};
+pub use mobile_number::{MobileNumber, MobileNumberError};

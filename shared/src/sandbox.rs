@@ -1,0 +1,16 @@
+//! The offline sandbox's credentials: the backend's defaults and the simulator's
+//! defaults are the same values, so both run with nothing configured.
+//! None of these is a secret; production sets its own through the environment.
+
+pub const CLIENT_ID: &str = "sandbox-client-id";
+pub const CLIENT_SECRET: &str = "sandbox-client-secret";
+pub const SUBSCRIPTION_KEY: &str = "sandbox-subscription-key";
+pub const PSP_ID: &str = "sandbox-psp";
+/// The demo merchant's sales unit (Merchant Serial Number).
+pub const MERCHANT_SERIAL_NUMBER: &str = "123456";
+pub const MERCHANT_NAME: &str = "Demo Shop AS";
+
+/// Default listen ports of the three demo processes.
+pub const BACKEND_PORT: u16 = 4000;
+pub const SIMULATOR_PORT: u16 = 4001;
+pub const SHOP_PORT: u16 = 4002;

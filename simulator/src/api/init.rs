@@ -1,0 +1,102 @@
+//! `POST /psp/v2/psppayments/init`: checks, creates the payment, answers the landing URL.
+//! A retry with the same `Request-Id` and body gets the first answer again.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+use shared::vipps::InitResponse;
+
+use super::{authorize, init_request};
+use crate::app::AppState;
+use crate::auth::{Caller, RequestId};
+use crate::clock;
+use crate::idempotency::{Answer, Endpoint, Lookup};
+use crate::payment::Payment;
+use crate::random;
+use crate::store::{Duplicate, Store};
+use crate::vipps_error::{VippsErrors, detail, invalid_field};
+
+pub async fn init(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let caller = match authorize(&app, &headers, RequestId::Required).await {
+        Ok(caller) => caller,
+        Err(errors) => return errors.into_response(),
+    };
+    let Ok(request) = serde_json::from_slice::<Value>(&body) else {
+        return VippsErrors::bad_request(invalid_field(
+            "body",
+            "Invalid request: the body is not JSON",
+        ))
+        .into_response();
+    };
+    let msn = caller.merchant.serial_number.clone();
+    let mut store = app.store.lock().await;
+    match store
+        .idempotency
+        .lookup(Endpoint::Init, &msn, &caller.request_id, &request)
+    {
+        Lookup::Replay(answer) => return answer.into_response(),
+        Lookup::Conflict => return request_id_reused().into_response(),
+        Lookup::New => {}
+    }
+    let answer = create(&app, &mut store, &caller, &request);
+    store
+        .idempotency
+        .remember(Endpoint::Init, &msn, &caller.request_id, request, &answer);
+    answer.into_response()
+}
+
+fn create(app: &AppState, store: &mut Store, caller: &Caller, request: &Value) -> Answer {
+    let init = match init_request::parse(request) {
+        Ok(init) => init,
+        Err(errors) => return VippsErrors::new(StatusCode::BAD_REQUEST, errors).into(),
+    };
+    let Ok(landing_id) = random::hex::<16>() else {
+        return VippsErrors::internal("Internal error").into();
+    };
+    let response = InitResponse {
+        psp_transaction_id: init.psp_transaction_id.clone(),
+        merchant_order_id: init.merchant_order_id.clone(),
+        vipps_redirect_url: app.url(&format!("/landing/{landing_id}")),
+    };
+    let merchant = &caller.merchant;
+    let payment = Payment::new(
+        init,
+        merchant.serial_number.clone(),
+        merchant.name.clone(),
+        landing_id,
+        clock::now_unix(),
+    );
+    match store.insert(payment) {
+        Ok(()) => {
+            tracing::info!(psp_transaction_id = %response.psp_transaction_id, "payment initiated");
+            let body = serde_json::to_value(&response).unwrap_or_default();
+            Answer {
+                status: StatusCode::OK,
+                body,
+            }
+        }
+        Err(duplicate @ Duplicate::PspTransactionId) => VippsErrors::bad_request(detail(
+            "44",
+            &duplicate.to_string(),
+            Some("pspTransactionId"),
+            None,
+        ))
+        .into(),
+        Err(duplicate @ Duplicate::MerchantOrderId) => VippsErrors::bad_request(detail(
+            "99",
+            &duplicate.to_string(),
+            Some("merchantOrderId"),
+            None,
+        ))
+        .into(),
+    }
+}
+
+fn request_id_reused() -> VippsErrors {
+    VippsErrors::bad_request(invalid_field(
+        "Request-Id",
+        "Request-Id was already used for a different request",
+    ))
+}

@@ -1,0 +1,190 @@
+//! The Vipps landing page (`vippsRedirectUrl`): the shopper confirms the number or cancels,
+//! then waits for the app while a small script polls for the outcome.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use serde::{Deserialize, Serialize};
+use shared::MobileNumber;
+
+use crate::app::AppState;
+use crate::html::{esc, page};
+use crate::payment::Payment;
+use crate::result_page;
+use crate::shopper::{self, Action, ShopperError};
+use crate::state::{self, Event, PaymentState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/landing/{id}", get(show))
+        .route("/landing/{id}/confirm", post(confirm))
+        .route("/landing/{id}/cancel", post(cancel))
+        .route("/landing/{id}/status", get(status))
+}
+
+#[derive(Debug, Deserialize)]
+struct ConfirmForm {
+    #[serde(default)]
+    phone: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct LandingStatus {
+    state: &'static str,
+    /// Set once makePayment is done: where the page sends the shopper.
+    redirect_url: Option<String>,
+}
+
+async fn show(State(app): State<AppState>, Path(id): Path<String>) -> Response {
+    let store = app.store.lock().await;
+    match store.by_landing_id(&id) {
+        Some(payment) => render(&app, payment, None).into_response(),
+        None => not_found(),
+    }
+}
+
+async fn confirm(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Form(form): Form<ConfirmForm>,
+) -> Response {
+    let mut store = app.store.lock().await;
+    let Some(payment) = store.by_landing_id_mut(&id) else {
+        return not_found();
+    };
+    if payment.state != PaymentState::AwaitingUser {
+        return Redirect::to(&format!("/landing/{id}")).into_response();
+    }
+    let phone = match (
+        &payment.phone,
+        form.phone.as_deref().map(str::parse::<MobileNumber>),
+    ) {
+        (Some(phone), _) => phone.clone(),
+        (None, Some(Ok(phone))) => phone,
+        (None, Some(Err(err))) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                render(&app, payment, Some(&err.to_string())),
+            )
+                .into_response();
+        }
+        (None, None) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                render(&app, payment, Some("enter a mobile number")),
+            )
+                .into_response();
+        }
+    };
+    match state::apply(&payment.state, Event::ConfirmPhone) {
+        Ok(next) => {
+            payment.phone = Some(phone);
+            payment.state = next;
+        }
+        Err(err) => tracing::warn!(%err, "landing confirm"),
+    }
+    Redirect::to(&format!("/landing/{id}")).into_response()
+}
+
+async fn cancel(State(app): State<AppState>, Path(id): Path<String>) -> Response {
+    let psp_id = match app.store.lock().await.by_landing_id(&id) {
+        Some(payment) => payment.psp_transaction_id().to_owned(),
+        None => return not_found(),
+    };
+    match shopper::act(&app, &psp_id, Action::Cancel).await {
+        Ok(finished) => Redirect::to(&finished.psp_redirect_url).into_response(),
+        Err(ShopperError::NotPending(_)) => Redirect::to(&format!("/landing/{id}")).into_response(),
+        Err(err) => {
+            tracing::error!(%err, "landing cancel");
+            let body =
+                "<div class=\"card\"><p class=\"error\">Something went wrong. Try again.</p></div>";
+            (StatusCode::INTERNAL_SERVER_ERROR, page("Vipps", body)).into_response()
+        }
+    }
+}
+
+async fn status(State(app): State<AppState>, Path(id): Path<String>) -> Response {
+    let store = app.store.lock().await;
+    let Some(payment) = store.by_landing_id(&id) else {
+        return (
+            StatusCode::NOT_FOUND,
+            Json(serde_json::json!({"error": "not_found"})),
+        )
+            .into_response();
+    };
+    let redirect_url = payment
+        .state
+        .completed()
+        .map(|_| payment.init.psp_redirect_url.clone());
+    Json(LandingStatus {
+        state: payment.state.name(),
+        redirect_url,
+    })
+    .into_response()
+}
+
+fn render(app: &AppState, payment: &Payment, error: Option<&str>) -> Html<String> {
+    let heading = format!(
+        "<div class=\"card\"><p class=\"muted\" id=\"merchant\">{}</p><div class=\"amount\" id=\"amount\">{}</div>\
+         <p id=\"payment-text\">{}</p></div>",
+        esc(&payment.merchant_name),
+        esc(&payment.init.amount.to_string()),
+        esc(payment.init.payment_text.as_deref().unwrap_or_default()),
+    );
+    let body = match &payment.state {
+        PaymentState::AwaitingUser => confirm_form(payment, error),
+        PaymentState::Confirmed | PaymentState::Sending(_) => waiting(app, payment),
+        PaymentState::Completed { sent, outcome } => {
+            result_page::section(outcome, *sent, &payment.init.psp_redirect_url)
+        }
+    };
+    page("Pay with Vipps", &format!("{heading}{body}"))
+}
+
+fn confirm_form(payment: &Payment, error: Option<&str>) -> String {
+    let phone = match &payment.phone {
+        Some(phone) => format!("<p class=\"muted\">Mobile number</p><p id=\"phone-number\"><strong>{}</strong></p>", esc(&phone.to_string())),
+        None => "<label for=\"phone\">Mobile number</label>\
+                 <input type=\"tel\" id=\"phone\" name=\"phone\" inputmode=\"numeric\" autocomplete=\"tel\" required>"
+            .to_owned(),
+    };
+    let error = error
+        .map(|e| format!("<p class=\"error\" id=\"error\">{}</p>", esc(e)))
+        .unwrap_or_default();
+    let id = esc(&payment.landing_id);
+    format!(
+        "<form class=\"card\" id=\"confirm-form\" method=\"post\" action=\"/landing/{id}/confirm\">{phone}{error}\
+         <button type=\"submit\" id=\"confirm\" class=\"primary\">Confirm</button></form>\
+         <form method=\"post\" action=\"/landing/{id}/cancel\">\
+         <button type=\"submit\" id=\"cancel\" class=\"secondary\">Cancel</button></form>"
+    )
+}
+
+const POLL_SCRIPT: &str = "<script>(function(){var el=document.getElementById('waiting');\
+function poll(){fetch(el.dataset.statusUrl,{cache:'no-store'}).then(function(r){return r.json();})\
+.then(function(s){if(s.redirect_url){location.href=s.redirect_url;}else{setTimeout(poll,1000);}})\
+.catch(function(){setTimeout(poll,1000);});}setTimeout(poll,1000);})();</script>";
+
+fn waiting(app: &AppState, payment: &Payment) -> String {
+    let app_url = match &payment.phone {
+        Some(phone) => app.url(&format!("/app?phone={}", phone.as_str())),
+        None => app.url("/app"),
+    };
+    format!(
+        "<div class=\"card\" id=\"waiting\" data-status-url=\"/landing/{}/status\">\
+         <h2>Open the Vipps app on your phone to finish</h2>\
+         <p class=\"muted\">The payment is waiting for you in the app.</p>\
+         <a id=\"open-app\" class=\"button primary\" href=\"{}\" target=\"_blank\" rel=\"noopener\">Open the Vipps app</a>\
+         </div>{POLL_SCRIPT}",
+        esc(&payment.landing_id),
+        esc(&app_url),
+    )
+}
+
+fn not_found() -> Response {
+    let body = "<div class=\"card\" id=\"not-found\"><h2>Payment not found</h2>\
+                <p class=\"muted\">This payment link is not valid.</p></div>";
+    (StatusCode::NOT_FOUND, page("Vipps", body)).into_response()
+}

@@ -1,0 +1,35 @@
+//! The Vipps side of the PSP API v2, offline: access tokens, init/updatestatus/details,
+//! the landing page, a phone app that calls the PSP's makePayment, and a JSON
+//! test-control API under `/sim/`. State lives in memory.
+
+mod api;
+mod app;
+mod app_page;
+mod auth;
+mod card_data;
+mod clock;
+mod config;
+mod control;
+mod control_view;
+mod html;
+mod idempotency;
+mod landing;
+mod ledger;
+mod make_payment;
+mod payment;
+mod random;
+mod result_page;
+mod shopper;
+mod state;
+mod store;
+mod vipps_error;
+
+pub use api::details_wire::{PaymentDetails, PaymentTransactionDetails, TransactionSummary};
+pub use config::{Config, ConfigError, DEFAULT_LISTEN, DEFAULT_PUBLIC_KEY_FILE, Merchant};
+
+/// Serves the simulator on `listener` until the process ends.
+pub async fn run(listener: tokio::net::TcpListener, config: Config) -> std::io::Result<()> {
+    let state = app::AppState::new(config)
+        .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidInput, err))?;
+    axum::serve(listener, app::router(state)).await
+}

@@ -1,0 +1,156 @@
+//! The test harness: `TestApp` spawns the real backend, the Vipps simulator and the
+//! demo shop in-process on port 0 with a fresh data directory, and drives them over HTTP.
+
+pub mod browser;
+
+use std::path::PathBuf;
+
+use secrecy::ExposeSecret;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use shared::checkout::{CheckoutPayment, CLIENT_SECRET_HEADER};
+use shared::merchant::MerchantPayment;
+use tokio::net::TcpListener;
+
+/// Tests return this: any failure is a readable message, never a panic in setup code.
+pub type TestResult<T = ()> = Result<T, String>;
+
+pub struct TestApp {
+    pub backend_url: String,
+    pub simulator_url: String,
+    pub shop_url: String,
+    pub merchant_key: String,
+    pub http: reqwest::Client,
+    _data: tempfile::TempDir,
+}
+
+/// How to set up a `TestApp`.
+#[derive(Default)]
+pub struct Options {
+    /// The built widget (`frontend/dist`), for browser tests.
+    pub widget_dir: Option<PathBuf>,
+    /// How long a payment may wait for the shopper to press Pay.
+    pub payment_ttl_seconds: Option<u64>,
+}
+
+async fn bind() -> TestResult<(TcpListener, String)> {
+    let listener = TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
+    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    Ok((listener, format!("http://localhost:{port}")))
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestResult<Self> {
+        Self::spawn_with(Options::default()).await
+    }
+
+    pub async fn spawn_with(options: Options) -> TestResult<Self> {
+        let data = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let (backend_listener, backend_url) = bind().await?;
+        let (simulator_listener, simulator_url) = bind().await?;
+        let (shop_listener, shop_url) = bind().await?;
+
+        let mut config = backend::Config::sandbox(data.path().to_path_buf());
+        config.public_url = backend_url.clone();
+        config.vipps.base_url = simulator_url.clone();
+        if let Some(dir) = options.widget_dir {
+            config.widget_dir = dir;
+        }
+        if let Some(ttl) = options.payment_ttl_seconds {
+            config.payment_ttl = std::time::Duration::from_secs(ttl);
+        }
+        let app = backend::Application::build(config, backend_listener).await.map_err(|e| e.to_string())?;
+        let merchant_key = app.merchant_api_key().expose_secret().to_owned();
+        let sim_config = simulator::Config::sandbox(simulator_url.clone(), app.card_public_key_der().to_vec());
+        let shop_config = demo_shop::Config {
+            psp_api_url: backend_url.clone(),
+            psp_checkout_url: backend_url.clone(),
+            merchant_api_key: merchant_key.clone(),
+        };
+        tokio::spawn(app.run());
+        tokio::spawn(simulator::run(simulator_listener, sim_config));
+        tokio::spawn(demo_shop::run(shop_listener, shop_config));
+        let http = reqwest::Client::builder().build().map_err(|e| e.to_string())?;
+        Ok(Self { backend_url, simulator_url, shop_url, merchant_key, http, _data: data })
+    }
+
+    /// A merchant creates a payment of `amount` øre.
+    pub async fn create_payment(&self, amount: u64) -> TestResult<MerchantPayment> {
+        let order = format!("order{}", shared::ids::hex(&rand_bytes()));
+        let body = json!({"amount": amount, "currency": "NOK", "merchant_order_id": order, "description": "Vipps socks"});
+        let response = self.merchant_post("/v1/payments", &body).await?;
+        expect_json(response, 201).await
+    }
+
+    pub async fn merchant_post(&self, path: &str, body: &Value) -> TestResult<reqwest::Response> {
+        self.http
+            .post(format!("{}{path}", self.backend_url))
+            .bearer_auth(&self.merchant_key)
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    pub async fn merchant_get(&self, path: &str) -> TestResult<reqwest::Response> {
+        let url = format!("{}{path}", self.backend_url);
+        self.http.get(url).bearer_auth(&self.merchant_key).send().await.map_err(|e| e.to_string())
+    }
+
+    /// The widget starts the payment for `phone`.
+    pub async fn start(&self, payment: &MerchantPayment, phone: &str) -> TestResult<reqwest::Response> {
+        let secret = payment.client_secret.clone().unwrap_or_default();
+        self.http
+            .post(format!("{}/api/checkout/payments/{}/start", self.backend_url, payment.id))
+            .header(CLIENT_SECRET_HEADER, secret)
+            .json(&json!({"phone_number": phone}))
+            .send()
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    /// The widget's view of the payment.
+    pub async fn checkout_view(&self, payment: &MerchantPayment) -> TestResult<CheckoutPayment> {
+        let secret = payment.client_secret.clone().unwrap_or_default();
+        let response = self
+            .http
+            .get(format!("{}/api/checkout/payments/{}", self.backend_url, payment.id))
+            .header(CLIENT_SECRET_HEADER, secret)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        expect_json(response, 200).await
+    }
+
+    /// The simulator's record of the (single) pending payment for `phone`.
+    pub async fn vipps_payment_for(&self, phone: &str) -> TestResult<Value> {
+        let url = format!("{}/sim/payments?phone={phone}", self.simulator_url);
+        let response = self.http.get(url).send().await.map_err(|e| e.to_string())?;
+        let list: Vec<Value> = expect_json(response, 200).await?;
+        list.into_iter().next_back().ok_or_else(|| format!("Vipps has no payment for {phone}"))
+    }
+
+    /// Drives the simulator's test controls: `approve`, `reject`, `cancel`, `timeout`.
+    pub async fn vipps_control(&self, psp_transaction_id: &str, action: &str, body: Value) -> TestResult<reqwest::Response> {
+        let url = format!("{}/sim/payments/{psp_transaction_id}/{action}", self.simulator_url);
+        self.http.post(url).json(&body).send().await.map_err(|e| e.to_string())
+    }
+}
+
+/// Reads a JSON body after checking the status.
+pub async fn expect_json<T: DeserializeOwned>(response: reqwest::Response, status: u16) -> TestResult<T> {
+    let actual = response.status().as_u16();
+    let text = response.text().await.map_err(|e| e.to_string())?;
+    if actual != status {
+        return Err(format!("expected HTTP {status}, got {actual}: {text}"));
+    }
+    serde_json::from_str(&text).map_err(|e| format!("{e}: {text}"))
+}
+
+/// 8 bytes that differ per call (`RandomState` is randomly keyed each time).
+fn rand_bytes() -> [u8; 8] {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u32(std::process::id());
+    hasher.finish().to_le_bytes()
+}

@@ -1,0 +1,131 @@
+//! `cargo xtask test`: everything CI checks, in order, stopping at the first failure.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::Error;
+use crate::process::{self, heading};
+use crate::tools::{self, Browser};
+use crate::widget;
+use crate::workspace::{Workspace, cargo};
+
+pub fn run(ws: &Workspace) -> Result<(), Error> {
+    let mut summary = Summary::default();
+    let result = run_steps(ws, &mut summary);
+    summary.print(result.is_ok());
+    result
+}
+
+fn run_steps(ws: &Workspace, summary: &mut Summary) -> Result<(), Error> {
+    let browser = summary.step("tools", || {
+        tools::ensure_build_tools(ws)?;
+        heading("Checking Chromium and chromedriver");
+        tools::ensure_browser(ws)
+    })?;
+    summary
+        .cargo(ws, "fmt", &["fmt", "--all", "--", "--check"])
+        .map_err(|e| hint(e, "run `cargo fmt --all` to fix the formatting"))?;
+    summary.cargo(
+        ws,
+        "clippy",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    summary.cargo(
+        ws,
+        "clippy (wasm)",
+        &[
+            "clippy",
+            "-p",
+            "frontend",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    summary.step("widget build", || widget::build(ws))?;
+    summary.cargo(ws, "tests", &["test", "--workspace"])?;
+    summary.step("browser tests", || browser_tests(ws, &browser))
+}
+
+fn browser_tests(ws: &Workspace, browser: &Browser) -> Result<(), Error> {
+    let args = [
+        "test",
+        "-p",
+        "e2e",
+        "--test",
+        "browser",
+        "--",
+        "--ignored",
+        "--test-threads=1",
+    ];
+    process::run(
+        "browser tests",
+        Command::new(cargo())
+            .args(args)
+            .current_dir(&ws.root)
+            .env("WIDGET_DIR", ws.widget_dist())
+            .env("CHROMEDRIVER", &browser.chromedriver)
+            .env("CHROME", &browser.chrome),
+    )
+}
+
+fn hint(error: Error, hint: &str) -> Error {
+    Error::Other(format!("{error}; {hint}"))
+}
+
+/// What ran, how long it took and whether it passed.
+#[derive(Default)]
+struct Summary {
+    steps: Vec<(String, Duration, bool)>,
+}
+
+impl Summary {
+    fn step<T>(&mut self, name: &str, run: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+        heading(&format!(
+            "Step {}: {name}",
+            self.steps.len().saturating_add(1)
+        ));
+        let started = Instant::now();
+        let result = run();
+        self.steps
+            .push((name.to_owned(), started.elapsed(), result.is_ok()));
+        result.map_err(|e| Error::Other(format!("step `{name}` failed: {e}")))
+    }
+
+    fn cargo(&mut self, ws: &Workspace, name: &str, args: &[&str]) -> Result<(), Error> {
+        let step = format!("cargo {}", args.join(" "));
+        self.step(name, || {
+            process::run(
+                &step,
+                Command::new(cargo()).args(args).current_dir(&ws.root),
+            )
+        })
+    }
+
+    fn print(&self, passed: bool) {
+        println!("\n==> Summary");
+        for (name, took, ok) in &self.steps {
+            let mark = if *ok { "ok  " } else { "FAIL" };
+            println!("    {mark} {:>7.1}s  {name}", took.as_secs_f64());
+        }
+        let total: Duration = self.steps.iter().map(|(_, took, _)| *took).sum();
+        if passed {
+            println!(
+                "    all {} steps passed in {:.0}s",
+                self.steps.len(),
+                total.as_secs_f64()
+            );
+        } else {
+            println!("    stopped at the first failure (later steps did not run)");
+        }
+    }
+}
