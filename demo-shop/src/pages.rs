@@ -30,7 +30,7 @@ header a{color:inherit;text-decoration:none}
 main{max-width:34rem;margin:2rem auto;padding:0 1rem}
 .card{background:#fff;border-radius:12px;box-shadow:0 1px 4px rgba(0,0,0,.08);padding:1.5rem;margin-bottom:1.25rem}
 .product{display:flex;gap:1.25rem;align-items:center}
-.product .picture{font-size:4rem;line-height:1}
+.product svg{flex:none}
 h1,h2{margin:0 0 .5rem}
 .price{font-size:1.25rem;font-weight:700}
 .muted{color:#6b6b6b;font-size:.9rem}
@@ -53,10 +53,16 @@ fn layout(title: &str, main: &str) -> String {
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{title} · Demo Shop</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
-         <header><a href=\"/\">🧦 Demo Shop</a></header>\n<main>\n{main}\n</main>\n</body>\n</html>\n",
+         <header><a href=\"/\">Demo Shop</a></header>\n<main>\n{main}\n</main>\n</body>\n</html>\n",
         title = escape(title),
     )
 }
+
+/// A drawn sock: no images to fetch, no emoji font needed.
+const SOCK: &str = "<svg width=\"96\" height=\"96\" viewBox=\"0 0 64 64\" aria-hidden=\"true\">\
+<path d=\"M24 4h20v30L33 55a10 10 0 0 1-17-9l8-14z\" fill=\"#ff5b24\"/>\
+<rect x=\"24\" y=\"4\" width=\"20\" height=\"8\" rx=\"2\" fill=\"#ffc9b5\"/>\
+<path d=\"M16 46a10 10 0 0 0 17 9l3-6a12 12 0 0 1-19-6z\" fill=\"#c93c0c\"/></svg>";
 
 /// `GET /`: the product and a Buy button.
 pub fn home(product: &Product) -> String {
@@ -70,7 +76,7 @@ pub fn home(product: &Product) -> String {
     layout(
         product.name,
         &format!(
-            "<section class=\"card product\">\n<div class=\"picture\" aria-hidden=\"true\">🧦</div>\n\
+            "<section class=\"card product\">\n{SOCK}\n\
              <div>\n<h1>{name}</h1>\n<p>{blurb}</p>\n<p class=\"price\">{price}</p>\n\
              <form method=\"post\" action=\"/checkout\">\n\
              <label>Quantity <select name=\"quantity\">{options}</select></label>\n\
@@ -127,9 +133,8 @@ pub fn order(payment: &MerchantPayment) -> String {
     let (code, label) = status_text(payment.status);
     let heading = match payment.status {
         PaymentStatus::Authorised => "Thank you, order paid",
-        PaymentStatus::Created | PaymentStatus::AwaitingApp | PaymentStatus::Processing => {
-            "Waiting for your payment"
-        }
+        PaymentStatus::Created => "Your order is waiting for payment",
+        PaymentStatus::AwaitingApp | PaymentStatus::Processing => "Waiting for your payment",
         PaymentStatus::Failed | PaymentStatus::Cancelled | PaymentStatus::Expired => {
             "Your order is not paid"
         }
@@ -158,7 +163,7 @@ pub fn order(payment: &MerchantPayment) -> String {
         order = escape(payment.merchant_order_id.as_str()),
     );
     let page = layout(&title, &body);
-    if is_pending(payment.status) {
+    if is_moving(payment.status) {
         // Still moving: look again in a moment.
         page.replacen(
             "<head>",
@@ -170,10 +175,11 @@ pub fn order(payment: &MerchantPayment) -> String {
     }
 }
 
-fn is_pending(status: PaymentStatus) -> bool {
+fn is_moving(status: PaymentStatus) -> bool {
     match status {
-        PaymentStatus::Created | PaymentStatus::AwaitingApp | PaymentStatus::Processing => true,
-        PaymentStatus::Authorised
+        PaymentStatus::AwaitingApp | PaymentStatus::Processing => true,
+        PaymentStatus::Created
+        | PaymentStatus::Authorised
         | PaymentStatus::Failed
         | PaymentStatus::Cancelled
         | PaymentStatus::Expired => false,

@@ -55,10 +55,11 @@ impl Flow {
             flow.step.set(Step::Problem(Problem::NotEmbedded));
             return flow;
         }
-        let listener =
-            messaging::listen_for_init(move |init| flow.connect(payment_id.clone(), init));
-        // The widget listens for the page's lifetime; only the first `init` is used.
-        std::mem::forget(listener);
+        // Dropping the handle keeps the listener for the page's lifetime; `connect` uses
+        // only the first `init`.
+        drop(messaging::listen_for_init(move |init| {
+            flow.connect(payment_id.clone(), init)
+        }));
         messaging::announce_ready();
         set_timeout(
             move || {

@@ -46,7 +46,11 @@ pub fn hand_over(popup: Option<Popup>, mut step: Step) -> Step {
     step
 }
 
+/// `false` if the shopper already closed the window, or it cannot be pointed at `url`.
 fn navigate(window: &Window, url: &str) -> bool {
+    if window.closed().unwrap_or(true) {
+        return false;
+    }
     // The landing page gets no handle back to the widget.
     _ = Reflect::set(window, &"opener".into(), &JsValue::NULL);
     window.location().set_href(url).is_ok()

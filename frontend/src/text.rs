@@ -15,7 +15,7 @@ pub const STARTING: &str = "Opening Vipps…";
 pub const WAITING: &str = "Confirm the payment in the Vipps app";
 pub const WAITING_HINT: &str = "Keep this page open. It updates by itself.";
 pub const PROCESSING: &str = "Payment confirmed. Completing the payment…";
-pub const WINDOW_BLOCKED: &str = "Vipps did not open in a new window.";
+pub const NO_VIPPS_WINDOW: &str = "Don't see Vipps?";
 pub const OPEN_VIPPS: &str = "Open Vipps";
 
 /// The heading of a final screen.

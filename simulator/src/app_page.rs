@@ -1,6 +1,7 @@
 //! The phone app: enter a number, see the payments waiting for it, pick a test card and
 //! approve (makePayment `YES` with cardData) or reject (`NO`).
 
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -121,10 +122,11 @@ fn payment_card(payment: &Payment, newest: bool) -> String {
 async fn approve(
     State(app): State<AppState>,
     Path(id): Path<String>,
-    Form(form): Form<ApproveForm>,
+    form: Result<Form<ApproveForm>, FormRejection>,
 ) -> Response {
+    let chosen = form.ok().and_then(|Form(form)| form.card);
     let first_card = TEST_CARDS.first().map_or("", |card| card.number);
-    match CardNumber::parse(form.card.as_deref().unwrap_or(first_card)) {
+    match CardNumber::parse(chosen.as_deref().unwrap_or(first_card)) {
         Ok(card) => finish(&app, &id, Action::Approve { card, expiry: None }).await,
         Err(err) => message(StatusCode::BAD_REQUEST, &err.to_string()),
     }

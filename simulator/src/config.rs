@@ -21,7 +21,7 @@ pub struct Merchant {
 }
 
 /// Everything the simulator needs, read once in `main` and passed down.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Config {
     /// Base of `vippsRedirectUrl` and of the phone app's links, e.g. `http://localhost:4001`.
     pub public_url: String,
@@ -34,6 +34,25 @@ pub struct Config {
     pub psp_public_key_der: Vec<u8>,
     /// Lifetime of the access tokens `/accesstoken/get` issues.
     pub token_ttl: Duration,
+}
+
+impl std::fmt::Debug for Config {
+    /// Secrets masked, the key only by size.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("public_url", &self.public_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"***")
+            .field("subscription_key", &"***")
+            .field("psp_id", &self.psp_id)
+            .field("merchants", &self.merchants)
+            .field(
+                "psp_public_key_der",
+                &format_args!("<{} bytes>", self.psp_public_key_der.len()),
+            )
+            .field("token_ttl", &self.token_ttl)
+            .finish()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -173,5 +192,6 @@ mod tests {
                 .is_some_and(|m| m.name == sandbox::MERCHANT_NAME)
         );
         assert_eq!(config.token_ttl, Duration::from_secs(3600));
+        assert!(!format!("{config:?}").contains(shared::sandbox::CLIENT_SECRET));
     }
 }

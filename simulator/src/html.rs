@@ -38,6 +38,7 @@ main{max-width:420px;margin:24px auto;padding:0 16px}\
 .muted{color:#6b6b6b}\
 .error{color:#b00020;font-weight:600}\
 label{display:block;margin:8px 0}\
+fieldset{border:0;padding:0;margin:12px 0}legend{font-weight:600;margin-bottom:4px}\
 input[type=tel],input[type=text]{width:100%;padding:10px;font-size:1.1rem;border:1px solid #ccc;border-radius:8px}\
 button,.button{display:inline-block;border:0;border-radius:24px;padding:12px 22px;font-size:1rem;font-weight:600;cursor:pointer;text-decoration:none;margin:8px 8px 0 0}\
 .primary{background:#ff5b24;color:#fff}\

@@ -1,6 +1,7 @@
 //! The Vipps landing page (`vippsRedirectUrl`): the shopper confirms the number or cancels,
 //! then waits for the app while a small script polls for the outcome.
 
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -45,11 +46,13 @@ async fn show(State(app): State<AppState>, Path(id): Path<String>) -> Response {
     }
 }
 
+/// A form without fields may come without a content type: that is an empty form.
 async fn confirm(
     State(app): State<AppState>,
     Path(id): Path<String>,
-    Form(form): Form<ConfirmForm>,
+    form: Result<Form<ConfirmForm>, FormRejection>,
 ) -> Response {
+    let typed = form.ok().and_then(|Form(form)| form.phone);
     let mut store = app.store.lock().await;
     let Some(payment) = store.by_landing_id_mut(&id) else {
         return not_found();
@@ -59,7 +62,7 @@ async fn confirm(
     }
     let phone = match (
         &payment.phone,
-        form.phone.as_deref().map(str::parse::<MobileNumber>),
+        typed.as_deref().map(str::parse::<MobileNumber>),
     ) {
         (Some(phone), _) => phone.clone(),
         (None, Some(Ok(phone))) => phone,

@@ -227,68 +227,6 @@ async fn rejecting_sends_confirmed_no_without_card_data() -> TestResult {
 }
 
 #[tokio::test]
-async fn cancelling_on_the_landing_page_sends_cancel_and_returns_to_the_shop() -> TestResult {
-    let mut app = spawn_app().await?;
-    let answer = app.init(&app.init_body("tx1", "order1")).await?;
-    let landing = answer["vippsRedirectUrl"].as_str().unwrap_or_default();
-    let cancelled = app.http.post(format!("{landing}/cancel")).send().await?;
-    assert_eq!(cancelled.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        cancelled
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok()),
-        Some("http://shop.test/back")
-    );
-    assert_eq!(
-        app.received().map(|c| c.request.confirmed),
-        Some(Confirmed::Cancel)
-    );
-    let status: Value = app
-        .http
-        .get(format!("{landing}/status"))
-        .send()
-        .await?
-        .json()
-        .await?;
-    assert_eq!(status["redirect_url"], "http://shop.test/back");
-    Ok(())
-}
-
-#[tokio::test]
-async fn the_phone_app_approves_with_the_chosen_card() -> TestResult {
-    let mut app = spawn_app().await?;
-    app.init(&app.init_body("tx1", "order1")).await?;
-    let listing = app
-        .http
-        .get(format!("{}/app?phone=91234567", app.sim))
-        .send()
-        .await?
-        .text()
-        .await?;
-    assert!(
-        listing.contains("data-psp-transaction-id=\"tx1\"") && listing.contains("•••• 0004"),
-        "{listing}"
-    );
-    let url = format!("{}/app/payments/tx1/approve", app.sim);
-    let page = app
-        .http
-        .post(url)
-        .form(&[("card", "5555555555554444")])
-        .send()
-        .await?
-        .text()
-        .await?;
-    assert!(page.contains("data-outcome=\"ok\""), "{page}");
-    let call = app
-        .received()
-        .and_then(|c| c.request.card_data)
-        .unwrap_or_default();
-    assert!(app.decrypt(&call)?.starts_with("5555555555554444,"));
-    Ok(())
-}
-
-#[tokio::test]
 async fn a_psp_error_is_reported_with_its_http_status() -> TestResult {
     let app = spawn_app().await?;
     let mut body = app.init_body("tx1", "order1");

@@ -4,6 +4,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
@@ -49,8 +50,8 @@ impl Browser {
         let serde_json::Value::Object(capabilities) = capabilities else {
             return Err("capabilities must be an object".into());
         };
-        let client = ClientBuilder::rustls()
-            .map_err(|e| e.to_string())?
+        // chromedriver is on loopback: plain HTTP, no TLS stack needed.
+        let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(capabilities)
             .connect(&format!("http://127.0.0.1:{port}"))
             .await

@@ -6,6 +6,7 @@
 mod demo;
 mod error;
 mod process;
+mod services;
 mod test;
 mod tools;
 mod widget;

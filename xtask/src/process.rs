@@ -1,12 +1,15 @@
 //! Running child programs: with their output streamed to ours, or captured for a version check.
 
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use crate::Error;
 
-/// `program arg1 arg2 …`, for telling the user what we run.
+/// `program arg1 arg2 …`, for telling the user what we run (the program without its directory).
 pub fn display(command: &Command) -> String {
-    std::iter::once(command.get_program())
+    let program = command.get_program();
+    let program = Path::new(program).file_name().unwrap_or(program);
+    std::iter::once(program)
         .chain(command.get_args())
         .map(|part| part.to_string_lossy().into_owned())
         .collect::<Vec<_>>()

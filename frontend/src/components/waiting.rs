@@ -33,7 +33,7 @@ pub fn Waiting(flow: Flow) -> impl IntoView {
                     .map(|url| {
                         view! {
                             <p class="open-vipps">
-                                {text::WINDOW_BLOCKED} " "
+                                {text::NO_VIPPS_WINDOW} " "
                                 <a id="open-vipps" href=url target="_blank" rel="noopener noreferrer">
                                     {text::OPEN_VIPPS}
                                 </a>

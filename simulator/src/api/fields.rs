@@ -22,35 +22,35 @@ pub fn parsed<T: std::str::FromStr>(
 }
 
 pub fn amount(value: &Value, errors: &mut Vec<ErrorDetails>) -> Option<Amount> {
-    let Some(ore) = value.as_i64() else {
-        errors.push(invalid_field(
+    let checked = value.as_i64().ok_or_else(|| {
+        invalid_field(
             "amount",
             "Invalid request: amount must be an integer in øre",
-        ));
-        return None;
-    };
-    let checked = u64::try_from(ore)
-        .map_err(|_| AmountError::Zero)
-        .and_then(Amount::from_ore);
-    match checked {
+        )
+    });
+    match checked.and_then(ore) {
         Ok(amount) => Some(amount),
-        Err(AmountError::Zero) => {
-            errors.push(detail(
-                "amount",
-                "Amount must be at least 1 øre",
-                Some("amount"),
-                Some("amount.less.than.one"),
-            ));
-            None
-        }
-        Err(AmountError::TooLarge) => {
-            errors.push(invalid_field(
-                "amount",
-                "Invalid request: amount is too large",
-            ));
+        Err(error) => {
+            errors.push(error);
             None
         }
     }
+}
+
+/// An amount in øre as Vipps checks it: at least 1, at most int32.
+pub fn ore(ore: i64) -> Result<Amount, ErrorDetails> {
+    let checked = u64::try_from(ore)
+        .map_err(|_| AmountError::Zero)
+        .and_then(Amount::from_ore);
+    checked.map_err(|err| match err {
+        AmountError::Zero => detail(
+            "amount",
+            "Amount must be at least 1 øre",
+            Some("amount"),
+            Some("amount.less.than.one"),
+        ),
+        AmountError::TooLarge => invalid_field("amount", "Invalid request: amount is too large"),
+    })
 }
 
 /// `Some(None)` when absent, `None` when invalid.
@@ -95,7 +95,11 @@ pub fn optional_string(
 }
 
 /// An absolute `http`/`https` URL with a host, or `error` recorded.
-pub fn web_url(value: &Value, error: ErrorDetails, errors: &mut Vec<ErrorDetails>) -> Option<String> {
+pub fn web_url(
+    value: &Value,
+    error: ErrorDetails,
+    errors: &mut Vec<ErrorDetails>,
+) -> Option<String> {
     let url = value.as_str().filter(|text| {
         reqwest::Url::parse(text).is_ok_and(|url| {
             matches!(url.scheme(), "http" | "https")
@@ -108,13 +112,32 @@ pub fn web_url(value: &Value, error: ErrorDetails, errors: &mut Vec<ErrorDetails
     url.map(str::to_owned)
 }
 
-pub fn optional_bool(body: &Map<String, Value>, field: &str, errors: &mut Vec<ErrorDetails>) -> bool {
+pub fn optional_bool(
+    body: &Map<String, Value>,
+    field: &str,
+    errors: &mut Vec<ErrorDetails>,
+) -> bool {
     match body.get(field) {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
         Some(_) => {
-            errors.push(invalid_field(field, &format!("Invalid request: {field} must be true or false")));
+            errors.push(invalid_field(
+                field,
+                &format!("Invalid request: {field} must be true or false"),
+            ));
             false
         }
     }
+}
+
+/// Fit to be sent back as an HTTP header value (printable ASCII), or an error recorded.
+pub fn header_safe(value: &str, field: &str, errors: &mut Vec<ErrorDetails>) -> bool {
+    let safe = value.bytes().all(|b| (0x20..0x7f).contains(&b));
+    if !safe {
+        errors.push(invalid_field(
+            field,
+            &format!("Invalid request: {field} must be printable ASCII"),
+        ));
+    }
+    safe
 }

@@ -4,47 +4,29 @@
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde_json::Value;
 use shared::vipps::InitResponse;
 
-use super::{authorize, init_request};
+use super::{init_request, once};
 use crate::app::AppState;
-use crate::auth::{Caller, RequestId};
+use crate::auth::Caller;
 use crate::clock;
-use crate::idempotency::{Answer, Endpoint, Lookup};
+use crate::idempotency::{Answer, Endpoint};
 use crate::payment::Payment;
 use crate::random;
 use crate::store::{Duplicate, Store};
-use crate::vipps_error::{VippsErrors, detail, invalid_field};
+use crate::vipps_error::{VippsErrors, detail};
 
 pub async fn init(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let caller = match authorize(&app, &headers, RequestId::Required).await {
-        Ok(caller) => caller,
-        Err(errors) => return errors.into_response(),
-    };
-    let Ok(request) = serde_json::from_slice::<Value>(&body) else {
-        return VippsErrors::bad_request(invalid_field(
-            "body",
-            "Invalid request: the body is not JSON",
-        ))
-        .into_response();
-    };
-    let msn = caller.merchant.serial_number.clone();
-    let mut store = app.store.lock().await;
-    match store
-        .idempotency
-        .lookup(Endpoint::Init, &msn, &caller.request_id, &request)
-    {
-        Lookup::Replay(answer) => return answer.into_response(),
-        Lookup::Conflict => return request_id_reused().into_response(),
-        Lookup::New => {}
-    }
-    let answer = create(&app, &mut store, &caller, &request);
-    store
-        .idempotency
-        .remember(Endpoint::Init, &msn, &caller.request_id, request, &answer);
-    answer.into_response()
+    once(
+        &app,
+        &headers,
+        Endpoint::Init,
+        &body,
+        |store, caller, request| create(&app, store, caller, request),
+    )
+    .await
 }
 
 fn create(app: &AppState, store: &mut Store, caller: &Caller, request: &Value) -> Answer {
@@ -92,11 +74,4 @@ fn create(app: &AppState, store: &mut Store, caller: &Caller, request: &Value) -
         ))
         .into(),
     }
-}
-
-fn request_id_reused() -> VippsErrors {
-    VippsErrors::bad_request(invalid_field(
-        "Request-Id",
-        "Request-Id was already used for a different request",
-    ))
 }

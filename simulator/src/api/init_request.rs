@@ -34,8 +34,10 @@ pub fn parse(body: &Value) -> Result<ValidInit, Vec<ErrorDetails>> {
     let redirect = required("pspRedirectUrl");
     let make_payment = required("makePaymentUrl");
 
-    let psp_transaction_id = psp_id.and_then(|v| fields::parsed(v, "pspTransactionId", &mut errors));
-    let merchant_order_id = order_id.and_then(|v| fields::parsed(v, "merchantOrderId", &mut errors));
+    let psp_transaction_id =
+        psp_id.and_then(|v| fields::parsed(v, "pspTransactionId", &mut errors));
+    let merchant_order_id =
+        order_id.and_then(|v| fields::parsed(v, "merchantOrderId", &mut errors));
     let amount = amount.and_then(|v| fields::amount(v, &mut errors));
     if currency.is_some_and(|c| c.as_str() != Some("NOK")) {
         errors.push(detail(
@@ -62,7 +64,8 @@ pub fn parse(body: &Value) -> Result<ValidInit, Vec<ErrorDetails>> {
         fields::web_url(v, error, &mut errors)
     });
     let phone = fields::phone(body, &mut errors);
-    let make_payment_token = fields::optional_string(body, "makePaymentToken", &mut errors);
+    let make_payment_token = fields::optional_string(body, "makePaymentToken", &mut errors)
+        .filter(|token| fields::header_safe(token, "makePaymentToken", &mut errors));
     let payment_text = fields::optional_string(body, "paymentText", &mut errors);
     let is_app = fields::optional_bool(body, "isApp", &mut errors);
     match (
@@ -209,6 +212,10 @@ mod tests {
         assert_eq!(
             codes(body(), "makePaymentUrl", json!("not a url")),
             one("makePaymentUrl", "makePaymentUrl", None)
+        );
+        assert_eq!(
+            codes(body(), "makePaymentToken", json!("a\nb")),
+            one("51", "makePaymentToken", None)
         );
         assert_eq!(codes(body(), "customerMobileNumber", Value::Null), vec![]);
     }

@@ -4,66 +4,37 @@
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde_json::Value;
 use shared::vipps::{ResponseInfo, UpdateStatusRequest, UpdateStatusResponse};
-use shared::{Amount, AmountError};
 
-use super::authorize;
+use super::{fields, once};
 use crate::app::AppState;
-use crate::auth::{Caller, RequestId};
+use crate::auth::Caller;
 use crate::clock;
-use crate::idempotency::{Answer, Endpoint, Lookup};
+use crate::idempotency::{Answer, Endpoint};
 use crate::store::Store;
-use crate::vipps_error::{VippsErrors, detail, invalid_field};
+use crate::vipps_error::{VippsErrors, invalid_field};
 
 pub async fn update_status(
     State(app): State<AppState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let caller = match authorize(&app, &headers, RequestId::Required).await {
-        Ok(caller) => caller,
-        Err(errors) => return errors.into_response(),
-    };
-    let Ok(request) = serde_json::from_slice::<Value>(&body) else {
-        return VippsErrors::bad_request(invalid_field(
-            "body",
-            "Invalid request: the body is not JSON",
-        ))
-        .into_response();
-    };
-    let msn = caller.merchant.serial_number.clone();
-    let mut store = app.store.lock().await;
-    match store
-        .idempotency
-        .lookup(Endpoint::UpdateStatus, &msn, &caller.request_id, &request)
-    {
-        Lookup::Replay(answer) => return answer.into_response(),
-        Lookup::Conflict => {
-            let error = invalid_field(
-                "Request-Id",
-                "Request-Id was already used for a different request",
-            );
-            return VippsErrors::bad_request(error).into_response();
-        }
-        Lookup::New => {}
-    }
-    let answer = match record(&mut store, &caller, &request) {
-        Ok(response) => Answer {
-            status: StatusCode::OK,
-            body: serde_json::to_value(response).unwrap_or_default(),
-        },
-        Err(errors) => errors.into(),
-    };
-    store.idempotency.remember(
+    once(
+        &app,
+        &headers,
         Endpoint::UpdateStatus,
-        &msn,
-        &caller.request_id,
-        request,
-        &answer,
-    );
-    answer.into_response()
+        &body,
+        |store, caller, request| match record(store, caller, request) {
+            Ok(response) => Answer {
+                status: StatusCode::OK,
+                body: serde_json::to_value(response).unwrap_or_default(),
+            },
+            Err(errors) => errors.into(),
+        },
+    )
+    .await
 }
 
 fn record(
@@ -95,23 +66,9 @@ fn record(
                 &format!("Unknown pspTransactionId {id}"),
             ));
         }
-        match u64::try_from(transaction.amount)
-            .map_err(|_| AmountError::Zero)
-            .and_then(Amount::from_ore)
-        {
+        match fields::ore(transaction.amount) {
             Ok(amount) => checked.push((transaction, amount)),
-            Err(AmountError::Zero) => {
-                errors.push(detail(
-                    "amount",
-                    "Amount must be at least 1 øre",
-                    Some("amount"),
-                    Some("amount.less.than.one"),
-                ));
-            }
-            Err(AmountError::TooLarge) => errors.push(invalid_field(
-                "amount",
-                "Invalid request: amount is too large",
-            )),
+            Err(error) => errors.push(error),
         }
     }
     if !errors.is_empty() {
@@ -124,7 +81,8 @@ fn record(
             let applied = payment
                 .ledger
                 .record_update(transaction.status, amount, text, now);
-            tracing::info!(psp_transaction_id = %transaction.psp_transaction_id, status = ?transaction.status, applied, "status update");
+            let id = transaction.psp_transaction_id.as_str();
+            tracing::info!(psp_transaction_id = id, status = ?transaction.status, applied, "status update");
         }
     }
     Ok(UpdateStatusResponse {

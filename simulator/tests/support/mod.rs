@@ -1,6 +1,9 @@
 //! `spawn_app()`: the simulator on port 0 plus a fake PSP makePayment endpoint that records
 //! every call and answers like a PSP would (OK for `YES`, FAIL 93 otherwise).
 
+// Each test binary uses a part of this module.
+#![allow(dead_code)]
+
 use std::error::Error;
 
 use aws_lc_rs::encoding::AsDer;
