@@ -60,21 +60,41 @@ impl Application {
         let card_key = keys::load_or_create_card_key(&config.data_dir)?;
         let card_public_key_der = {
             use aws_lc_rs::encoding::AsDer;
-            card_key.public_key().as_der().map_err(|_| StartupError::CardKey)?.as_ref().to_vec()
+            card_key
+                .public_key()
+                .as_der()
+                .map_err(|_| StartupError::CardKey)?
+                .as_ref()
+                .to_vec()
         };
-        let merchant_api_key = keys::load_or_create_merchant_key(&config.data_dir, config.merchant.api_key.as_ref())?;
-        let database_url = config
-            .database_url
-            .clone()
-            .unwrap_or_else(|| format!("sqlite://{}", config.data_dir.join("psp.sqlite").display()));
+        let merchant_api_key =
+            keys::load_or_create_merchant_key(&config.data_dir, config.merchant.api_key.as_ref())?;
+        let database_url = config.database_url.clone().unwrap_or_else(|| {
+            format!("sqlite://{}", config.data_dir.join("psp.sqlite").display())
+        });
         let store = PaymentStore::connect(&database_url).await?;
-        let card_decryptor = Arc::new(CardDecryptor::new(card_key).map_err(|_| StartupError::CardKey)?);
-        let state = AppState { config: Arc::new(config), store, vipps, acquirer, card_decryptor, merchant_api_key };
-        Ok(Self { listener, state, card_public_key_der })
+        let card_decryptor =
+            Arc::new(CardDecryptor::new(card_key).map_err(|_| StartupError::CardKey)?);
+        let state = AppState {
+            config: Arc::new(config),
+            store,
+            vipps,
+            acquirer,
+            card_decryptor,
+            merchant_api_key,
+        };
+        Ok(Self {
+            listener,
+            state,
+            card_public_key_der,
+        })
     }
 
     pub fn port(&self) -> Result<u16, StartupError> {
-        self.listener.local_addr().map(|a| a.port()).map_err(StartupError::Listener)
+        self.listener
+            .local_addr()
+            .map(|a| a.port())
+            .map_err(StartupError::Listener)
     }
 
     pub fn public_url(&self) -> &str {

@@ -81,7 +81,8 @@ impl Config {
     }
 
     pub fn from_env() -> Result<Self, ConfigError> {
-        let mut config = Self::sandbox(var("PSP_DATA_DIR").map_or_else(|| "data".into(), PathBuf::from));
+        let mut config =
+            Self::sandbox(var("PSP_DATA_DIR").map_or_else(|| "data".into(), PathBuf::from));
         if let Some(listen) = var("PSP_LISTEN") {
             config.listen = listen.parse().map_err(|e| error("PSP_LISTEN", e))?;
         }
@@ -136,7 +137,10 @@ fn set(field: &mut String, name: &'static str) {
 }
 
 fn error(var: &'static str, reason: impl ToString) -> ConfigError {
-    ConfigError { var, reason: reason.to_string() }
+    ConfigError {
+        var,
+        reason: reason.to_string(),
+    }
 }
 
 fn is_six_digits(s: &str) -> bool {

@@ -38,11 +38,21 @@ impl ApiError {
                 P::Expired => (StatusCode::GONE, ErrorCode::PaymentExpired, message),
                 P::InvalidState(_) => (StatusCode::CONFLICT, ErrorCode::InvalidState, message),
                 P::DuplicateOrderId => (StatusCode::CONFLICT, ErrorCode::DuplicateOrderId, message),
-                P::VippsRejected(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::VippsRejected, message),
-                P::VippsUnavailable(_) => {
-                    (StatusCode::BAD_GATEWAY, ErrorCode::VippsUnavailable, "Vipps is unavailable; try again".into())
-                }
-                P::Store(_) | P::Key(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, "internal error".into()),
+                P::VippsRejected(_) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ErrorCode::VippsRejected,
+                    message,
+                ),
+                P::VippsUnavailable(_) => (
+                    StatusCode::BAD_GATEWAY,
+                    ErrorCode::VippsUnavailable,
+                    "Vipps is unavailable; try again".into(),
+                ),
+                P::Store(_) | P::Key(_) => (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorCode::Internal,
+                    "internal error".into(),
+                ),
             },
         }
     }

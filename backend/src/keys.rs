@@ -12,7 +12,10 @@ use subtle::ConstantTimeEq;
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
     #[error("cannot read or write {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path} is not an RSA private key in PKCS#8 DER")]
     BadKey { path: String },
     #[error("could not generate a key: {0}")]
@@ -25,24 +28,33 @@ pub fn load_or_create_card_key(dir: &Path) -> Result<PrivateDecryptingKey, KeyEr
     let private_path = dir.join("card-key.p8");
     let public_path = dir.join("card-key.pub.der");
     let key = match std::fs::read(&private_path) {
-        Ok(der) => PrivateDecryptingKey::from_pkcs8(&der)
-            .map_err(|_| KeyError::BadKey { path: private_path.display().to_string() })?,
+        Ok(der) => PrivateDecryptingKey::from_pkcs8(&der).map_err(|_| KeyError::BadKey {
+            path: private_path.display().to_string(),
+        })?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let key = PrivateDecryptingKey::generate(KeySize::Rsa2048)
                 .map_err(|e| KeyError::Generate(e.to_string()))?;
-            let der = key.as_der().map_err(|e| KeyError::Generate(e.to_string()))?;
+            let der = key
+                .as_der()
+                .map_err(|e| KeyError::Generate(e.to_string()))?;
             write_private(&private_path, der.as_ref())?;
             key
         }
         Err(source) => return Err(io(&private_path, source)),
     };
-    let public = key.public_key().as_der().map_err(|e| KeyError::Generate(e.to_string()))?;
+    let public = key
+        .public_key()
+        .as_der()
+        .map_err(|e| KeyError::Generate(e.to_string()))?;
     std::fs::write(&public_path, public.as_ref()).map_err(|e| io(&public_path, e))?;
     Ok(key)
 }
 
 /// The configured merchant key, or the one generated into `dir/merchant-key` earlier, or a new one.
-pub fn load_or_create_merchant_key(dir: &Path, configured: Option<&SecretString>) -> Result<SecretString, KeyError> {
+pub fn load_or_create_merchant_key(
+    dir: &Path,
+    configured: Option<&SecretString>,
+) -> Result<SecretString, KeyError> {
     if let Some(key) = configured {
         return Ok(key.clone());
     }
@@ -91,13 +103,17 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), KeyError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(|e| io(path, e))?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| io(path, e))?;
     }
     Ok(())
 }
 
 fn io(path: &Path, source: std::io::Error) -> KeyError {
-    KeyError::Io { path: path.display().to_string(), source }
+    KeyError::Io {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 #[cfg(test)]
@@ -114,18 +130,26 @@ mod tests {
 
     #[test]
     fn card_key_is_generated_once_and_reloaded() {
-        let Ok(dir) = tempfile::tempdir() else { unreachable!("tempdir") };
-        let first = load_or_create_card_key(dir.path()).map(|k| k.public_key().as_der().map(|d| d.as_ref().to_vec()));
-        let second = load_or_create_card_key(dir.path()).map(|k| k.public_key().as_der().map(|d| d.as_ref().to_vec()));
+        let Ok(dir) = tempfile::tempdir() else {
+            unreachable!("tempdir")
+        };
+        let first = load_or_create_card_key(dir.path())
+            .map(|k| k.public_key().as_der().map(|d| d.as_ref().to_vec()));
+        let second = load_or_create_card_key(dir.path())
+            .map(|k| k.public_key().as_der().map(|d| d.as_ref().to_vec()));
         assert!(matches!((&first, &second), (Ok(Ok(a)), Ok(Ok(b))) if a == b));
         assert!(dir.path().join("card-key.pub.der").exists());
     }
 
     #[test]
     fn merchant_key_is_generated_once_and_reloaded() {
-        let Ok(dir) = tempfile::tempdir() else { unreachable!("tempdir") };
-        let first = load_or_create_merchant_key(dir.path(), None).map(|k| k.expose_secret().to_owned());
-        let second = load_or_create_merchant_key(dir.path(), None).map(|k| k.expose_secret().to_owned());
+        let Ok(dir) = tempfile::tempdir() else {
+            unreachable!("tempdir")
+        };
+        let first =
+            load_or_create_merchant_key(dir.path(), None).map(|k| k.expose_secret().to_owned());
+        let second =
+            load_or_create_merchant_key(dir.path(), None).map(|k| k.expose_secret().to_owned());
         assert!(matches!((&first, &second), (Ok(a), Ok(b)) if a == b && a.starts_with("sk_test_")));
     }
 }

@@ -34,12 +34,16 @@ impl Amount {
     }
 
     pub fn checked_add(self, other: Self) -> Option<Self> {
-        self.0.checked_add(other.0).and_then(|sum| Self::from_ore(sum.into()).ok())
+        self.0
+            .checked_add(other.0)
+            .and_then(|sum| Self::from_ore(sum.into()).ok())
     }
 
     /// `None` when the result would not be positive.
     pub fn checked_sub(self, other: Self) -> Option<Self> {
-        self.0.checked_sub(other.0).and_then(|rest| Self::from_ore(rest.into()).ok())
+        self.0
+            .checked_sub(other.0)
+            .and_then(|rest| Self::from_ore(rest.into()).ok())
     }
 }
 
@@ -108,8 +112,14 @@ mod tests {
 
     #[test]
     fn displays_kroner_and_ore() {
-        assert_eq!(Amount::from_ore(29_950).map(|a| a.to_string()), Ok("299,50 kr".to_owned()));
-        assert_eq!(Amount::from_ore(5).map(|a| a.to_string()), Ok("0,05 kr".to_owned()));
+        assert_eq!(
+            Amount::from_ore(29_950).map(|a| a.to_string()),
+            Ok("299,50 kr".to_owned())
+        );
+        assert_eq!(
+            Amount::from_ore(5).map(|a| a.to_string()),
+            Ok("0,05 kr".to_owned())
+        );
     }
 
     #[test]

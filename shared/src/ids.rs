@@ -58,7 +58,8 @@ macro_rules! string_id {
 }
 
 fn is_lower_hex(s: &str) -> bool {
-    s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 string_id!(
@@ -116,7 +117,12 @@ mod tests {
     fn payment_ids_round_trip_and_reject_garbage() {
         let id = PaymentId::from_random([0xab; 16]);
         assert_eq!(id.as_str().parse::<PaymentId>(), Ok(id.clone()));
-        for bad in ["", "pay_", "pay_ABABABABABABABABABABABABABABABAB", "cs_abababababababababababababababab"] {
+        for bad in [
+            "",
+            "pay_",
+            "pay_ABABABABABABABABABABABABABABABAB",
+            "cs_abababababababababababababababab",
+        ] {
             assert_eq!(bad.parse::<PaymentId>(), Err(IdError::PaymentId), "{bad}");
         }
     }

@@ -97,11 +97,20 @@ mod tests {
 
     #[test]
     fn accepts_plain_grouped_and_prefixed_numbers() {
-        for input in ["91234567", "912 34 567", "+47 912 34 567", "004791234567", " 4123-4567"] {
+        for input in [
+            "91234567",
+            "912 34 567",
+            "+47 912 34 567",
+            "004791234567",
+            " 4123-4567",
+        ] {
             let number = parse(input);
             assert!(number.is_ok(), "{input} should parse");
         }
-        assert_eq!(parse("+4791234567").map(String::from), Ok("91234567".to_owned()));
+        assert_eq!(
+            parse("+4791234567").map(String::from),
+            Ok("91234567".to_owned())
+        );
     }
 
     #[test]
@@ -118,7 +127,10 @@ mod tests {
     #[test]
     fn debug_masks_the_number_and_display_groups_it() {
         let number = parse("91234567");
-        assert_eq!(number.as_ref().map(|n| format!("{n:?}")), Ok("MobileNumber(******67)".to_owned()));
+        assert_eq!(
+            number.as_ref().map(|n| format!("{n:?}")),
+            Ok("MobileNumber(******67)".to_owned())
+        );
         assert_eq!(number.map(|n| n.to_string()), Ok("912 34 567".to_owned()));
     }
 

@@ -21,19 +21,59 @@ pub struct TestCard {
 /// The cards, approved first. Any other Luhn-valid number is approved.
 pub const TEST_CARDS: &[TestCard] = &[
     card("4925000000000004", "Visa, approved", TestOutcome::Approved),
-    card("5555555555554444", "Mastercard, approved", TestOutcome::Approved),
-    declined("4000000000009995", "Visa, insufficient funds", ErrorId::InsufficientFunds),
-    declined("4000000000000069", "Visa, expired card", ErrorId::ExpiredCard),
-    declined("4000000000000002", "Visa, refused by issuer", ErrorId::RefusedByIssuer),
-    declined("4100000000000019", "Visa, suspected fraud", ErrorId::SuspectedFraud),
-    declined("4000000000009979", "Visa, exceeds withdrawal limit", ErrorId::ExceedsWithdrawalLimit),
-    declined("4000000000000119", "Visa, no such issuer", ErrorId::NoSuchIssuer),
-    declined("4000000000000036", "Visa credit, merchant takes no credit cards", ErrorId::CreditCardNotAllowed),
-    declined("4242424242424241", "Visa, invalid number (fails Luhn)", ErrorId::InvalidCardNumber),
+    card(
+        "5555555555554444",
+        "Mastercard, approved",
+        TestOutcome::Approved,
+    ),
+    declined(
+        "4000000000009995",
+        "Visa, insufficient funds",
+        ErrorId::InsufficientFunds,
+    ),
+    declined(
+        "4000000000000069",
+        "Visa, expired card",
+        ErrorId::ExpiredCard,
+    ),
+    declined(
+        "4000000000000002",
+        "Visa, refused by issuer",
+        ErrorId::RefusedByIssuer,
+    ),
+    declined(
+        "4100000000000019",
+        "Visa, suspected fraud",
+        ErrorId::SuspectedFraud,
+    ),
+    declined(
+        "4000000000009979",
+        "Visa, exceeds withdrawal limit",
+        ErrorId::ExceedsWithdrawalLimit,
+    ),
+    declined(
+        "4000000000000119",
+        "Visa, no such issuer",
+        ErrorId::NoSuchIssuer,
+    ),
+    declined(
+        "4000000000000036",
+        "Visa credit, merchant takes no credit cards",
+        ErrorId::CreditCardNotAllowed,
+    ),
+    declined(
+        "4242424242424241",
+        "Visa, invalid number (fails Luhn)",
+        ErrorId::InvalidCardNumber,
+    ),
 ];
 
 const fn card(number: &'static str, label: &'static str, outcome: TestOutcome) -> TestCard {
-    TestCard { number, label, outcome }
+    TestCard {
+        number,
+        label,
+        outcome,
+    }
 }
 
 const fn declined(number: &'static str, label: &'static str, id: ErrorId) -> TestCard {

@@ -174,7 +174,9 @@ impl ErrorId {
     }
 
     pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|id| id.code().to_string() == code)
+        Self::ALL
+            .into_iter()
+            .find(|id| id.code().to_string() == code)
     }
 
     /// The text Vipps documents for the id.

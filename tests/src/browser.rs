@@ -19,7 +19,10 @@ pub struct Browser {
 
 /// `CHROMEDRIVER` and `CHROME` name the binaries; Debian's paths by default.
 fn binary(var: &str, default: &str) -> String {
-    std::env::var(var).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_owned())
+    std::env::var(var)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| default.to_owned())
 }
 
 impl Browser {
@@ -56,7 +59,11 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .map_err(|e| format!("chromedriver session: {e}"))?;
-        Ok(Self { client, _driver: driver, _profile: profile })
+        Ok(Self {
+            client,
+            _driver: driver,
+            _profile: profile,
+        })
     }
 
     /// Waits (up to 30 s) for an element matching `css`.
@@ -83,7 +90,10 @@ impl Browser {
         let window = tokio::time::timeout(Duration::from_secs(30), poll)
             .await
             .map_err(|_| "no new window opened within 30 s".to_owned())??;
-        self.client.switch_to_window(window).await.map_err(|e| e.to_string())
+        self.client
+            .switch_to_window(window)
+            .await
+            .map_err(|e| e.to_string())
     }
 
     pub async fn screenshot(&self, name: &str) -> TestResult {
@@ -103,7 +113,9 @@ async fn driver_port(driver: &mut Child) -> TestResult<u16> {
         if let Some(rest) = line.split("started successfully on port ").nth(1) {
             let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
             tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-            return digits.parse().map_err(|e| format!("chromedriver port in {line:?}: {e}"));
+            return digits
+                .parse()
+                .map_err(|e| format!("chromedriver port in {line:?}: {e}"));
         }
     }
     Err("chromedriver exited before it was ready".into())

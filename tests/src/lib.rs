@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use shared::checkout::{CheckoutPayment, CLIENT_SECRET_HEADER};
+use shared::checkout::{CLIENT_SECRET_HEADER, CheckoutPayment};
 use shared::merchant::MerchantPayment;
 use tokio::net::TcpListener;
 
@@ -34,7 +34,9 @@ pub struct Options {
 }
 
 async fn bind() -> TestResult<(TcpListener, String)> {
-    let listener = TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| e.to_string())?;
     let port = listener.local_addr().map_err(|e| e.to_string())?.port();
     Ok((listener, format!("http://localhost:{port}")))
 }
@@ -59,9 +61,12 @@ impl TestApp {
         if let Some(ttl) = options.payment_ttl_seconds {
             config.payment_ttl = std::time::Duration::from_secs(ttl);
         }
-        let app = backend::Application::build(config, backend_listener).await.map_err(|e| e.to_string())?;
+        let app = backend::Application::build(config, backend_listener)
+            .await
+            .map_err(|e| e.to_string())?;
         let merchant_key = app.merchant_api_key().expose_secret().to_owned();
-        let sim_config = simulator::Config::sandbox(simulator_url.clone(), app.card_public_key_der().to_vec());
+        let sim_config =
+            simulator::Config::sandbox(simulator_url.clone(), app.card_public_key_der().to_vec());
         let shop_config = demo_shop::Config {
             psp_api_url: backend_url.clone(),
             psp_checkout_url: backend_url.clone(),
@@ -70,8 +75,17 @@ impl TestApp {
         tokio::spawn(app.run());
         tokio::spawn(simulator::run(simulator_listener, sim_config));
         tokio::spawn(demo_shop::run(shop_listener, shop_config));
-        let http = reqwest::Client::builder().build().map_err(|e| e.to_string())?;
-        Ok(Self { backend_url, simulator_url, shop_url, merchant_key, http, _data: data })
+        let http = reqwest::Client::builder()
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(Self {
+            backend_url,
+            simulator_url,
+            shop_url,
+            merchant_key,
+            http,
+            _data: data,
+        })
     }
 
     /// A merchant creates a payment of `amount` øre.
@@ -94,14 +108,26 @@ impl TestApp {
 
     pub async fn merchant_get(&self, path: &str) -> TestResult<reqwest::Response> {
         let url = format!("{}{path}", self.backend_url);
-        self.http.get(url).bearer_auth(&self.merchant_key).send().await.map_err(|e| e.to_string())
+        self.http
+            .get(url)
+            .bearer_auth(&self.merchant_key)
+            .send()
+            .await
+            .map_err(|e| e.to_string())
     }
 
     /// The widget starts the payment for `phone`.
-    pub async fn start(&self, payment: &MerchantPayment, phone: &str) -> TestResult<reqwest::Response> {
+    pub async fn start(
+        &self,
+        payment: &MerchantPayment,
+        phone: &str,
+    ) -> TestResult<reqwest::Response> {
         let secret = payment.client_secret.clone().unwrap_or_default();
         self.http
-            .post(format!("{}/api/checkout/payments/{}/start", self.backend_url, payment.id))
+            .post(format!(
+                "{}/api/checkout/payments/{}/start",
+                self.backend_url, payment.id
+            ))
             .header(CLIENT_SECRET_HEADER, secret)
             .json(&json!({"phone_number": phone}))
             .send()
@@ -114,7 +140,10 @@ impl TestApp {
         let secret = payment.client_secret.clone().unwrap_or_default();
         let response = self
             .http
-            .get(format!("{}/api/checkout/payments/{}", self.backend_url, payment.id))
+            .get(format!(
+                "{}/api/checkout/payments/{}",
+                self.backend_url, payment.id
+            ))
             .header(CLIENT_SECRET_HEADER, secret)
             .send()
             .await
@@ -127,18 +156,36 @@ impl TestApp {
         let url = format!("{}/sim/payments?phone={phone}", self.simulator_url);
         let response = self.http.get(url).send().await.map_err(|e| e.to_string())?;
         let list: Vec<Value> = expect_json(response, 200).await?;
-        list.into_iter().next_back().ok_or_else(|| format!("Vipps has no payment for {phone}"))
+        list.into_iter()
+            .next_back()
+            .ok_or_else(|| format!("Vipps has no payment for {phone}"))
     }
 
     /// Drives the simulator's test controls: `approve`, `reject`, `cancel`, `timeout`.
-    pub async fn vipps_control(&self, psp_transaction_id: &str, action: &str, body: Value) -> TestResult<reqwest::Response> {
-        let url = format!("{}/sim/payments/{psp_transaction_id}/{action}", self.simulator_url);
-        self.http.post(url).json(&body).send().await.map_err(|e| e.to_string())
+    pub async fn vipps_control(
+        &self,
+        psp_transaction_id: &str,
+        action: &str,
+        body: Value,
+    ) -> TestResult<reqwest::Response> {
+        let url = format!(
+            "{}/sim/payments/{psp_transaction_id}/{action}",
+            self.simulator_url
+        );
+        self.http
+            .post(url)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| e.to_string())
     }
 }
 
 /// Reads a JSON body after checking the status.
-pub async fn expect_json<T: DeserializeOwned>(response: reqwest::Response, status: u16) -> TestResult<T> {
+pub async fn expect_json<T: DeserializeOwned>(
+    response: reqwest::Response,
+    status: u16,
+) -> TestResult<T> {
     let actual = response.status().as_u16();
     let text = response.text().await.map_err(|e| e.to_string())?;
     if actual != status {

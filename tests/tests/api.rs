@@ -11,17 +11,35 @@ const PHONE: &str = "91234567";
 /// Creates and starts a payment; returns it with its Vipps pspTransactionId.
 async fn started(app: &TestApp) -> TestResult<(MerchantPayment, String)> {
     let payment = app.create_payment(29_900).await?;
-    let view: CheckoutPayment = expect_json(app.start(&payment, "+47 912 34 567").await?, 200).await?;
+    let view: CheckoutPayment =
+        expect_json(app.start(&payment, "+47 912 34 567").await?, 200).await?;
     assert_eq!(view.status, CheckoutStatus::AwaitingApp);
-    assert!(view.vipps_url.as_deref().is_some_and(|u| u.starts_with(&app.simulator_url)), "{view:?}");
+    assert!(
+        view.vipps_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with(&app.simulator_url)),
+        "{view:?}"
+    );
     let at_vipps = app.vipps_payment_for(PHONE).await?;
-    let txn = at_vipps["psp_transaction_id"].as_str().ok_or("no psp_transaction_id")?.to_owned();
-    assert_eq!(at_vipps["amount"], json!(29_900), "Vipps got the merchant's amount: {at_vipps}");
+    let txn = at_vipps["psp_transaction_id"]
+        .as_str()
+        .ok_or("no psp_transaction_id")?
+        .to_owned();
+    assert_eq!(
+        at_vipps["amount"],
+        json!(29_900),
+        "Vipps got the merchant's amount: {at_vipps}"
+    );
     Ok((payment, txn))
 }
 
 async fn merchant_view(app: &TestApp, payment: &MerchantPayment) -> TestResult<MerchantPayment> {
-    expect_json(app.merchant_get(&format!("/v1/payments/{}", payment.id)).await?, 200).await
+    expect_json(
+        app.merchant_get(&format!("/v1/payments/{}", payment.id))
+            .await?,
+        200,
+    )
+    .await
 }
 
 #[tokio::test]
@@ -30,16 +48,33 @@ async fn a_payment_is_authorised_end_to_end_and_keeps_only_six_and_four_digits()
     let (payment, txn) = started(&app).await?;
     assert_eq!(payment.status, PaymentStatus::Created);
 
-    let answer: Value = expect_json(app.vipps_control(&txn, "approve", json!({"card": "4925000000000004"})).await?, 200).await?;
+    let answer: Value = expect_json(
+        app.vipps_control(&txn, "approve", json!({"card": "4925000000000004"}))
+            .await?,
+        200,
+    )
+    .await?;
     assert_eq!(answer["paymentInfo"]["status"], "OK", "{answer}");
-    assert!(answer.get("errorMessage").is_none_or(Value::is_null), "{answer}");
+    assert!(
+        answer.get("errorMessage").is_none_or(Value::is_null),
+        "{answer}"
+    );
 
-    assert_eq!(app.checkout_view(&payment).await?.status, CheckoutStatus::Succeeded);
+    assert_eq!(
+        app.checkout_view(&payment).await?.status,
+        CheckoutStatus::Succeeded
+    );
     let merchant = merchant_view(&app, &payment).await?;
     assert_eq!(merchant.status, PaymentStatus::Authorised);
     let card = merchant.card.ok_or("no masked card")?;
-    assert_eq!((card.first_six.as_str(), card.last_four.as_str()), ("492500", "0004"));
-    assert!(merchant.client_secret.is_none(), "the secret is only returned at creation");
+    assert_eq!(
+        (card.first_six.as_str(), card.last_four.as_str()),
+        ("492500", "0004")
+    );
+    assert!(
+        merchant.client_secret.is_none(),
+        "the secret is only returned at creation"
+    );
     Ok(())
 }
 
@@ -47,12 +82,26 @@ async fn a_payment_is_authorised_end_to_end_and_keeps_only_six_and_four_digits()
 async fn an_insufficient_funds_card_fails_with_error_89_and_that_reason() -> TestResult {
     let app = TestApp::spawn().await?;
     let (payment, txn) = started(&app).await?;
-    let answer: Value = expect_json(app.vipps_control(&txn, "approve", json!({"card": "4000000000009995"})).await?, 200).await?;
+    let answer: Value = expect_json(
+        app.vipps_control(&txn, "approve", json!({"card": "4000000000009995"}))
+            .await?,
+        200,
+    )
+    .await?;
     assert_eq!(answer["paymentInfo"]["status"], "FAIL", "{answer}");
     assert_eq!(answer["errorMessage"]["errorId"], "89", "{answer}");
     let view = app.checkout_view(&payment).await?;
-    assert_eq!((view.status, view.failure), (CheckoutStatus::Failed, Some(FailureReason::InsufficientFunds)));
-    assert_eq!(merchant_view(&app, &payment).await?.status, PaymentStatus::Failed);
+    assert_eq!(
+        (view.status, view.failure),
+        (
+            CheckoutStatus::Failed,
+            Some(FailureReason::InsufficientFunds)
+        )
+    );
+    assert_eq!(
+        merchant_view(&app, &payment).await?.status,
+        PaymentStatus::Failed
+    );
     Ok(())
 }
 
@@ -60,10 +109,14 @@ async fn an_insufficient_funds_card_fails_with_error_89_and_that_reason() -> Tes
 async fn a_rejection_in_the_app_fails_with_error_93_and_charges_nothing() -> TestResult {
     let app = TestApp::spawn().await?;
     let (payment, txn) = started(&app).await?;
-    let answer: Value = expect_json(app.vipps_control(&txn, "reject", json!({})).await?, 200).await?;
+    let answer: Value =
+        expect_json(app.vipps_control(&txn, "reject", json!({})).await?, 200).await?;
     assert_eq!(answer["errorMessage"]["errorId"], "93", "{answer}");
     let merchant = merchant_view(&app, &payment).await?;
-    assert_eq!((merchant.status, merchant.failure), (PaymentStatus::Failed, Some(FailureReason::RejectedInApp)));
+    assert_eq!(
+        (merchant.status, merchant.failure),
+        (PaymentStatus::Failed, Some(FailureReason::RejectedInApp))
+    );
     assert!(merchant.card.is_none());
     Ok(())
 }
@@ -82,7 +135,10 @@ async fn make_payment_with_a_wrong_or_missing_token_is_401_and_changes_nothing()
         let response = request.send().await.map_err(|e| e.to_string())?;
         assert_eq!(response.status().as_u16(), 401);
     }
-    assert_eq!(merchant_view(&app, &payment).await?.status, PaymentStatus::AwaitingApp);
+    assert_eq!(
+        merchant_view(&app, &payment).await?.status,
+        PaymentStatus::AwaitingApp
+    );
     Ok(())
 }
 
@@ -92,7 +148,14 @@ async fn the_merchant_api_requires_the_secret_key() -> TestResult {
     let body = json!({"amount": 100, "merchant_order_id": "o1", "description": "x"});
     for key in ["", "sk_test_wrong"] {
         let url = format!("{}/v1/payments", app.backend_url);
-        let response = app.http.post(url).bearer_auth(key).json(&body).send().await.map_err(|e| e.to_string())?;
+        let response = app
+            .http
+            .post(url)
+            .bearer_auth(key)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
         let error: ApiErrorBody = expect_json(response, 401).await?;
         assert_eq!(error.code, ErrorCode::Unauthorized);
     }
@@ -106,8 +169,17 @@ async fn the_widget_api_requires_the_payments_own_client_secret() -> TestResult 
     let other = app.create_payment(100).await?;
     let url = format!("{}/api/checkout/payments/{}", app.backend_url, payment.id);
     let wrong = other.client_secret.unwrap_or_default();
-    let response = app.http.get(&url).header("x-client-secret", wrong).send().await.map_err(|e| e.to_string())?;
-    assert_eq!(expect_json::<ApiErrorBody>(response, 401).await?.code, ErrorCode::Unauthorized);
+    let response = app
+        .http
+        .get(&url)
+        .header("x-client-secret", wrong)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    assert_eq!(
+        expect_json::<ApiErrorBody>(response, 401).await?.code,
+        ErrorCode::Unauthorized
+    );
     let response = app.http.get(&url).send().await.map_err(|e| e.to_string())?;
     assert_eq!(response.status().as_u16(), 401);
     Ok(())
@@ -123,13 +195,16 @@ async fn bad_merchant_input_is_a_typed_400_and_creates_nothing() -> TestResult {
         json!({"amount": 100, "merchant_order_id": "o1", "description": ""}),
         json!({"amount": 1.5, "merchant_order_id": "o1", "description": "x"}),
     ] {
-        let error: ApiErrorBody = expect_json(app.merchant_post("/v1/payments", &body).await?, 400).await?;
+        let error: ApiErrorBody =
+            expect_json(app.merchant_post("/v1/payments", &body).await?, 400).await?;
         assert_eq!(error.code, ErrorCode::InvalidRequest, "{body}");
     }
     // None of those took the order id.
     let ok = json!({"amount": 100, "merchant_order_id": "o1", "description": "x"});
-    let _: MerchantPayment = expect_json(app.merchant_post("/v1/payments", &ok).await?, 201).await?;
-    let error: ApiErrorBody = expect_json(app.merchant_post("/v1/payments", &ok).await?, 409).await?;
+    let _: MerchantPayment =
+        expect_json(app.merchant_post("/v1/payments", &ok).await?, 201).await?;
+    let error: ApiErrorBody =
+        expect_json(app.merchant_post("/v1/payments", &ok).await?, 409).await?;
     assert_eq!(error.code, ErrorCode::DuplicateOrderId);
     Ok(())
 }
@@ -142,7 +217,10 @@ async fn a_bad_phone_number_is_refused_and_the_payment_stays_startable() -> Test
         let error: ApiErrorBody = expect_json(app.start(&payment, phone).await?, 400).await?;
         assert_eq!(error.code, ErrorCode::InvalidRequest, "{phone}");
     }
-    assert_eq!(app.checkout_view(&payment).await?.status, CheckoutStatus::AwaitingPhone);
+    assert_eq!(
+        app.checkout_view(&payment).await?.status,
+        CheckoutStatus::AwaitingPhone
+    );
     let view: CheckoutPayment = expect_json(app.start(&payment, PHONE).await?, 200).await?;
     assert_eq!(view.status, CheckoutStatus::AwaitingApp);
     Ok(())
@@ -159,11 +237,21 @@ async fn a_payment_cannot_be_started_twice() -> TestResult {
 
 #[tokio::test]
 async fn an_expired_payment_cannot_be_started() -> TestResult {
-    let app = TestApp::spawn_with(Options { payment_ttl_seconds: Some(0), ..Options::default() }).await?;
+    let app = TestApp::spawn_with(Options {
+        payment_ttl_seconds: Some(0),
+        ..Options::default()
+    })
+    .await?;
     let payment = app.create_payment(100).await?;
-    assert_eq!(app.checkout_view(&payment).await?.status, CheckoutStatus::Expired);
+    assert_eq!(
+        app.checkout_view(&payment).await?.status,
+        CheckoutStatus::Expired
+    );
     let error: ApiErrorBody = expect_json(app.start(&payment, PHONE).await?, 410).await?;
     assert_eq!(error.code, ErrorCode::PaymentExpired);
-    assert_eq!(merchant_view(&app, &payment).await?.status, PaymentStatus::Expired);
+    assert_eq!(
+        merchant_view(&app, &payment).await?.status,
+        PaymentStatus::Expired
+    );
     Ok(())
 }

@@ -23,59 +23,28 @@ fn run_steps(ws: &Workspace, summary: &mut Summary) -> Result<(), Error> {
         tools::ensure_browser(ws)
     })?;
     summary
-        .cargo(ws, "fmt", &["fmt", "--all", "--", "--check"])
+        .cargo(ws, "fmt --all -- --check")
         .map_err(|e| hint(e, "run `cargo fmt --all` to fix the formatting"))?;
+    summary.cargo(ws, "clippy --workspace --all-targets -- -D warnings")?;
     summary.cargo(
         ws,
-        "clippy",
-        &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
-    )?;
-    summary.cargo(
-        ws,
-        "clippy (wasm)",
-        &[
-            "clippy",
-            "-p",
-            "frontend",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--",
-            "-D",
-            "warnings",
-        ],
+        "clippy -p frontend --target wasm32-unknown-unknown -- -D warnings",
     )?;
     summary.step("widget build", || widget::build(ws))?;
-    summary.cargo(ws, "tests", &["test", "--workspace"])?;
+    summary.cargo(ws, "test --workspace")?;
     summary.step("browser tests", || browser_tests(ws, &browser))
 }
 
 fn browser_tests(ws: &Workspace, browser: &Browser) -> Result<(), Error> {
-    let args = [
-        "test",
-        "-p",
-        "e2e",
-        "--test",
-        "browser",
-        "--",
-        "--ignored",
-        "--test-threads=1",
-    ];
-    process::run(
-        "browser tests",
-        Command::new(cargo())
-            .args(args)
-            .current_dir(&ws.root)
-            .env("WIDGET_DIR", ws.widget_dist())
-            .env("CHROMEDRIVER", &browser.chromedriver)
-            .env("CHROME", &browser.chrome),
-    )
+    let args = "test -p e2e --test browser -- --ignored --test-threads=1";
+    let mut command = Command::new(cargo());
+    command
+        .args(args.split_whitespace())
+        .current_dir(&ws.root)
+        .env("WIDGET_DIR", ws.widget_dist())
+        .env("CHROMEDRIVER", &browser.chromedriver)
+        .env("CHROME", &browser.chrome);
+    process::run(&format!("cargo {args}"), &mut command)
 }
 
 fn hint(error: Error, hint: &str) -> Error {
@@ -98,16 +67,22 @@ impl Summary {
         let result = run();
         self.steps
             .push((name.to_owned(), started.elapsed(), result.is_ok()));
-        result.map_err(|e| Error::Other(format!("step `{name}` failed: {e}")))
+        result.map_err(|e| match e {
+            Error::Failed { status, .. } => Error::Failed {
+                step: format!("step `{name}`"),
+                status,
+            },
+            other => Error::Other(format!("step `{name}` failed: {other}")),
+        })
     }
 
-    fn cargo(&mut self, ws: &Workspace, name: &str, args: &[&str]) -> Result<(), Error> {
-        let step = format!("cargo {}", args.join(" "));
-        self.step(name, || {
-            process::run(
-                &step,
-                Command::new(cargo()).args(args).current_dir(&ws.root),
-            )
+    /// `cargo <args>` at the workspace root, as a step named after the command.
+    fn cargo(&mut self, ws: &Workspace, args: &str) -> Result<(), Error> {
+        let name = format!("cargo {args}");
+        self.step(&name, || {
+            let mut command = Command::new(cargo());
+            command.args(args.split_whitespace()).current_dir(&ws.root);
+            process::run(&name, &mut command)
         })
     }
 

@@ -76,7 +76,10 @@ impl Decline {
             ErrorId::InvalidCardNumber => Some(Self::InvalidCardNumber),
             ErrorId::CreditCardNotAllowed => Some(Self::CreditCardNotAllowed),
             ErrorId::InsufficientFunds => Some(Self::InsufficientFunds),
-            ErrorId::TooLate | ErrorId::InternalError | ErrorId::UnableToDecrypt | ErrorId::StatusFromVipps => None,
+            ErrorId::TooLate
+            | ErrorId::InternalError
+            | ErrorId::UnableToDecrypt
+            | ErrorId::StatusFromVipps => None,
         }
     }
 }

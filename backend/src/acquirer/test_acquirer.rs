@@ -17,8 +17,11 @@ impl Acquirer for TestAcquirer {
         if let Some(decline) = decline_for(card.number(), card.expiry(), current_yymm()) {
             return Ok(Authorisation::Declined(decline));
         }
-        let reference = keys::random_hex::<8>().map_err(|e| AcquirerError::Failed(e.to_string()))?;
-        Ok(Authorisation::Approved { reference: format!("test_{reference}") })
+        let reference =
+            keys::random_hex::<8>().map_err(|e| AcquirerError::Failed(e.to_string()))?;
+        Ok(Authorisation::Approved {
+            reference: format!("test_{reference}"),
+        })
     }
 }
 
@@ -30,7 +33,9 @@ fn decline_for(number: &str, expiry: &str, today: u32) -> Option<Decline> {
     if let Some(card) = test_cards::find(number) {
         match card.outcome {
             TestOutcome::Approved => {}
-            TestOutcome::Declined(id) => return Some(Decline::from_error_id(id).unwrap_or(Decline::RefusedByIssuer)),
+            TestOutcome::Declined(id) => {
+                return Some(Decline::from_error_id(id).unwrap_or(Decline::RefusedByIssuer));
+            }
         }
     }
     match expiry.parse::<u32>() {
@@ -66,10 +71,22 @@ mod tests {
     #[test]
     fn documented_cards_get_their_outcome() {
         assert_eq!(decline_for("4925000000000004", "3012", 2611), None);
-        assert_eq!(decline_for("4000000000009995", "3012", 2611), Some(Decline::InsufficientFunds));
-        assert_eq!(decline_for("4000000000000069", "3012", 2611), Some(Decline::ExpiredCard));
-        assert_eq!(decline_for("4000000000000002", "3012", 2611), Some(Decline::RefusedByIssuer));
-        assert_eq!(decline_for("4242424242424241", "3012", 2611), Some(Decline::InvalidCardNumber));
+        assert_eq!(
+            decline_for("4000000000009995", "3012", 2611),
+            Some(Decline::InsufficientFunds)
+        );
+        assert_eq!(
+            decline_for("4000000000000069", "3012", 2611),
+            Some(Decline::ExpiredCard)
+        );
+        assert_eq!(
+            decline_for("4000000000000002", "3012", 2611),
+            Some(Decline::RefusedByIssuer)
+        );
+        assert_eq!(
+            decline_for("4242424242424241", "3012", 2611),
+            Some(Decline::InvalidCardNumber)
+        );
     }
 
     #[test]
@@ -79,13 +96,21 @@ mod tests {
                 TestOutcome::Approved => None,
                 TestOutcome::Declined(id) => Decline::from_error_id(id),
             };
-            assert_eq!(decline_for(card.number, "9912", 2611), expected, "{}", card.label);
+            assert_eq!(
+                decline_for(card.number, "9912", 2611),
+                expected,
+                "{}",
+                card.label
+            );
         }
     }
 
     #[test]
     fn a_past_expiry_is_an_expired_card() {
-        assert_eq!(decline_for("4925000000000004", "2610", 2611), Some(Decline::ExpiredCard));
+        assert_eq!(
+            decline_for("4925000000000004", "2610", 2611),
+            Some(Decline::ExpiredCard)
+        );
         assert_eq!(decline_for("4925000000000004", "2611", 2611), None);
     }
 

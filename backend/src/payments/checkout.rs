@@ -11,16 +11,28 @@ use crate::keys;
 use crate::vipps::VippsError;
 
 /// The payment, if `client_secret` is its secret. Wrong secret and unknown id look alike.
-async fn authorised(state: &AppState, id: &PaymentId, client_secret: &str) -> Result<Payment, PaymentError> {
+async fn authorised(
+    state: &AppState,
+    id: &PaymentId,
+    client_secret: &str,
+) -> Result<Payment, PaymentError> {
     match state.store.get(id).await? {
         Some(p) if keys::secret_matches(client_secret, &p.client_secret_hash) => Ok(p),
         Some(_) | None => Err(PaymentError::Unauthorized),
     }
 }
 
-pub async fn get(state: &AppState, id: &PaymentId, client_secret: &str) -> Result<CheckoutPayment, PaymentError> {
+pub async fn get(
+    state: &AppState,
+    id: &PaymentId,
+    client_secret: &str,
+) -> Result<CheckoutPayment, PaymentError> {
     let payment = authorised(state, id, client_secret).await?;
-    Ok(view::checkout(&payment, &state.config.merchant.name, now_unix()))
+    Ok(view::checkout(
+        &payment,
+        &state.config.merchant.name,
+        now_unix(),
+    ))
 }
 
 /// Sends the payment to Vipps (`init`) for the shopper's number; returns it with the landing page URL.
@@ -33,7 +45,15 @@ pub async fn start(
     let payment = authorised(state, id, client_secret).await?;
     let now = now_unix();
     if payment.is_expired_at(now) {
-        state.store.transition(id, PaymentState::Created, PaymentState::Expired, Changes::default()).await?;
+        state
+            .store
+            .transition(
+                id,
+                PaymentState::Created,
+                PaymentState::Expired,
+                Changes::default(),
+            )
+            .await?;
         return Err(PaymentError::Expired);
     }
     let initiating = payment.state.apply(PaymentEvent::StartRequested)?;
@@ -46,10 +66,17 @@ pub async fn start(
         is_app: Some(request.is_app),
         ..Changes::default()
     };
-    if !state.store.transition(id, payment.state, initiating, claimed).await? {
+    if !state
+        .store
+        .transition(id, payment.state, initiating, claimed)
+        .await?
+    {
         // A concurrent start won the race and is initiating it now.
         let event = PaymentEvent::StartRequested;
-        return Err(PaymentError::InvalidState(super::InvalidTransition { from: initiating, event }));
+        return Err(PaymentError::InvalidState(super::InvalidTransition {
+            from: initiating,
+            event,
+        }));
     }
     let public = &state.config.public_url;
     let init = InitRequest {
@@ -68,13 +95,22 @@ pub async fn start(
     match state.vipps.init(&init, attempt.as_str()).await {
         Ok(answer) => {
             let accepted = initiating.apply(PaymentEvent::VippsAccepted)?;
-            let changes = Changes { vipps_url: Some(answer.vipps_redirect_url), ..Changes::default() };
-            state.store.transition(id, initiating, accepted, changes).await?;
+            let changes = Changes {
+                vipps_url: Some(answer.vipps_redirect_url),
+                ..Changes::default()
+            };
+            state
+                .store
+                .transition(id, initiating, accepted, changes)
+                .await?;
             tracing::info!(payment = %id, psp_transaction_id = %attempt, "payment initiated at Vipps");
         }
         Err(error) => {
             let back = initiating.apply(PaymentEvent::VippsRefused)?;
-            state.store.transition(id, initiating, back, Changes::default()).await?;
+            state
+                .store
+                .transition(id, initiating, back, Changes::default())
+                .await?;
             tracing::warn!(payment = %id, %error, "Vipps init failed");
             return Err(match error {
                 VippsError::Rejected(_) => PaymentError::VippsRejected(error.to_string()),

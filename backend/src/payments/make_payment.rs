@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 use shared::PspTransactionId;
 use shared::checkout::FailureReason;
 use shared::vipps::{
-    Confirmed, ErrorId, ErrorMessage, MakePaymentRequest, MakePaymentResponse, PaymentInfo, PaymentInfoStatus,
+    Confirmed, ErrorId, ErrorMessage, MakePaymentRequest, MakePaymentResponse, PaymentInfo,
+    PaymentInfoStatus,
 };
 
 use super::store::Changes;
@@ -42,13 +43,19 @@ pub async fn handle(
     }
     let state = state.clone();
     let txn = request.psp_transaction_id.clone();
-    tokio::spawn(async move { settle(&state, payment, &request).await }).await.unwrap_or_else(|error| {
-        tracing::error!(%error, "makePayment task failed");
-        Ok(fail(&txn, ErrorId::InternalError))
-    })
+    tokio::spawn(async move { settle(&state, payment, &request).await })
+        .await
+        .unwrap_or_else(|error| {
+            tracing::error!(%error, "makePayment task failed");
+            Ok(fail(&txn, ErrorId::InternalError))
+        })
 }
 
-async fn settle(state: &AppState, mut payment: Payment, request: &MakePaymentRequest) -> Result<MakePaymentResponse, PaymentError> {
+async fn settle(
+    state: &AppState,
+    mut payment: Payment,
+    request: &MakePaymentRequest,
+) -> Result<MakePaymentResponse, PaymentError> {
     let started = Instant::now();
     let txn = &request.psp_transaction_id;
     loop {
@@ -61,21 +68,36 @@ async fn settle(state: &AppState, mut payment: Payment, request: &MakePaymentReq
                     return Ok(answer);
                 }
             }
-            PaymentState::Charging if started.elapsed() < WAIT_FOR_FIRST => tokio::time::sleep(POLL).await,
+            PaymentState::Charging if started.elapsed() < WAIT_FOR_FIRST => {
+                tokio::time::sleep(POLL).await
+            }
             PaymentState::Charging => return Ok(fail(txn, ErrorId::InternalError)),
-            PaymentState::Cancelled | PaymentState::Expired => return Ok(fail(txn, ErrorId::TooLate)),
-            PaymentState::Created | PaymentState::Initiating | PaymentState::Authorised | PaymentState::Failed => {
+            PaymentState::Cancelled | PaymentState::Expired => {
+                return Ok(fail(txn, ErrorId::TooLate));
+            }
+            PaymentState::Created
+            | PaymentState::Initiating
+            | PaymentState::Authorised
+            | PaymentState::Failed => {
                 tracing::error!(payment = %payment.id, state = %payment.state, "makePayment in an unexpected state");
                 return Ok(fail(txn, ErrorId::InternalError));
             }
         }
-        payment = state.store.get(&payment.id).await?.ok_or(PaymentError::NotFound)?;
+        payment = state
+            .store
+            .get(&payment.id)
+            .await?
+            .ok_or(PaymentError::NotFound)?;
     }
 }
 
 /// Applies the shopper's answer to a payment awaiting it. `None` when another call
 /// moved the payment first: the caller re-reads and follows that call.
-async fn decide(state: &AppState, payment: &Payment, request: &MakePaymentRequest) -> Result<Option<MakePaymentResponse>, PaymentError> {
+async fn decide(
+    state: &AppState,
+    payment: &Payment,
+    request: &MakePaymentRequest,
+) -> Result<Option<MakePaymentResponse>, PaymentError> {
     let txn = &request.psp_transaction_id;
     let declined_by_shopper = match request.confirmed {
         Confirmed::Yes => None,
@@ -86,21 +108,40 @@ async fn decide(state: &AppState, payment: &Payment, request: &MakePaymentReques
     if let Some(reason) = declined_by_shopper {
         let mut answer = fail(txn, ErrorId::StatusFromVipps);
         if let Some(message) = answer.error_message.as_mut() {
-            message.error_text = format!("Status from Vipps: {}", confirmed_name(request.confirmed));
+            message.error_text =
+                format!("Status from Vipps: {}", confirmed_name(request.confirmed));
         }
         let to = payment.state.apply(PaymentEvent::ShopperDeclined)?;
-        let changes = Changes { failure: Some(reason), make_payment_answer: Some(answer.clone()), ..Changes::default() };
-        let won = state.store.transition(&payment.id, payment.state, to, changes).await?;
+        let changes = Changes {
+            failure: Some(reason),
+            make_payment_answer: Some(answer.clone()),
+            ..Changes::default()
+        };
+        let won = state
+            .store
+            .transition(&payment.id, payment.state, to, changes)
+            .await?;
         return Ok(won.then_some(answer));
     }
     let charging = payment.state.apply(PaymentEvent::ShopperConfirmed)?;
-    if !state.store.transition(&payment.id, payment.state, charging, Changes::default()).await? {
+    if !state
+        .store
+        .transition(&payment.id, payment.state, charging, Changes::default())
+        .await?
+    {
         return Ok(None);
     }
     let (event, changes) = charge(state, payment, request).await;
-    let answer = changes.make_payment_answer.clone().unwrap_or_else(|| fail(txn, ErrorId::InternalError));
+    let answer = changes
+        .make_payment_answer
+        .clone()
+        .unwrap_or_else(|| fail(txn, ErrorId::InternalError));
     let to = charging.apply(event)?;
-    if !state.store.transition(&payment.id, charging, to, changes).await? {
+    if !state
+        .store
+        .transition(&payment.id, charging, to, changes)
+        .await?
+    {
         tracing::error!(payment = %payment.id, "charged payment changed state under us");
     }
     tracing::info!(payment = %payment.id, state = %to, "makePayment answered");
@@ -108,13 +149,25 @@ async fn decide(state: &AppState, payment: &Payment, request: &MakePaymentReques
 }
 
 /// Decrypts the card and asks the acquirer, within the acquirer deadline.
-async fn charge(state: &AppState, payment: &Payment, request: &MakePaymentRequest) -> (PaymentEvent, Changes) {
+async fn charge(
+    state: &AppState,
+    payment: &Payment,
+    request: &MakePaymentRequest,
+) -> (PaymentEvent, Changes) {
     let txn = &request.psp_transaction_id;
     let failed = |reason, id| {
-        let changes = Changes { failure: Some(reason), make_payment_answer: Some(fail(txn, id)), ..Changes::default() };
+        let changes = Changes {
+            failure: Some(reason),
+            make_payment_answer: Some(fail(txn, id)),
+            ..Changes::default()
+        };
         (PaymentEvent::ChargeFailed, changes)
     };
-    let card = request.card_data.as_deref().ok_or(CardDataError::Missing).and_then(|d| state.card_decryptor.decrypt(d));
+    let card = request
+        .card_data
+        .as_deref()
+        .ok_or(CardDataError::Missing)
+        .and_then(|d| state.card_decryptor.decrypt(d));
     let card = match card {
         Ok(card) => card,
         Err(error) => {
@@ -122,18 +175,36 @@ async fn charge(state: &AppState, payment: &Payment, request: &MakePaymentReques
             return failed(FailureReason::CardUnreadable, ErrorId::UnableToDecrypt);
         }
     };
-    let authorise = Authorise { payment: &payment.id, amount: payment.amount, currency: payment.currency, card: &card };
-    let outcome = tokio::time::timeout(state.config.acquirer_timeout, state.acquirer.authorise(authorise)).await;
+    let authorise = Authorise {
+        payment: &payment.id,
+        amount: payment.amount,
+        currency: payment.currency,
+        card: &card,
+    };
+    let outcome = tokio::time::timeout(
+        state.config.acquirer_timeout,
+        state.acquirer.authorise(authorise),
+    )
+    .await;
     let (event, mut changes) = match outcome {
         Ok(Ok(Authorisation::Approved { reference })) => {
             let answer = MakePaymentResponse {
-                payment_info: PaymentInfo { psp_transaction_id: request.psp_transaction_id.clone(), status: PaymentInfoStatus::Ok },
+                payment_info: PaymentInfo {
+                    psp_transaction_id: request.psp_transaction_id.clone(),
+                    status: PaymentInfoStatus::Ok,
+                },
                 error_message: None,
             };
-            let changes = Changes { acquirer_reference: Some(reference), make_payment_answer: Some(answer), ..Changes::default() };
+            let changes = Changes {
+                acquirer_reference: Some(reference),
+                make_payment_answer: Some(answer),
+                ..Changes::default()
+            };
             (PaymentEvent::ChargeApproved, changes)
         }
-        Ok(Ok(Authorisation::Declined(decline))) => failed(decline.failure_reason(), decline.error_id()),
+        Ok(Ok(Authorisation::Declined(decline))) => {
+            failed(decline.failure_reason(), decline.error_id())
+        }
         Ok(Err(error)) => {
             tracing::error!(payment = %payment.id, %error, "acquirer failed");
             failed(FailureReason::Internal, ErrorId::InternalError)
@@ -150,8 +221,14 @@ async fn charge(state: &AppState, payment: &Payment, request: &MakePaymentReques
 /// A FAIL answer with Vipps's documented text for `id`.
 pub fn fail(psp_transaction_id: &PspTransactionId, id: ErrorId) -> MakePaymentResponse {
     MakePaymentResponse {
-        payment_info: PaymentInfo { psp_transaction_id: psp_transaction_id.clone(), status: PaymentInfoStatus::Fail },
-        error_message: Some(ErrorMessage { error_id: id.code().to_string(), error_text: id.text().to_owned() }),
+        payment_info: PaymentInfo {
+            psp_transaction_id: psp_transaction_id.clone(),
+            status: PaymentInfoStatus::Fail,
+        },
+        error_message: Some(ErrorMessage {
+            error_id: id.code().to_string(),
+            error_text: id.text().to_owned(),
+        }),
     }
 }
 

@@ -7,7 +7,10 @@ use super::{Payment, PaymentError, PaymentState, now_unix, view};
 use crate::app::AppState;
 use crate::keys;
 
-pub async fn create(state: &AppState, request: CreatePayment) -> Result<MerchantPayment, PaymentError> {
+pub async fn create(
+    state: &AppState,
+    request: CreatePayment,
+) -> Result<MerchantPayment, PaymentError> {
     let client_secret = format!("cs_{}", keys::random_hex::<32>()?);
     let now = now_unix();
     let ttl = i64::try_from(state.config.payment_ttl.as_secs()).unwrap_or(i64::MAX);

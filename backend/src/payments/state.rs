@@ -64,19 +64,41 @@ impl PaymentState {
             (S::Created, E::Expired) => Ok(S::Expired),
             (
                 S::Created,
-                E::VippsAccepted | E::VippsRefused | E::ShopperConfirmed | E::ShopperDeclined | E::ChargeApproved | E::ChargeFailed,
+                E::VippsAccepted
+                | E::VippsRefused
+                | E::ShopperConfirmed
+                | E::ShopperDeclined
+                | E::ChargeApproved
+                | E::ChargeFailed,
             )
             | (
                 S::Initiating,
-                E::StartRequested | E::ShopperConfirmed | E::ShopperDeclined | E::ChargeApproved | E::ChargeFailed | E::CancelRequested | E::Expired,
+                E::StartRequested
+                | E::ShopperConfirmed
+                | E::ShopperDeclined
+                | E::ChargeApproved
+                | E::ChargeFailed
+                | E::CancelRequested
+                | E::Expired,
             )
             | (
                 S::AwaitingApp,
-                E::StartRequested | E::VippsAccepted | E::VippsRefused | E::ChargeApproved | E::ChargeFailed | E::Expired,
+                E::StartRequested
+                | E::VippsAccepted
+                | E::VippsRefused
+                | E::ChargeApproved
+                | E::ChargeFailed
+                | E::Expired,
             )
             | (
                 S::Charging,
-                E::StartRequested | E::VippsAccepted | E::VippsRefused | E::ShopperConfirmed | E::ShopperDeclined | E::CancelRequested | E::Expired,
+                E::StartRequested
+                | E::VippsAccepted
+                | E::VippsRefused
+                | E::ShopperConfirmed
+                | E::ShopperDeclined
+                | E::CancelRequested
+                | E::Expired,
             )
             | (S::Authorised | S::Failed | S::Cancelled | S::Expired, _) => invalid,
         }
@@ -85,7 +107,11 @@ impl PaymentState {
     pub fn is_final(self) -> bool {
         match self {
             Self::Failed | Self::Cancelled | Self::Expired => true,
-            Self::Created | Self::Initiating | Self::AwaitingApp | Self::Charging | Self::Authorised => false,
+            Self::Created
+            | Self::Initiating
+            | Self::AwaitingApp
+            | Self::Charging
+            | Self::Authorised => false,
         }
     }
 
@@ -127,7 +153,10 @@ pub struct UnknownState(pub String);
 impl FromStr for PaymentState {
     type Err = UnknownState;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|state| state.as_str() == s).ok_or_else(|| UnknownState(s.to_owned()))
+        Self::ALL
+            .into_iter()
+            .find(|state| state.as_str() == s)
+            .ok_or_else(|| UnknownState(s.to_owned()))
     }
 }
 
@@ -139,14 +168,24 @@ mod tests {
 
     #[test]
     fn the_happy_path_ends_authorised() {
-        let events = [E::StartRequested, E::VippsAccepted, E::ShopperConfirmed, E::ChargeApproved];
+        let events = [
+            E::StartRequested,
+            E::VippsAccepted,
+            E::ShopperConfirmed,
+            E::ChargeApproved,
+        ];
         let end = events.into_iter().try_fold(S::Created, S::apply);
         assert_eq!(end, Ok(S::Authorised));
     }
 
     #[test]
     fn a_refused_init_lets_the_shopper_try_again() {
-        assert_eq!(S::Created.apply(E::StartRequested).and_then(|s| s.apply(E::VippsRefused)), Ok(S::Created));
+        assert_eq!(
+            S::Created
+                .apply(E::StartRequested)
+                .and_then(|s| s.apply(E::VippsRefused)),
+            Ok(S::Created)
+        );
     }
 
     #[test]
@@ -158,12 +197,22 @@ mod tests {
     #[test]
     fn final_states_take_no_event() {
         let events = [
-            E::StartRequested, E::VippsAccepted, E::VippsRefused, E::ShopperConfirmed, E::ShopperDeclined,
-            E::ChargeApproved, E::ChargeFailed, E::CancelRequested, E::Expired,
+            E::StartRequested,
+            E::VippsAccepted,
+            E::VippsRefused,
+            E::ShopperConfirmed,
+            E::ShopperDeclined,
+            E::ChargeApproved,
+            E::ChargeFailed,
+            E::CancelRequested,
+            E::Expired,
         ];
         for state in [S::Failed, S::Cancelled, S::Expired, S::Authorised] {
             for event in events {
-                assert_eq!(state.apply(event), Err(InvalidTransition { from: state, event }));
+                assert_eq!(
+                    state.apply(event),
+                    Err(InvalidTransition { from: state, event })
+                );
             }
         }
     }
@@ -179,7 +228,11 @@ mod tests {
     fn a_cancelled_payment_cannot_be_charged() {
         let cancelled = S::AwaitingApp.apply(E::CancelRequested);
         assert_eq!(cancelled, Ok(S::Cancelled));
-        assert!(cancelled.and_then(|s| s.apply(E::ShopperConfirmed)).is_err());
+        assert!(
+            cancelled
+                .and_then(|s| s.apply(E::ShopperConfirmed))
+                .is_err()
+        );
     }
 
     #[test]

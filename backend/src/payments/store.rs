@@ -51,7 +51,10 @@ impl PaymentStore {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Self { pool })
     }
@@ -77,17 +80,25 @@ impl PaymentStore {
         .await;
         match result {
             Ok(_) => Ok(()),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError::DuplicateOrderId),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                Err(StoreError::DuplicateOrderId)
+            }
             Err(e) => Err(e.into()),
         }
     }
 
     pub async fn get(&self, id: &PaymentId) -> Result<Option<Payment>, StoreError> {
-        let row = sqlx::query("SELECT * FROM payments WHERE id = ?").bind(id.as_str()).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT * FROM payments WHERE id = ?")
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(from_row).transpose()
     }
 
-    pub async fn get_by_psp_transaction_id(&self, id: &PspTransactionId) -> Result<Option<Payment>, StoreError> {
+    pub async fn get_by_psp_transaction_id(
+        &self,
+        id: &PspTransactionId,
+    ) -> Result<Option<Payment>, StoreError> {
         let row = sqlx::query("SELECT * FROM payments WHERE psp_transaction_id = ?")
             .bind(id.as_str())
             .fetch_optional(&self.pool)
@@ -131,7 +142,12 @@ impl PaymentStore {
         .bind(changes.card.as_ref().map(|c| c.last_four.clone()))
         .bind(changes.card.map(|c| c.expiry))
         .bind(changes.acquirer_reference)
-        .bind(changes.make_payment_answer.map(|a| to_json(&a)).transpose()?)
+        .bind(
+            changes
+                .make_payment_answer
+                .map(|a| to_json(&a))
+                .transpose()?,
+        )
         .bind(now_unix())
         .bind(id.as_str())
         .bind(from.as_str())
@@ -144,24 +160,38 @@ impl PaymentStore {
 fn from_row(row: &SqliteRow) -> Result<Payment, StoreError> {
     let text = |col: &str| row.try_get::<String, _>(col);
     let opt = |col: &str| row.try_get::<Option<String>, _>(col);
-    let card = match (opt("card_first_six")?, opt("card_last_four")?, opt("card_expiry")?) {
-        (Some(first_six), Some(last_four), Some(expiry)) => Some(MaskedCard { first_six, last_four, expiry }),
+    let card = match (
+        opt("card_first_six")?,
+        opt("card_last_four")?,
+        opt("card_expiry")?,
+    ) {
+        (Some(first_six), Some(last_four), Some(expiry)) => Some(MaskedCard {
+            first_six,
+            last_four,
+            expiry,
+        }),
         _ => None,
     };
     let amount: i64 = row.try_get("amount_ore")?;
     Ok(Payment {
         id: parse(&text("id")?)?,
-        state: text("state")?.parse().map_err(|e| StoreError::Corrupt(format!("{e}")))?,
+        state: text("state")?
+            .parse()
+            .map_err(|e| StoreError::Corrupt(format!("{e}")))?,
         amount: u64::try_from(amount)
             .ok()
             .and_then(|a| shared::Amount::from_ore(a).ok())
             .ok_or_else(|| StoreError::Corrupt(format!("amount {amount}")))?,
         currency: from_text(&text("currency")?)?,
         merchant_order_id: parse(&text("merchant_order_id")?)?,
-        description: text("description")?.try_into().map_err(|e| StoreError::Corrupt(format!("{e}")))?,
+        description: text("description")?
+            .try_into()
+            .map_err(|e| StoreError::Corrupt(format!("{e}")))?,
         phone_number: opt("phone_number")?.map(|n| parse(&n)).transpose()?,
         client_secret_hash: row.try_get("client_secret_hash")?,
-        psp_transaction_id: opt("psp_transaction_id")?.map(|id| parse(&id)).transpose()?,
+        psp_transaction_id: opt("psp_transaction_id")?
+            .map(|id| parse(&id))
+            .transpose()?,
         make_payment_token_hash: row.try_get("make_payment_token_hash")?,
         vipps_url: opt("vipps_url")?,
         is_app: row.try_get("is_app")?,
@@ -180,7 +210,8 @@ fn parse<T: FromStr>(s: &str) -> Result<T, StoreError>
 where
     T::Err: std::fmt::Display,
 {
-    s.parse().map_err(|e: T::Err| StoreError::Corrupt(e.to_string()))
+    s.parse()
+        .map_err(|e: T::Err| StoreError::Corrupt(e.to_string()))
 }
 
 /// A unit enum stored as its serde name (`insufficient_funds`, `NOK`).
@@ -193,7 +224,8 @@ fn to_text<T: Serialize>(value: &T) -> Result<String, StoreError> {
 }
 
 fn from_text<T: DeserializeOwned>(s: &str) -> Result<T, StoreError> {
-    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|e| StoreError::Corrupt(e.to_string()))
+    serde_json::from_value(serde_json::Value::String(s.to_owned()))
+        .map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 fn to_json<T: Serialize>(value: &T) -> Result<String, StoreError> {

@@ -27,10 +27,13 @@ pub struct PaymentPath(pub PaymentId);
 impl<S: Send + Sync> FromRequestParts<S> for PaymentPath {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::extract::Path(raw) = axum::extract::Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|e| ApiError::BadRequest(e.body_text()))?;
-        raw.parse().map(Self).map_err(|e: shared::IdError| ApiError::BadRequest(e.to_string()))
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+        raw.parse()
+            .map(Self)
+            .map_err(|e: shared::IdError| ApiError::BadRequest(e.to_string()))
     }
 }
 
@@ -54,7 +57,10 @@ pub struct Merchant;
 
 impl FromRequestParts<AppState> for Merchant {
     type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let presented = parts
             .headers
             .get(AUTHORIZATION)

@@ -14,7 +14,10 @@ pub async fn create(
     _: Merchant,
     Json(request): Json<CreatePayment>,
 ) -> Result<(StatusCode, Json<MerchantPayment>), ApiError> {
-    Ok((StatusCode::CREATED, Json(merchant::create(&state, request).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(merchant::create(&state, request).await?),
+    ))
 }
 
 pub async fn get(

@@ -17,7 +17,13 @@ use crate::payments::{PaymentError, now_unix, view};
 const LOADER: &str = include_str!("../../../frontend/loader/checkout.js");
 
 pub async fn loader() -> impl IntoResponse {
-    ([(CONTENT_TYPE, "text/javascript; charset=utf-8"), (CACHE_CONTROL, "public, max-age=300")], LOADER)
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=300"),
+        ],
+        LOADER,
+    )
 }
 
 /// The trunk-built widget (`index.html`, JS, wasm, CSS).
@@ -27,16 +33,39 @@ pub fn files(dir: &Path) -> ServeDir {
 
 /// `GET /return/{id}`: where Vipps redirects the shopper. The outcome shown comes from
 /// our own state; the merchant page learns it through the widget, never through this.
-pub async fn return_page(State(state): State<AppState>, PaymentPath(id): PaymentPath) -> Result<Html<String>, ApiError> {
-    let payment = state.store.get(&id).await.map_err(PaymentError::from)?.ok_or(PaymentError::NotFound)?;
+pub async fn return_page(
+    State(state): State<AppState>,
+    PaymentPath(id): PaymentPath,
+) -> Result<Html<String>, ApiError> {
+    let payment = state
+        .store
+        .get(&id)
+        .await
+        .map_err(PaymentError::from)?
+        .ok_or(PaymentError::NotFound)?;
     let (title, text) = match view::checkout_status(&payment, now_unix()) {
-        CheckoutStatus::Succeeded => ("Payment complete", "Thank you. You can close this window and return to the shop."),
-        CheckoutStatus::Processing | CheckoutStatus::AwaitingApp | CheckoutStatus::AwaitingPhone => {
-            ("Payment in progress", "Finish in the Vipps app, then return to the shop.")
-        }
-        CheckoutStatus::Failed => ("Payment not completed", "The payment did not go through. Return to the shop to try again."),
-        CheckoutStatus::Cancelled => ("Payment cancelled", "The payment was cancelled. Return to the shop to try again."),
-        CheckoutStatus::Expired => ("Payment expired", "The payment expired. Return to the shop to start again."),
+        CheckoutStatus::Succeeded => (
+            "Payment complete",
+            "Thank you. You can close this window and return to the shop.",
+        ),
+        CheckoutStatus::Processing
+        | CheckoutStatus::AwaitingApp
+        | CheckoutStatus::AwaitingPhone => (
+            "Payment in progress",
+            "Finish in the Vipps app, then return to the shop.",
+        ),
+        CheckoutStatus::Failed => (
+            "Payment not completed",
+            "The payment did not go through. Return to the shop to try again.",
+        ),
+        CheckoutStatus::Cancelled => (
+            "Payment cancelled",
+            "The payment was cancelled. Return to the shop to try again.",
+        ),
+        CheckoutStatus::Expired => (
+            "Payment expired",
+            "The payment expired. Return to the shop to start again.",
+        ),
     };
     Ok(Html(format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \

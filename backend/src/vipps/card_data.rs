@@ -57,7 +57,11 @@ impl Card {
 impl fmt::Debug for Card {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let m = self.masked();
-        write!(f, "Card({}******{}, {})", m.first_six, m.last_four, m.expiry)
+        write!(
+            f,
+            "Card({}******{}, {})",
+            m.first_six, m.last_four, m.expiry
+        )
     }
 }
 
@@ -68,11 +72,17 @@ pub struct CardDecryptor {
 
 impl CardDecryptor {
     pub fn new(key: PrivateDecryptingKey) -> Result<Self, CardDataError> {
-        OaepPrivateDecryptingKey::new(key).map(|key| Self { key }).map_err(|_| CardDataError::Decrypt)
+        OaepPrivateDecryptingKey::new(key)
+            .map(|key| Self { key })
+            .map_err(|_| CardDataError::Decrypt)
     }
 
     pub fn decrypt(&self, card_data: &str) -> Result<Card, CardDataError> {
-        let cryptogram = Zeroizing::new(STANDARD.decode(card_data.trim()).map_err(|_| CardDataError::Base64)?);
+        let cryptogram = Zeroizing::new(
+            STANDARD
+                .decode(card_data.trim())
+                .map_err(|_| CardDataError::Base64)?,
+        );
         let mut buffer = Zeroizing::new(vec![0u8; self.key.min_output_size()]);
         let plain = self
             .key
@@ -86,17 +96,25 @@ impl CardDecryptor {
 /// Parses `CARDNUMBER,YYMM,SESSIONID`; the session id is checked and dropped.
 fn parse(text: &str) -> Result<Card, CardDataError> {
     let mut parts = text.split(',');
-    let (Some(number), Some(expiry), Some(session), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(number), Some(expiry), Some(session), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(CardDataError::Format);
     };
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    let month_ok = expiry.get(2..).and_then(|m| m.parse::<u8>().ok()).is_some_and(|m| (1..=12).contains(&m));
+    let month_ok = expiry
+        .get(2..)
+        .and_then(|m| m.parse::<u8>().ok())
+        .is_some_and(|m| (1..=12).contains(&m));
     let number_ok = (16..=19).contains(&number.len()) && digits(number);
     let expiry_ok = expiry.len() == 4 && digits(expiry) && month_ok;
-    let session_ok = (1..=32).contains(&session.len()) && session.bytes().all(|b| b.is_ascii_alphanumeric());
+    let session_ok =
+        (1..=32).contains(&session.len()) && session.bytes().all(|b| b.is_ascii_alphanumeric());
     if number_ok && expiry_ok && session_ok {
-        Ok(Card { number: Zeroizing::new(number.to_owned()), expiry: expiry.to_owned() })
+        Ok(Card {
+            number: Zeroizing::new(number.to_owned()),
+            expiry: expiry.to_owned(),
+        })
     } else {
         Err(CardDataError::Format)
     }
@@ -110,27 +128,40 @@ mod tests {
 
     fn encrypt(key: &PrivateDecryptingKey, text: &str) -> String {
         let public = OaepPublicEncryptingKey::new(key.public_key());
-        let Ok(public) = public else { unreachable!("public key") };
+        let Ok(public) = public else {
+            unreachable!("public key")
+        };
         let mut out = vec![0u8; public.ciphertext_size()];
-        let Ok(cryptogram) = public.encrypt(&OAEP_SHA256_MGF1SHA256, text.as_bytes(), &mut out, None) else {
+        let Ok(cryptogram) =
+            public.encrypt(&OAEP_SHA256_MGF1SHA256, text.as_bytes(), &mut out, None)
+        else {
             unreachable!("encrypt")
         };
         STANDARD.encode(cryptogram)
     }
 
     fn key() -> PrivateDecryptingKey {
-        let Ok(key) = PrivateDecryptingKey::generate(KeySize::Rsa2048) else { unreachable!("keygen") };
+        let Ok(key) = PrivateDecryptingKey::generate(KeySize::Rsa2048) else {
+            unreachable!("keygen")
+        };
         key
     }
 
     #[test]
     fn card_data_round_trips_and_keeps_only_six_and_four() {
         let key = key();
-        let card_data = encrypt(&key, "4925000000000004,3012,3854ba014e184e0d8ba259253f4adbfa");
+        let card_data = encrypt(
+            &key,
+            "4925000000000004,3012,3854ba014e184e0d8ba259253f4adbfa",
+        );
         assert_eq!(card_data.len(), 344);
-        let Ok(decryptor) = CardDecryptor::new(key) else { unreachable!("decryptor") };
+        let Ok(decryptor) = CardDecryptor::new(key) else {
+            unreachable!("decryptor")
+        };
         let card = decryptor.decrypt(&card_data);
-        let Ok(card) = card else { unreachable!("decrypts: {card:?}") };
+        let Ok(card) = card else {
+            unreachable!("decrypts: {card:?}")
+        };
         assert_eq!(card.number(), "4925000000000004");
         assert_eq!(card.expiry(), "3012");
         assert_eq!(format!("{card:?}"), "Card(492500******0004, 3012)");
@@ -139,11 +170,22 @@ mod tests {
 
     #[test]
     fn garbage_and_other_keys_are_unable_to_decrypt() {
-        let Ok(decryptor) = CardDecryptor::new(key()) else { unreachable!("decryptor") };
-        assert_eq!(decryptor.decrypt("not base64!").err(), Some(CardDataError::Base64));
-        assert_eq!(decryptor.decrypt("AAAA").err(), Some(CardDataError::Decrypt));
+        let Ok(decryptor) = CardDecryptor::new(key()) else {
+            unreachable!("decryptor")
+        };
+        assert_eq!(
+            decryptor.decrypt("not base64!").err(),
+            Some(CardDataError::Base64)
+        );
+        assert_eq!(
+            decryptor.decrypt("AAAA").err(),
+            Some(CardDataError::Decrypt)
+        );
         let foreign = encrypt(&key(), "4925000000000004,3012,abc");
-        assert_eq!(decryptor.decrypt(&foreign).err(), Some(CardDataError::Decrypt));
+        assert_eq!(
+            decryptor.decrypt(&foreign).err(),
+            Some(CardDataError::Decrypt)
+        );
     }
 
     #[test]

@@ -23,18 +23,33 @@ impl HttpVipps {
             .timeout(std::time::Duration::from_secs(10))
             .build()
             .map_err(|e| VippsError::Protocol(e.to_string()))?;
-        Ok(Self { http, config, merchant_serial_number: merchant.serial_number.clone(), tokens: TokenCache::new() })
+        Ok(Self {
+            http,
+            config,
+            merchant_serial_number: merchant.serial_number.clone(),
+            tokens: TokenCache::new(),
+        })
     }
 
-    async fn post_once(&self, request: &InitRequest, request_id: &str) -> Result<reqwest::Response, VippsError> {
+    async fn post_once(
+        &self,
+        request: &InitRequest,
+        request_id: &str,
+    ) -> Result<reqwest::Response, VippsError> {
         let token = self.tokens.get(&self.http, &self.config).await?;
         let response = self
             .http
             .post(format!("{}/psp/v2/psppayments/init", self.config.base_url))
             .bearer_auth(token.expose_secret())
-            .header(headers::SUBSCRIPTION_KEY, self.config.subscription_key.expose_secret())
+            .header(
+                headers::SUBSCRIPTION_KEY,
+                self.config.subscription_key.expose_secret(),
+            )
             .header(headers::PSP_ID, &self.config.psp_id)
-            .header(headers::MERCHANT_SERIAL_NUMBER, &self.merchant_serial_number)
+            .header(
+                headers::MERCHANT_SERIAL_NUMBER,
+                &self.merchant_serial_number,
+            )
             .header(headers::REQUEST_ID, request_id)
             .json(request)
             .send()
@@ -49,7 +64,11 @@ impl HttpVipps {
 
 #[async_trait]
 impl Vipps for HttpVipps {
-    async fn init(&self, request: &InitRequest, request_id: &str) -> Result<InitResponse, VippsError> {
+    async fn init(
+        &self,
+        request: &InitRequest,
+        request_id: &str,
+    ) -> Result<InitResponse, VippsError> {
         let mut response = self.post_once(request, request_id).await?;
         if response.status() == StatusCode::UNAUTHORIZED {
             // The token may have expired early: one fresh token, one retry, same Request-Id.
@@ -57,7 +76,10 @@ impl Vipps for HttpVipps {
         }
         let status = response.status();
         if status.is_success() {
-            return response.json().await.map_err(|e| VippsError::Protocol(e.to_string()));
+            return response
+                .json()
+                .await
+                .map_err(|e| VippsError::Protocol(e.to_string()));
         }
         if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
             return Err(VippsError::Unauthorized(status.as_u16()));

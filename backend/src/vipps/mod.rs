@@ -14,7 +14,11 @@ pub use client::HttpVipps;
 /// The calls we make to Vipps. `request_id` is the idempotency key, stable across retries.
 #[async_trait]
 pub trait Vipps: Send + Sync {
-    async fn init(&self, request: &InitRequest, request_id: &str) -> Result<InitResponse, VippsError>;
+    async fn init(
+        &self,
+        request: &InitRequest,
+        request_id: &str,
+    ) -> Result<InitResponse, VippsError>;
 }
 
 #[derive(Debug, thiserror::Error)]

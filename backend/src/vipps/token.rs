@@ -24,11 +24,17 @@ struct Cached {
 
 impl TokenCache {
     pub fn new() -> Self {
-        Self { current: Mutex::new(None) }
+        Self {
+            current: Mutex::new(None),
+        }
     }
 
     /// A valid token, fetched only when the cached one is missing or due.
-    pub async fn get(&self, http: &reqwest::Client, config: &VippsConfig) -> Result<SecretString, VippsError> {
+    pub async fn get(
+        &self,
+        http: &reqwest::Client,
+        config: &VippsConfig,
+    ) -> Result<SecretString, VippsError> {
         let mut current = self.current.lock().await;
         if let Some(cached) = current.as_ref().filter(|c| Instant::now() < c.refresh_at) {
             return Ok(cached.token.clone());
@@ -42,7 +48,10 @@ impl TokenCache {
     /// Forgets `token` (Vipps said 401 to it), unless another caller already replaced it.
     pub async fn invalidate(&self, token: &SecretString) {
         let mut current = self.current.lock().await;
-        if current.as_ref().is_some_and(|c| c.token.expose_secret() == token.expose_secret()) {
+        if current
+            .as_ref()
+            .is_some_and(|c| c.token.expose_secret() == token.expose_secret())
+        {
             *current = None;
         }
     }
@@ -59,18 +68,26 @@ async fn fetch(http: &reqwest::Client, config: &VippsConfig) -> Result<Cached, V
         .post(format!("{}/accesstoken/get", config.base_url))
         .header(headers::CLIENT_ID, &config.client_id)
         .header(headers::CLIENT_SECRET, config.client_secret.expose_secret())
-        .header(headers::SUBSCRIPTION_KEY, config.subscription_key.expose_secret())
+        .header(
+            headers::SUBSCRIPTION_KEY,
+            config.subscription_key.expose_secret(),
+        )
         .send()
         .await
         .map_err(|e| VippsError::Unavailable(e.to_string()))?;
     let status = response.status();
     if status.is_server_error() {
-        return Err(VippsError::Unavailable(format!("access token: HTTP {status}")));
+        return Err(VippsError::Unavailable(format!(
+            "access token: HTTP {status}"
+        )));
     }
     if !status.is_success() {
         return Err(VippsError::Unauthorized(status.as_u16()));
     }
-    let token: AccessToken = response.json().await.map_err(|e| VippsError::Protocol(e.to_string()))?;
+    let token: AccessToken = response
+        .json()
+        .await
+        .map_err(|e| VippsError::Protocol(e.to_string()))?;
     let lifetime: u64 = token
         .expires_in
         .parse()
