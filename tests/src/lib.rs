@@ -2,6 +2,7 @@
 //! demo shop in-process on port 0 with a fresh data directory, and drives them over HTTP.
 
 pub mod browser;
+pub mod fakes;
 
 use std::path::PathBuf;
 
@@ -130,6 +131,24 @@ impl TestApp {
             ))
             .header(CLIENT_SECRET_HEADER, secret)
             .json(&json!({"phone_number": phone}))
+            .send()
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    /// A bodiless widget call such as `cancel`.
+    pub async fn checkout_post(
+        &self,
+        payment: &MerchantPayment,
+        action: &str,
+    ) -> TestResult<reqwest::Response> {
+        let secret = payment.client_secret.clone().unwrap_or_default();
+        self.http
+            .post(format!(
+                "{}/api/checkout/payments/{}/{action}",
+                self.backend_url, payment.id
+            ))
+            .header(CLIENT_SECRET_HEADER, secret)
             .send()
             .await
             .map_err(|e| e.to_string())

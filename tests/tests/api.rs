@@ -255,3 +255,31 @@ async fn an_expired_payment_cannot_be_started() -> TestResult {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_make_payment_after_the_shopper_cancelled_is_too_late_and_charges_nothing() -> TestResult
+{
+    let app = TestApp::spawn().await?;
+    let (payment, txn) = started(&app).await?;
+    let view: CheckoutPayment =
+        expect_json(app.checkout_post(&payment, "cancel").await?, 200).await?;
+    assert_eq!(view.status, CheckoutStatus::Cancelled);
+
+    let answer: Value = expect_json(
+        app.vipps_control(&txn, "approve", json!({"card": "4925000000000004"}))
+            .await?,
+        200,
+    )
+    .await?;
+    assert_eq!(answer["paymentInfo"]["status"], "FAIL", "{answer}");
+    assert_eq!(answer["errorMessage"]["errorId"], "85", "{answer}");
+    let merchant = merchant_view(&app, &payment).await?;
+    assert_eq!(merchant.status, PaymentStatus::Cancelled);
+    assert!(merchant.card.is_none(), "no card was charged or kept");
+
+    // A cancelled payment stays cancelled.
+    let error: ApiErrorBody =
+        expect_json(app.checkout_post(&payment, "cancel").await?, 409).await?;
+    assert_eq!(error.code, ErrorCode::InvalidState);
+    Ok(())
+}

@@ -120,3 +120,34 @@ pub async fn start(
     }
     get(state, id, client_secret).await
 }
+
+/// The shopper gives up before Vipps has sent makePayment: the payment is cancelled
+/// here, and a makePayment arriving later is answered "too late" (errorId 85).
+pub async fn cancel(
+    state: &AppState,
+    id: &PaymentId,
+    client_secret: &str,
+) -> Result<CheckoutPayment, PaymentError> {
+    let payment = authorised(state, id, client_secret).await?;
+    let cancelled = payment.state.apply(PaymentEvent::CancelRequested)?;
+    if !state
+        .store
+        .transition(id, payment.state, cancelled, Changes::default())
+        .await?
+    {
+        // Vipps's makePayment (or another cancel) moved it first: report where it is now.
+        let from = state
+            .store
+            .get(id)
+            .await?
+            .ok_or(PaymentError::NotFound)?
+            .state;
+        let event = PaymentEvent::CancelRequested;
+        return Err(PaymentError::InvalidState(super::InvalidTransition {
+            from,
+            event,
+        }));
+    }
+    tracing::info!(payment = %id, "payment cancelled by the shopper");
+    get(state, id, client_secret).await
+}

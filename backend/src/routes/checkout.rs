@@ -24,3 +24,11 @@ pub async fn start(
 ) -> Result<Json<CheckoutPayment>, ApiError> {
     Ok(Json(checkout::start(&state, &id, &secret, request).await?))
 }
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    PaymentPath(id): PaymentPath,
+    ClientSecret(secret): ClientSecret,
+) -> Result<Json<CheckoutPayment>, ApiError> {
+    Ok(Json(checkout::cancel(&state, &id, &secret).await?))
+}

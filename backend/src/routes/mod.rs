@@ -21,6 +21,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/payments/{id}", get(merchant::get))
         .route("/api/checkout/payments/{id}", get(checkout::get))
         .route("/api/checkout/payments/{id}/start", post(checkout::start))
+        .route("/api/checkout/payments/{id}/cancel", post(checkout::cancel))
         .route("/vipps/make-payment", post(make_payment::make_payment))
         .route("/checkout.js", get(widget::loader))
         .route("/return/{id}", get(widget::return_page))

@@ -1,0 +1,116 @@
+//! The backend alone, with a recording fake Vipps and a counting acquirer, for tests
+//! that play Vipps's makePayment calls themselves (duplicates, concurrency, bad card data).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use aws_lc_rs::rsa::{OAEP_SHA256_MGF1SHA256, OaepPublicEncryptingKey, PublicEncryptingKey};
+use backend::acquirer::{Acquirer, AcquirerError, Authorisation, Authorise, TestAcquirer};
+use backend::vipps::{Vipps, VippsError};
+use base64::Engine;
+use secrecy::ExposeSecret;
+use shared::vipps::{InitRequest, InitResponse};
+
+use crate::TestResult;
+
+/// Answers every init with a landing URL and remembers what it was sent.
+#[derive(Default)]
+pub struct RecordingVipps {
+    pub inits: Mutex<Vec<InitRequest>>,
+}
+
+#[async_trait]
+impl Vipps for RecordingVipps {
+    async fn init(
+        &self,
+        request: &InitRequest,
+        _request_id: &str,
+    ) -> Result<InitResponse, VippsError> {
+        if let Ok(mut inits) = self.inits.lock() {
+            inits.push(request.clone());
+        }
+        Ok(InitResponse {
+            psp_transaction_id: request.psp_transaction_id.clone(),
+            merchant_order_id: request.merchant_order_id.clone(),
+            vipps_redirect_url: "http://vipps.invalid/landing".into(),
+        })
+    }
+}
+
+/// The test acquirer, counting the authorisations it is asked for.
+#[derive(Default)]
+pub struct CountingAcquirer {
+    pub calls: AtomicUsize,
+}
+
+#[async_trait]
+impl Acquirer for CountingAcquirer {
+    async fn authorise(&self, request: Authorise<'_>) -> Result<Authorisation, AcquirerError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        TestAcquirer.authorise(request).await
+    }
+}
+
+pub struct LoneBackend {
+    pub url: String,
+    pub merchant_key: String,
+    pub vipps: Arc<RecordingVipps>,
+    pub acquirer: Arc<CountingAcquirer>,
+    public_key_der: Vec<u8>,
+    _data: tempfile::TempDir,
+}
+
+impl LoneBackend {
+    pub async fn spawn() -> TestResult<Self> {
+        let data = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| e.to_string())?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let url = format!("http://localhost:{port}");
+        let mut config = backend::Config::sandbox(data.path().to_path_buf());
+        config.public_url = url.clone();
+        let vipps = Arc::new(RecordingVipps::default());
+        let acquirer = Arc::new(CountingAcquirer::default());
+        let app =
+            backend::Application::build_with(config, listener, vipps.clone(), acquirer.clone())
+                .await
+                .map_err(|e| e.to_string())?;
+        let merchant_key = app.merchant_api_key().expose_secret().to_owned();
+        let public_key_der = app.card_public_key_der().to_vec();
+        tokio::spawn(app.run());
+        Ok(Self {
+            url,
+            merchant_key,
+            vipps,
+            acquirer,
+            public_key_der,
+            _data: data,
+        })
+    }
+
+    /// The last init the backend sent to Vipps.
+    pub fn last_init(&self) -> TestResult<InitRequest> {
+        let inits = self.vipps.inits.lock().map_err(|e| e.to_string())?;
+        inits
+            .last()
+            .cloned()
+            .ok_or_else(|| "no init was sent".to_owned())
+    }
+
+    /// `cardData` as Vipps makes it, for our public key.
+    pub fn card_data(&self, plain: &str) -> TestResult<String> {
+        let key = PublicEncryptingKey::from_der(&self.public_key_der).map_err(|e| e.to_string())?;
+        let key = OaepPublicEncryptingKey::new(key).map_err(|e| e.to_string())?;
+        let mut out = vec![0u8; key.ciphertext_size()];
+        let cryptogram = key
+            .encrypt(&OAEP_SHA256_MGF1SHA256, plain.as_bytes(), &mut out, None)
+            .map_err(|e| e.to_string())?;
+        Ok(base64::engine::general_purpose::STANDARD.encode(cryptogram))
+    }
+
+    pub fn charges(&self) -> usize {
+        self.acquirer.calls.load(Ordering::SeqCst)
+    }
+}

@@ -1,0 +1,183 @@
+//! Vipps's makePayment against the real backend, played by the test itself (the
+//! backend's Vipps is a recording fake): duplicates, concurrency, refusals, bad card data.
+
+use e2e::fakes::LoneBackend;
+use e2e::{TestResult, expect_json};
+use serde_json::{Value, json};
+use shared::vipps::InitRequest;
+
+const APPROVED: &str = "4925000000000004,3012,3854ba014e184e0d8ba259253f4adbfa";
+const NO_FUNDS: &str = "4000000000009995,3012,3854ba014e184e0d8ba259253f4adbfa";
+
+/// Creates a payment, starts it, and returns what the backend sent to Vipps.
+async fn awaiting_app(backend: &LoneBackend, http: &reqwest::Client) -> TestResult<InitRequest> {
+    let order = format!(
+        "o{}",
+        backend.vipps.inits.lock().map_err(|e| e.to_string())?.len()
+    );
+    let body = json!({"amount": 12_300, "merchant_order_id": order, "description": "Vipps socks"});
+    let response = http
+        .post(format!("{}/v1/payments", backend.url))
+        .bearer_auth(&backend.merchant_key)
+        .json(&body)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let payment: Value = expect_json(response, 201).await?;
+    let (id, secret) = (
+        payment["id"].as_str().unwrap_or(""),
+        payment["client_secret"].as_str().unwrap_or(""),
+    );
+    let response = http
+        .post(format!("{}/api/checkout/payments/{id}/start", backend.url))
+        .header("x-client-secret", secret)
+        .json(&json!({"phone_number": "91234567"}))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let _: Value = expect_json(response, 200).await?;
+    backend.last_init()
+}
+
+async fn make_payment(
+    http: &reqwest::Client,
+    init: &InitRequest,
+    body: &Value,
+) -> TestResult<Value> {
+    let response = http
+        .post(&init.make_payment_url)
+        .header(
+            "Authorization",
+            init.make_payment_token.clone().unwrap_or_default(),
+        )
+        .json(body)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    expect_json(response, 200).await
+}
+
+fn body(init: &InitRequest, card_data: Option<String>, confirmed: &str) -> Value {
+    json!({"pspTransactionId": init.psp_transaction_id, "merchantSerialNumber": "123456",
+           "cardData": card_data, "confirmed": confirmed})
+}
+
+#[tokio::test]
+async fn init_carries_the_merchants_amount_and_a_fresh_token_per_payment() -> TestResult {
+    let backend = LoneBackend::spawn().await?;
+    let http = reqwest::Client::new();
+    let first = awaiting_app(&backend, &http).await?;
+    let second = awaiting_app(&backend, &http).await?;
+    assert_eq!((first.amount, first.currency.as_str()), (12_300, "NOK"));
+    assert_eq!(
+        first.make_payment_url,
+        format!("{}/vipps/make-payment", backend.url)
+    );
+    assert!(
+        first
+            .psp_redirect_url
+            .starts_with(&format!("{}/return/pay_", backend.url))
+    );
+    assert!(
+        first
+            .make_payment_token
+            .as_ref()
+            .is_some_and(|t| t.len() >= 32)
+    );
+    assert_ne!(first.make_payment_token, second.make_payment_token);
+    assert_ne!(first.psp_transaction_id, second.psp_transaction_id);
+    Ok(())
+}
+
+#[tokio::test]
+async fn dozens_of_concurrent_make_payments_get_the_first_answer_and_one_charge() -> TestResult {
+    let backend = LoneBackend::spawn().await?;
+    let http = reqwest::Client::new();
+    let init = awaiting_app(&backend, &http).await?;
+    let request = body(&init, Some(backend.card_data(APPROVED)?), "YES");
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..40 {
+        let (http, init, request) = (http.clone(), init.clone(), request.clone());
+        calls.spawn(async move { make_payment(&http, &init, &request).await });
+    }
+    let answers: Vec<Value> = calls
+        .join_all()
+        .await
+        .into_iter()
+        .collect::<Result<_, _>>()?;
+    assert_eq!(answers.len(), 40);
+    assert!(
+        answers.iter().all(|a| a["paymentInfo"]["status"] == "OK"),
+        "{answers:?}"
+    );
+    assert!(
+        answers.windows(2).all(|pair| pair[0] == pair[1]),
+        "every answer is the first one"
+    );
+    assert_eq!(backend.charges(), 1, "the acquirer is asked exactly once");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_repeat_after_a_decline_gets_the_same_fail_and_no_second_charge() -> TestResult {
+    let backend = LoneBackend::spawn().await?;
+    let http = reqwest::Client::new();
+    let init = awaiting_app(&backend, &http).await?;
+    let first = make_payment(
+        &http,
+        &init,
+        &body(&init, Some(backend.card_data(NO_FUNDS)?), "YES"),
+    )
+    .await?;
+    assert_eq!(first["errorMessage"]["errorId"], "89", "{first}");
+    // Vipps retries, even with other card data: the first result stands.
+    let again = make_payment(
+        &http,
+        &init,
+        &body(&init, Some(backend.card_data(APPROVED)?), "YES"),
+    )
+    .await?;
+    assert_eq!(again, first);
+    assert_eq!(backend.charges(), 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn unreadable_card_data_answers_92_and_charges_nothing() -> TestResult {
+    let backend = LoneBackend::spawn().await?;
+    let http = reqwest::Client::new();
+    for card_data in [
+        Some("bm90IGEgY3J5cHRvZ3JhbQ==".to_owned()),
+        Some("%%%".to_owned()),
+        None,
+    ] {
+        let init = awaiting_app(&backend, &http).await?;
+        let answer = make_payment(&http, &init, &body(&init, card_data, "YES")).await?;
+        assert_eq!(answer["paymentInfo"]["status"], "FAIL", "{answer}");
+        assert_eq!(answer["errorMessage"]["errorId"], "92", "{answer}");
+    }
+    assert_eq!(backend.charges(), 0);
+    Ok(())
+}
+
+#[tokio::test]
+async fn no_cancel_and_timeout_from_vipps_answer_93_and_charge_nothing() -> TestResult {
+    let backend = LoneBackend::spawn().await?;
+    let http = reqwest::Client::new();
+    for confirmed in ["NO", "CANCEL", "TIMEOUT"] {
+        let init = awaiting_app(&backend, &http).await?;
+        let answer = make_payment(
+            &http,
+            &init,
+            &body(&init, Some(backend.card_data(APPROVED)?), confirmed),
+        )
+        .await?;
+        assert_eq!(answer["errorMessage"]["errorId"], "93", "{answer}");
+        let text = answer["errorMessage"]["errorText"]
+            .as_str()
+            .unwrap_or_default();
+        assert_eq!(text, format!("Status from Vipps: {confirmed}"));
+    }
+    assert_eq!(backend.charges(), 0);
+    Ok(())
+}
