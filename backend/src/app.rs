@@ -5,11 +5,16 @@ use std::sync::Arc;
 
 use secrecy::SecretString;
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
+
+use crate::outbox::OutboxWorker;
+use crate::reconcile::Reconciler;
 
 use crate::acquirer::{Acquirer, TestAcquirer};
 use crate::config::Config;
 use crate::keys::{self, KeyError};
 use crate::payments::{PaymentStore, StoreError};
+use crate::rate_limit::RateLimiter;
 use crate::routes;
 use crate::vipps::{CardDecryptor, HttpVipps, Vipps, VippsError};
 
@@ -21,6 +26,10 @@ pub struct AppState {
     pub acquirer: Arc<dyn Acquirer>,
     pub card_decryptor: Arc<CardDecryptor>,
     pub merchant_api_key: SecretString,
+    /// Limits how often the widget may read one payment.
+    pub poll_limiter: Arc<RateLimiter>,
+    /// Wakes the outbox worker when an update was written.
+    pub outbox_wake: Arc<Notify>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -47,7 +56,8 @@ impl Application {
     /// The real thing: Vipps over HTTP at `config.vipps.base_url`, the test acquirer.
     pub async fn build(config: Config, listener: TcpListener) -> Result<Self, StartupError> {
         let vipps = Arc::new(HttpVipps::new(config.vipps.clone(), &config.merchant)?);
-        Self::build_with(config, listener, vipps, Arc::new(TestAcquirer)).await
+        let acquirer = Arc::new(TestAcquirer::new(config.test_acquirer_slow));
+        Self::build_with(config, listener, vipps, acquirer).await
     }
 
     /// With the Vipps client and acquirer given, e.g. fakes in tests.
@@ -75,7 +85,11 @@ impl Application {
         let store = PaymentStore::connect(&database_url).await?;
         let card_decryptor =
             Arc::new(CardDecryptor::new(card_key).map_err(|_| StartupError::CardKey)?);
+        let minute = std::time::Duration::from_secs(60);
+        let poll_limiter = Arc::new(RateLimiter::new(config.poll_limit_per_minute, minute));
         let state = AppState {
+            poll_limiter,
+            outbox_wake: Arc::new(Notify::new()),
             config: Arc::new(config),
             store,
             vipps,
@@ -110,7 +124,25 @@ impl Application {
         &self.state.merchant_api_key
     }
 
+    /// Serves the API and runs the outbox worker and reconciliation beside it.
     pub async fn run(self) -> std::io::Result<()> {
-        axum::serve(self.listener, routes::router(self.state)).await
+        let state = &self.state;
+        let worker = OutboxWorker {
+            store: state.store.clone(),
+            vipps: state.vipps.clone(),
+            wake: state.outbox_wake.clone(),
+            config: state.config.outbox,
+        };
+        let outbox = tokio::spawn(worker.run());
+        let reconciler = tokio::spawn(
+            Reconciler {
+                state: state.clone(),
+            }
+            .run(),
+        );
+        let served = axum::serve(self.listener, routes::router(self.state)).await;
+        outbox.abort();
+        reconciler.abort();
+        served
     }
 }

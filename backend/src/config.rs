@@ -26,6 +26,16 @@ pub struct Config {
     pub payment_ttl: Duration,
     /// The acquirer's deadline, well inside Vipps's 15 s (`ACQUIRER_TIMEOUT_MS`).
     pub acquirer_timeout: Duration,
+    /// Widget reads allowed per payment and minute before 429 (`POLL_LIMIT_PER_MINUTE`).
+    pub poll_limit_per_minute: u32,
+    /// How often reconciliation runs (`RECONCILE_INTERVAL_MS`).
+    pub reconcile_interval: Duration,
+    /// A charge without an outcome for this long is failed and checked at the acquirer.
+    pub stuck_after: Duration,
+    /// Status-update delivery: poll interval and back-off (`OUTBOX_BASE_DELAY_MS`).
+    pub outbox: crate::outbox::OutboxConfig,
+    /// How long the test acquirer takes to answer for its slow test card (`TEST_ACQUIRER_SLOW_MS`).
+    pub test_acquirer_slow: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -45,6 +55,9 @@ pub struct MerchantConfig {
     pub serial_number: String,
     /// `MERCHANT_API_KEY`; when unset one is generated into `data_dir/merchant-key`.
     pub api_key: Option<SecretString>,
+    /// Origins whose pages may frame the widget (CSP `frame-ancestors`), from
+    /// `MERCHANT_ALLOWED_ORIGINS` (space- or comma-separated).
+    pub allowed_origins: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -74,9 +87,18 @@ impl Config {
                 name: sandbox::MERCHANT_NAME.to_owned(),
                 serial_number: sandbox::MERCHANT_SERIAL_NUMBER.to_owned(),
                 api_key: None,
+                allowed_origins: vec![
+                    format!("http://localhost:{}", sandbox::SHOP_PORT),
+                    format!("http://127.0.0.1:{}", sandbox::SHOP_PORT),
+                ],
             },
             payment_ttl: Duration::from_secs(30 * 60),
             acquirer_timeout: Duration::from_secs(10),
+            poll_limit_per_minute: 60,
+            reconcile_interval: Duration::from_secs(30),
+            stuck_after: crate::reconcile::DEFAULT_STUCK_AFTER,
+            outbox: crate::outbox::OutboxConfig::default(),
+            test_acquirer_slow: Duration::from_secs(20),
         }
     }
 
@@ -108,6 +130,26 @@ impl Config {
         set(&mut config.merchant.name, "MERCHANT_NAME");
         set(&mut config.merchant.serial_number, "VIPPS_MSN");
         config.merchant.api_key = var("MERCHANT_API_KEY").map(SecretString::from);
+        if let Some(origins) = var("MERCHANT_ALLOWED_ORIGINS") {
+            config.merchant.allowed_origins = parse_origins(&origins)?;
+        }
+        if let Some(ms) = var("RECONCILE_INTERVAL_MS") {
+            config.reconcile_interval =
+                Duration::from_millis(ms.parse().map_err(|e| error("RECONCILE_INTERVAL_MS", e))?);
+        }
+        if let Some(ms) = var("OUTBOX_BASE_DELAY_MS") {
+            config.outbox.base_delay =
+                Duration::from_millis(ms.parse().map_err(|e| error("OUTBOX_BASE_DELAY_MS", e))?);
+        }
+        if let Some(ms) = var("TEST_ACQUIRER_SLOW_MS") {
+            config.test_acquirer_slow =
+                Duration::from_millis(ms.parse().map_err(|e| error("TEST_ACQUIRER_SLOW_MS", e))?);
+        }
+        if let Some(limit) = var("POLL_LIMIT_PER_MINUTE") {
+            config.poll_limit_per_minute = limit
+                .parse()
+                .map_err(|e| error("POLL_LIMIT_PER_MINUTE", e))?;
+        }
         if let Some(ttl) = var("PAYMENT_TTL_SECONDS") {
             let seconds = ttl.parse().map_err(|e| error("PAYMENT_TTL_SECONDS", e))?;
             config.payment_ttl = Duration::from_secs(seconds);
@@ -143,6 +185,59 @@ fn error(var: &'static str, reason: impl ToString) -> ConfigError {
     }
 }
 
+/// `https://shop.example http://localhost:4002` → the origins, each checked.
+fn parse_origins(list: &str) -> Result<Vec<String>, ConfigError> {
+    list.split([' ', ','])
+        .filter(|o| !o.is_empty())
+        .map(parse_origin)
+        .collect()
+}
+
+fn parse_origin(origin: &str) -> Result<String, ConfigError> {
+    let rest = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"));
+    let host_ok = rest.is_some_and(|host| {
+        !host.is_empty()
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+    });
+    if host_ok {
+        Ok(origin.to_owned())
+    } else {
+        Err(error(
+            "MERCHANT_ALLOWED_ORIGINS",
+            format!("{origin:?} is not an origin like https://shop.example"),
+        ))
+    }
+}
+
 fn is_six_digits(s: &str) -> bool {
     s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allowed_origins_are_origins_and_nothing_else() {
+        let parsed = parse_origins("https://shop.example, http://localhost:4002");
+        assert_eq!(
+            parsed.ok(),
+            Some(vec![
+                "https://shop.example".to_owned(),
+                "http://localhost:4002".to_owned()
+            ])
+        );
+        for bad in [
+            "shop.example",
+            "https://shop.example/path",
+            "https://x; script-src *",
+            "javascript:alert(1)",
+        ] {
+            assert!(parse_origins(bad).is_err(), "{bad}");
+        }
+    }
 }

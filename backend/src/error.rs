@@ -3,11 +3,12 @@
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use shared::checkout::{ApiErrorBody, ErrorCode};
 
-use crate::payments::PaymentError;
+use crate::payments::{LedgerError, PaymentError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -15,8 +16,12 @@ pub enum ApiError {
     BadRequest(String),
     #[error("missing or wrong credentials")]
     Unauthorized,
+    #[error("too many requests; retry after {} s", .0.as_secs().max(1))]
+    RateLimited(std::time::Duration),
     #[error(transparent)]
     Payment(#[from] PaymentError),
+    #[error(transparent)]
+    Idempotency(#[from] crate::idempotency::IdempotencyError),
 }
 
 impl From<JsonRejection> for ApiError {
@@ -32,6 +37,11 @@ impl ApiError {
         match self {
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, message),
             Self::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized, message),
+            Self::RateLimited(_) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorCode::RateLimited,
+                message,
+            ),
             Self::Payment(error) => match error {
                 P::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized, message),
                 P::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound, message),
@@ -48,12 +58,51 @@ impl ApiError {
                     ErrorCode::VippsUnavailable,
                     "Vipps is unavailable; try again".into(),
                 ),
+                P::Ledger(
+                    LedgerError::CaptureExceedsRemaining { .. }
+                    | LedgerError::RefundExceedsCaptured { .. },
+                ) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ErrorCode::AmountExceedsBalance,
+                    message,
+                ),
+                P::Ledger(
+                    LedgerError::NothingToCapture
+                    | LedgerError::NothingToRefund
+                    | LedgerError::NothingToCancel,
+                )
+                | P::NotAuthorised(_)
+                | P::Busy => (StatusCode::CONFLICT, ErrorCode::InvalidState, message),
+                P::Acquirer(_) => (StatusCode::BAD_GATEWAY, ErrorCode::AcquirerFailed, message),
                 P::Store(_) | P::Key(_) => (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     ErrorCode::Internal,
                     "internal error".into(),
                 ),
             },
+            Self::Idempotency(error) => {
+                use crate::idempotency::IdempotencyError as I;
+                match error {
+                    I::InvalidKey(_) | I::UnreadableBody(_) => {
+                        (StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, message)
+                    }
+                    I::KeyReused => (
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        ErrorCode::IdempotencyKeyReused,
+                        message,
+                    ),
+                    I::InProgress => (
+                        StatusCode::CONFLICT,
+                        ErrorCode::IdempotencyInProgress,
+                        message,
+                    ),
+                    I::Store(_) | I::Corrupt(_) | I::Handler(_) => (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        ErrorCode::Internal,
+                        "internal error".into(),
+                    ),
+                }
+            }
         }
     }
 }
@@ -64,6 +113,12 @@ impl IntoResponse for ApiError {
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
-        (status, Json(ApiErrorBody { code, message })).into_response()
+        let mut response = (status, Json(ApiErrorBody { code, message })).into_response();
+        if let Self::RateLimited(wait) = self {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
+        }
+        response
     }
 }

@@ -132,7 +132,10 @@ document.getElementById('vipps-checkout').addEventListener('vipps-psp:succeeded'
 pub fn order(payment: &MerchantPayment) -> String {
     let (code, label) = status_text(payment.status);
     let heading = match payment.status {
-        PaymentStatus::Authorised => "Thank you, order paid",
+        PaymentStatus::Authorised | PaymentStatus::PartiallyCaptured | PaymentStatus::Captured => {
+            "Thank you, order paid"
+        }
+        PaymentStatus::PartiallyRefunded | PaymentStatus::Refunded => "Your order was refunded",
         PaymentStatus::Created => "Your order is waiting for payment",
         PaymentStatus::AwaitingApp | PaymentStatus::Processing => "Waiting for your payment",
         PaymentStatus::Failed | PaymentStatus::Cancelled | PaymentStatus::Expired => {
@@ -180,6 +183,10 @@ fn is_moving(status: PaymentStatus) -> bool {
         PaymentStatus::AwaitingApp | PaymentStatus::Processing => true,
         PaymentStatus::Created
         | PaymentStatus::Authorised
+        | PaymentStatus::PartiallyCaptured
+        | PaymentStatus::Captured
+        | PaymentStatus::PartiallyRefunded
+        | PaymentStatus::Refunded
         | PaymentStatus::Failed
         | PaymentStatus::Cancelled
         | PaymentStatus::Expired => false,
@@ -193,6 +200,10 @@ fn status_text(status: PaymentStatus) -> (&'static str, &'static str) {
         PaymentStatus::AwaitingApp => ("awaiting_app", "Waiting for the Vipps app"),
         PaymentStatus::Processing => ("processing", "Processing"),
         PaymentStatus::Authorised => ("authorised", "Paid"),
+        PaymentStatus::PartiallyCaptured => ("partially_captured", "Paid, partly shipped"),
+        PaymentStatus::Captured => ("captured", "Paid and shipped"),
+        PaymentStatus::PartiallyRefunded => ("partially_refunded", "Partly refunded"),
+        PaymentStatus::Refunded => ("refunded", "Refunded"),
         PaymentStatus::Failed => ("failed", "Failed"),
         PaymentStatus::Cancelled => ("cancelled", "Cancelled"),
         PaymentStatus::Expired => ("expired", "Expired"),

@@ -44,6 +44,7 @@ pub async fn checkout(
             .description(quantity)
             .ok_or_else(|| internal("bad description"))?,
         phone_number: None,
+        return_url: None,
     };
     let created = state.psp.create_payment(&request).await?;
     tracing::info!(payment = %created.payment.id, order = %request.merchant_order_id, "payment created");

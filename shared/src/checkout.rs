@@ -74,6 +74,9 @@ pub struct CheckoutPayment {
     pub failure: Option<FailureReason>,
     /// The Vipps landing page, once the payment is started.
     pub vipps_url: Option<String>,
+    /// The current attempt was started from a phone (Vipps switches to the app).
+    #[serde(default)]
+    pub is_app: bool,
     /// Unix seconds after which the payment can no longer be started.
     pub expires_at: i64,
 }
@@ -102,6 +105,16 @@ pub enum ErrorCode {
     /// Vipps refused the phone number or is not reachable.
     VippsRejected,
     VippsUnavailable,
+    /// Too many requests; wait for the `Retry-After` seconds.
+    RateLimited,
+    /// A capture or refund asks for more than is left.
+    AmountExceedsBalance,
+    /// The acquirer refused or failed the operation; nothing changed.
+    AcquirerFailed,
+    /// The `Idempotency-Key` was already used with a different method, path or body.
+    IdempotencyKeyReused,
+    /// The first request with this `Idempotency-Key` is still running; retry later.
+    IdempotencyInProgress,
     Internal,
     /// A code this build does not know yet.
     #[serde(other)]

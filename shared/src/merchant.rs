@@ -38,6 +38,47 @@ impl From<Description> for String {
     }
 }
 
+/// Where the shopper goes back to after Vipps: an absolute `http(s)` URL without spaces,
+/// quotes or angle brackets, at most 2048 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ReturnUrl(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("return_url must be an absolute http(s) URL of at most 2048 characters")]
+pub struct ReturnUrlError;
+
+impl ReturnUrl {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for ReturnUrl {
+    type Error = ReturnUrlError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        let rest = value
+            .strip_prefix("https://")
+            .or_else(|| value.strip_prefix("http://"));
+        let host_present =
+            rest.is_some_and(|r| r.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()));
+        let clean = !value
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "\"'<>`".contains(c));
+        if host_present && clean && value.len() <= 2048 {
+            Ok(Self(value))
+        } else {
+            Err(ReturnUrlError)
+        }
+    }
+}
+
+impl From<ReturnUrl> for String {
+    fn from(value: ReturnUrl) -> Self {
+        value.0
+    }
+}
+
 /// `POST /v1/payments`: the only place an amount is ever set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,6 +91,9 @@ pub struct CreatePayment {
     /// Prefills the widget's phone field.
     #[serde(default)]
     pub phone_number: Option<MobileNumber>,
+    /// The page the shopper returns to from Vipps's app (phone flow).
+    #[serde(default)]
+    pub return_url: Option<ReturnUrl>,
 }
 
 /// The lifecycle as a merchant sees it.
@@ -61,6 +105,10 @@ pub enum PaymentStatus {
     Processing,
     /// The card is charged (reserved at the acquirer); ready to capture.
     Authorised,
+    PartiallyCaptured,
+    Captured,
+    PartiallyRefunded,
+    Refunded,
     Failed,
     Cancelled,
     Expired,
@@ -73,6 +121,29 @@ pub struct MaskedCard {
     pub last_four: String,
     /// `YYMM`, as Vipps sends it.
     pub expiry: String,
+}
+
+/// Where the money of a payment is, in øre.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Amounts {
+    /// Reserved on the card by the authorisation.
+    pub authorised: u32,
+    pub captured: u32,
+    pub refunded: u32,
+    /// Released back to the shopper by a cancel.
+    pub cancelled: u32,
+    /// What a capture may still take.
+    pub capturable: u32,
+    /// What a refund may still return.
+    pub refundable: u32,
+}
+
+/// `POST /v1/payments/{id}/capture` and `/refund`; without an amount, all that is left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct AmountRequest {
+    #[serde(default)]
+    pub amount: Option<Amount>,
 }
 
 /// A payment as the merchant sees it.
@@ -90,8 +161,36 @@ pub struct MerchantPayment {
     pub description: Description,
     pub failure: Option<FailureReason>,
     pub card: Option<MaskedCard>,
+    /// The amount ledger, in øre.
+    pub amounts: Amounts,
+    pub return_url: Option<ReturnUrl>,
     /// Unix seconds.
     pub created_at: i64,
     /// Unix seconds after which the shopper can no longer start the payment.
     pub expires_at: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn return_urls_are_absolute_http_urls_without_markup() {
+        for good in [
+            "https://shop.example/orders/1?x=y",
+            "http://localhost:4002/",
+        ] {
+            assert!(ReturnUrl::try_from(good.to_owned()).is_ok(), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "/relative",
+            "https://",
+            "https://a b",
+            "https://x\"onload=",
+            "ftp://x",
+        ] {
+            assert!(ReturnUrl::try_from(bad.to_owned()).is_err(), "{bad}");
+        }
+    }
 }

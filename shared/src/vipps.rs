@@ -2,6 +2,8 @@
 //!
 //! Used by the backend's Vipps client and by the simulator alike, so the two cannot drift.
 
+pub mod details;
+
 use serde::{Deserialize, Serialize};
 
 use crate::{Currency, MerchantOrderId, MobileNumber, PspTransactionId};

@@ -1,4 +1,5 @@
-//! `AppState` (config, memory, keys, HTTP client) and the router that serves everything.
+//! `AppState` (config, memory, tokens, injected faults, keys, HTTP client) and the router
+//! that serves everything.
 
 use std::sync::Arc;
 
@@ -9,6 +10,7 @@ use tokio::sync::Mutex;
 use crate::auth::Tokens;
 use crate::card_data::{CardDataError, CardKey};
 use crate::config::Config;
+use crate::faults::Faults;
 use crate::store::Store;
 use crate::{api, app_page, control, landing, make_payment};
 
@@ -17,6 +19,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub store: Arc<Mutex<Store>>,
     pub tokens: Arc<Mutex<Tokens>>,
+    pub faults: Arc<Mutex<Faults>>,
     pub card_key: Arc<CardKey>,
     pub http: reqwest::Client,
 }
@@ -36,6 +39,7 @@ impl AppState {
             config: Arc::new(config),
             store: Arc::default(),
             tokens: Arc::default(),
+            faults: Arc::default(),
             http: make_payment::client()?,
         })
     }

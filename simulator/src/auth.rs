@@ -15,6 +15,7 @@ use crate::vipps_error::{VippsErrors, detail};
 #[derive(Debug, Default)]
 pub struct Tokens {
     expiry: HashMap<String, Instant>,
+    issued: u64,
 }
 
 impl Tokens {
@@ -23,11 +24,32 @@ impl Tokens {
         self.expiry.retain(|_, expires| *expires > now);
         let token = random::hex::<32>()?;
         self.expiry.insert(token.clone(), now + ttl);
+        self.issued = self.issued.saturating_add(1);
         Ok(token)
     }
 
     pub fn is_valid(&self, token: &str, now: Instant) -> bool {
         self.expiry.get(token).is_some_and(|expires| *expires > now)
+    }
+
+    /// How many tokens were issued since start.
+    pub fn issued(&self) -> u64 {
+        self.issued
+    }
+
+    /// How many issued tokens are still good at `now`.
+    pub fn live(&self, now: Instant) -> usize {
+        self.expiry
+            .values()
+            .filter(|expires| **expires > now)
+            .count()
+    }
+
+    /// Ends every token at once, as if each had expired early; answers how many were live.
+    pub fn expire_all(&mut self, now: Instant) -> usize {
+        let live = self.live(now);
+        self.expiry.clear();
+        live
     }
 }
 
@@ -203,6 +225,12 @@ mod tests {
         assert_eq!(swap(2, "other-psp"), Some(StatusCode::FORBIDDEN));
         assert_eq!(swap(3, "999999"), Some(StatusCode::BAD_REQUEST));
         assert_eq!(swap(4, " "), Some(StatusCode::BAD_REQUEST));
+
+        assert_eq!((tokens.issued(), tokens.live(now)), (1, 1));
+        assert_eq!(tokens.expire_all(now), 1);
+        let after = check_psp_call(&config, &tokens, &headers(&good), RequestId::Required, now);
+        assert_eq!(status(after), Some(StatusCode::UNAUTHORIZED));
+        assert_eq!((tokens.issued(), tokens.live(now)), (1, 0));
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Wall-clock helpers without a date crate: Unix seconds, ISO-8601 and card expiries.
+//! Wall-clock helpers without a date crate: Unix seconds and milliseconds, ISO-8601 and
+//! card expiries.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -8,6 +9,15 @@ pub fn now_unix() -> i64 {
         .duration_since(UNIX_EPOCH)
         .ok()
         .and_then(|d| i64::try_from(d.as_secs()).ok())
+        .unwrap_or(0)
+}
+
+/// Milliseconds since the Unix epoch (0 if the clock is before 1970).
+pub fn now_unix_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .ok()
+        .and_then(|d| i64::try_from(d.as_millis()).ok())
         .unwrap_or(0)
 }
 
@@ -37,6 +47,16 @@ pub fn iso8601(unix: i64) -> String {
     )
 }
 
+/// `2018-06-13T18:34:25.120Z`: [`iso8601`] with milliseconds.
+pub fn iso8601_millis(unix_millis: i64) -> String {
+    let seconds = iso8601(unix_millis.div_euclid(1000));
+    let millis = unix_millis.rem_euclid(1000);
+    match seconds.strip_suffix('Z') {
+        Some(stem) => format!("{stem}.{millis:03}Z"),
+        None => seconds,
+    }
+}
+
 /// A card expiry (`YYMM`) three years after the month of `unix`.
 pub fn card_expiry_three_years_ahead(unix: i64) -> String {
     let (year, month, _) = civil_from_days(unix.div_euclid(86_400));
@@ -52,6 +72,10 @@ mod tests {
         assert_eq!(iso8601(0), "1970-01-01T00:00:00Z");
         assert_eq!(iso8601(1_528_940_065), "2018-06-14T01:34:25Z");
         assert_eq!(iso8601(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(
+            iso8601_millis(1_528_940_065_007),
+            "2018-06-14T01:34:25.007Z"
+        );
     }
 
     #[test]

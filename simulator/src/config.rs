@@ -12,6 +12,8 @@ pub const DEFAULT_PUBLIC_KEY_FILE: &str = "data/card-key.pub.der";
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:4001";
 const DEFAULT_PUBLIC_URL: &str = "http://localhost:4001";
 const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(3600);
+/// Vipps answers `TIMEOUT` for a shopper who has not acted within this (upstream: 5–10 min).
+pub const DEFAULT_SHOPPER_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// A sales unit Vipps knows: its Merchant Serial Number and the name the shopper sees.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +36,8 @@ pub struct Config {
     pub psp_public_key_der: Vec<u8>,
     /// Lifetime of the access tokens `/accesstoken/get` issues.
     pub token_ttl: Duration,
+    /// How long a payment waits for the shopper before Vipps sends makePayment `TIMEOUT`.
+    pub shopper_timeout: Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -51,6 +55,7 @@ impl std::fmt::Debug for Config {
                 &format_args!("<{} bytes>", self.psp_public_key_der.len()),
             )
             .field("token_ttl", &self.token_ttl)
+            .field("shopper_timeout", &self.shopper_timeout)
             .finish()
     }
 }
@@ -72,6 +77,12 @@ pub enum ConfigError {
         "{path} is not an RSA public key in X.509 SubjectPublicKeyInfo DER (PSP_PUBLIC_KEY_FILE)"
     )]
     InvalidKey { path: PathBuf },
+    #[error("{name} must be {expected}, not {value:?}")]
+    Invalid {
+        name: &'static str,
+        value: String,
+        expected: &'static str,
+    },
 }
 
 impl Config {
@@ -89,13 +100,14 @@ impl Config {
             }],
             psp_public_key_der,
             token_ttl: DEFAULT_TOKEN_TTL,
+            shopper_timeout: DEFAULT_SHOPPER_TIMEOUT,
         }
     }
 
     /// Embedded defaults (`shared::sandbox`), overridden by `SIM_PUBLIC_URL`, `VIPPS_CLIENT_ID`,
     /// `VIPPS_CLIENT_SECRET`, `VIPPS_SUBSCRIPTION_KEY`, `VIPPS_PSP_ID`, `VIPPS_MSN`,
-    /// `MERCHANT_NAME`; the key is read from `PSP_PUBLIC_KEY_FILE` (default
-    /// `data/card-key.pub.der`). `SIM_LISTEN` is `main`'s business.
+    /// `MERCHANT_NAME`, `SIM_SHOPPER_TIMEOUT_SECONDS`; the key is read from
+    /// `PSP_PUBLIC_KEY_FILE` (default `data/card-key.pub.der`). `SIM_LISTEN` is `main`'s business.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(std::env::var)
     }
@@ -127,6 +139,18 @@ impl Config {
             serial_number: var("VIPPS_MSN", sandbox::MERCHANT_SERIAL_NUMBER)?,
             name: var("MERCHANT_NAME", sandbox::MERCHANT_NAME)?,
         }];
+        let name = "SIM_SHOPPER_TIMEOUT_SECONDS";
+        let seconds = var(name, &DEFAULT_SHOPPER_TIMEOUT.as_secs().to_string())?;
+        config.shopper_timeout = seconds
+            .parse::<u64>()
+            .ok()
+            .filter(|s| *s >= 1)
+            .map(Duration::from_secs)
+            .ok_or(ConfigError::Invalid {
+                name,
+                value: seconds,
+                expected: "a whole number of seconds, at least 1",
+            })?;
         Ok(config)
     }
 
@@ -154,6 +178,20 @@ mod tests {
         move |name| vars.get(name).cloned().ok_or(VarError::NotPresent)
     }
 
+    /// A fresh PSP public key in a temporary file named after `tag`.
+    fn key_file(tag: &str) -> PathBuf {
+        let Ok(key) = PrivateDecryptingKey::generate(KeySize::Rsa2048) else {
+            unreachable!()
+        };
+        let Ok(der) = key.public_key().as_der() else {
+            unreachable!()
+        };
+        let name = format!("sim-config-{tag}-{}.der", std::process::id());
+        let path = std::env::temp_dir().join(name);
+        assert!(std::fs::write(&path, der.as_ref()).is_ok());
+        path
+    }
+
     #[test]
     fn a_missing_key_file_is_named_in_the_error() {
         let vars = HashMap::from([("PSP_PUBLIC_KEY_FILE", "/nonexistent/key.der".to_owned())]);
@@ -164,19 +202,30 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_shopper_timeout_is_named_in_the_error() {
+        let path = key_file("timeout");
+        for bad in ["0", "soon", "-5"] {
+            let vars = HashMap::from([
+                ("PSP_PUBLIC_KEY_FILE", path.display().to_string()),
+                ("SIM_SHOPPER_TIMEOUT_SECONDS", bad.to_owned()),
+            ]);
+            let result = Config::from_lookup(lookup(vars));
+            assert!(
+                result.is_err_and(|err| err.to_string().contains("SIM_SHOPPER_TIMEOUT_SECONDS")),
+                "{bad} is not a timeout"
+            );
+        }
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
     fn environment_overrides_the_sandbox_defaults() {
-        let Ok(key) = PrivateDecryptingKey::generate(KeySize::Rsa2048) else {
-            unreachable!()
-        };
-        let Ok(der) = key.public_key().as_der() else {
-            unreachable!()
-        };
-        let path = std::env::temp_dir().join(format!("sim-config-test-{}.der", std::process::id()));
-        assert!(std::fs::write(&path, der.as_ref()).is_ok());
+        let path = key_file("overrides");
         let vars = HashMap::from([
             ("PSP_PUBLIC_KEY_FILE", path.display().to_string()),
             ("SIM_PUBLIC_URL", "http://sim.test:9/".to_owned()),
             ("VIPPS_MSN", "654321".to_owned()),
+            ("SIM_SHOPPER_TIMEOUT_SECONDS", "42".to_owned()),
         ]);
         let config = Config::from_lookup(lookup(vars));
         let _ = std::fs::remove_file(&path);
@@ -191,7 +240,8 @@ mod tests {
                 .merchant("654321")
                 .is_some_and(|m| m.name == sandbox::MERCHANT_NAME)
         );
-        assert_eq!(config.token_ttl, Duration::from_secs(3600));
+        assert_eq!(config.token_ttl, DEFAULT_TOKEN_TTL);
+        assert_eq!(config.shopper_timeout, Duration::from_secs(42));
         assert!(!format!("{config:?}").contains(shared::sandbox::CLIENT_SECRET));
     }
 }

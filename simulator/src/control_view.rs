@@ -5,6 +5,7 @@ use shared::vipps::{Confirmed, MakePaymentResponse};
 
 use crate::api::details_wire::{PaymentTransactionDetails, TransactionSummary};
 use crate::app::AppState;
+use crate::make_payment::Call;
 use crate::payment::Payment;
 use crate::state::Outcome;
 
@@ -22,6 +23,8 @@ pub struct PaymentSummary {
     pub landing_url: String,
     /// Unix seconds.
     pub created_at: i64,
+    /// Unix seconds: when Vipps sends `TIMEOUT` if the shopper has not answered.
+    pub shopper_timeout_at: i64,
 }
 
 #[derive(Debug, Serialize)]
@@ -37,8 +40,37 @@ pub struct PaymentView {
     pub make_payment_response: Option<MakePaymentResponse>,
     /// Why makePayment failed when the PSP gave no usable answer.
     pub make_payment_error: Option<String>,
+    /// Every makePayment call, duplicates and repeats included, in the order they ended.
+    pub make_payment_calls: Vec<CallView>,
     pub transaction_summary: TransactionSummary,
     pub transaction_log_history: Vec<PaymentTransactionDetails>,
+}
+
+/// One makePayment call.
+#[derive(Debug, Serialize)]
+pub struct CallView {
+    /// `approved`, `declined`, `too_late` or `psp_error`.
+    pub outcome: &'static str,
+    pub answer: Option<MakePaymentResponse>,
+    pub error: Option<String>,
+}
+
+impl CallView {
+    fn of(call: &Call) -> Self {
+        Self {
+            outcome: call.outcome.name(),
+            answer: call.answer.clone(),
+            error: error_of(&call.outcome),
+        }
+    }
+}
+
+fn error_of(outcome: &Outcome) -> Option<String> {
+    match outcome {
+        Outcome::Approved | Outcome::Declined { .. } => None,
+        Outcome::TooLate => Some("the PSP did not answer within 15 seconds".to_owned()),
+        Outcome::PspError { message, .. } => Some(message.clone()),
+    }
 }
 
 impl PaymentSummary {
@@ -53,6 +85,9 @@ impl PaymentSummary {
             is_app: payment.init.is_app,
             landing_url: app.url(&format!("/landing/{}", payment.landing_id)),
             created_at: payment.created_unix,
+            shopper_timeout_at: payment.created_unix.saturating_add(
+                i64::try_from(app.config.shopper_timeout.as_secs()).unwrap_or(i64::MAX),
+            ),
         }
     }
 }
@@ -62,11 +97,7 @@ impl PaymentView {
         let make_payment_error = payment
             .state
             .completed()
-            .and_then(|(_, outcome)| match outcome {
-                Outcome::Approved | Outcome::Declined { .. } => None,
-                Outcome::TooLate => Some("the PSP did not answer within 15 seconds".to_owned()),
-                Outcome::PspError { message, .. } => Some(message.clone()),
-            });
+            .and_then(|(_, outcome)| error_of(outcome));
         Self {
             summary: PaymentSummary::of(app, payment),
             payment_text: payment.init.payment_text.clone(),
@@ -75,6 +106,11 @@ impl PaymentView {
             confirmed: payment.state.sent(),
             make_payment_response: payment.psp_answer.clone(),
             make_payment_error,
+            make_payment_calls: payment
+                .make_payment_calls
+                .iter()
+                .map(CallView::of)
+                .collect(),
             transaction_summary: payment.ledger.summary(),
             transaction_log_history: payment.ledger.history(),
         }

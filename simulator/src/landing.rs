@@ -1,5 +1,6 @@
 //! The Vipps landing page (`vippsRedirectUrl`): the shopper confirms the number or cancels,
-//! then waits for the app while a small script polls for the outcome.
+//! then waits for the app while a small script polls for the outcome. A test phone number's
+//! scripted shopper acts as soon as Confirm is posted.
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
@@ -11,11 +12,13 @@ use serde::{Deserialize, Serialize};
 use shared::MobileNumber;
 
 use crate::app::AppState;
+use crate::forcing;
 use crate::html::{esc, page};
 use crate::payment::Payment;
 use crate::result_page;
 use crate::shopper::{self, Action, ShopperError};
 use crate::state::{self, Event, PaymentState};
+use crate::store::Store;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -53,12 +56,41 @@ async fn confirm(
     form: Result<Form<ConfirmForm>, FormRejection>,
 ) -> Response {
     let typed = form.ok().and_then(|Form(form)| form.phone);
-    let mut store = app.store.lock().await;
-    let Some(payment) = store.by_landing_id_mut(&id) else {
-        return not_found();
+    let (psp_id, phone) = {
+        let mut store = app.store.lock().await;
+        match confirm_phone(&app, &mut store, &id, typed) {
+            Confirm::Confirmed { psp_id, phone } => (psp_id, phone),
+            Confirm::Answer(response) => return response,
+        }
     };
-    if payment.state != PaymentState::AwaitingUser {
+    let Some(script) = forcing::script_for(&phone) else {
         return Redirect::to(&format!("/landing/{id}")).into_response();
+    };
+    match forcing::play(&app, &psp_id, script).await {
+        Ok(finished) => Redirect::to(&finished.psp_redirect_url).into_response(),
+        Err(err) => {
+            tracing::warn!(%err, "test phone number");
+            Redirect::to(&format!("/landing/{id}")).into_response()
+        }
+    }
+}
+
+/// What a posted Confirm led to.
+enum Confirm {
+    /// The payment moved to `Confirmed` with this number.
+    Confirmed { psp_id: String, phone: MobileNumber },
+    /// Nothing changed; answer this.
+    Answer(Response),
+}
+
+/// Moves the payment to `Confirmed` with the shopper's number.
+fn confirm_phone(app: &AppState, store: &mut Store, id: &str, typed: Option<String>) -> Confirm {
+    let Some(payment) = store.by_landing_id_mut(id) else {
+        return Confirm::Answer(not_found());
+    };
+    let again = || Redirect::to(&format!("/landing/{id}")).into_response();
+    if payment.state != PaymentState::AwaitingUser {
+        return Confirm::Answer(again());
     }
     let phone = match (
         &payment.phone,
@@ -67,28 +99,28 @@ async fn confirm(
         (Some(phone), _) => phone.clone(),
         (None, Some(Ok(phone))) => phone,
         (None, Some(Err(err))) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                render(&app, payment, Some(&err.to_string())),
-            )
-                .into_response();
+            let page = render(app, payment, Some(&err.to_string()));
+            return Confirm::Answer((StatusCode::BAD_REQUEST, page).into_response());
         }
         (None, None) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                render(&app, payment, Some("enter a mobile number")),
-            )
-                .into_response();
+            let page = render(app, payment, Some("enter a mobile number"));
+            return Confirm::Answer((StatusCode::BAD_REQUEST, page).into_response());
         }
     };
     match state::apply(&payment.state, Event::ConfirmPhone) {
         Ok(next) => {
-            payment.phone = Some(phone);
+            payment.phone = Some(phone.clone());
             payment.state = next;
+            Confirm::Confirmed {
+                psp_id: payment.psp_transaction_id().to_owned(),
+                phone,
+            }
         }
-        Err(err) => tracing::warn!(%err, "landing confirm"),
+        Err(err) => {
+            tracing::warn!(%err, "landing confirm");
+            Confirm::Answer(again())
+        }
     }
-    Redirect::to(&format!("/landing/{id}")).into_response()
 }
 
 async fn cancel(State(app): State<AppState>, Path(id): Path<String>) -> Response {

@@ -1,6 +1,7 @@
 //! The Vipps side of the PSP API v2, offline: access tokens, init/updatestatus/details,
-//! the landing page, a phone app that calls the PSP's makePayment, and a JSON
-//! test-control API under `/sim/`. State lives in memory.
+//! the landing page, a phone app that calls the PSP's makePayment, the shopper timeout,
+//! test phone numbers and amounts that force an outcome, and a JSON test-control API under
+//! `/sim/` (see `docs/simulator.md`). State lives in memory.
 
 mod api;
 mod app;
@@ -11,6 +12,8 @@ mod clock;
 mod config;
 mod control;
 mod control_view;
+mod faults;
+mod forcing;
 mod html;
 mod idempotency;
 mod landing;
@@ -20,12 +23,17 @@ mod payment;
 mod random;
 mod result_page;
 mod shopper;
+mod shopper_timeout;
 mod state;
 mod store;
+mod update_log;
 mod vipps_error;
 
 pub use api::details_wire::{PaymentDetails, PaymentTransactionDetails, TransactionSummary};
-pub use config::{Config, ConfigError, DEFAULT_LISTEN, DEFAULT_PUBLIC_KEY_FILE, Merchant};
+pub use config::{
+    Config, ConfigError, DEFAULT_LISTEN, DEFAULT_PUBLIC_KEY_FILE, DEFAULT_SHOPPER_TIMEOUT, Merchant,
+};
+pub use forcing::{ShopperScript, TEST_AMOUNTS, TEST_PHONES, TestAmount, TestPhone};
 
 /// Serves the simulator on `listener` until the process ends.
 pub async fn run(listener: tokio::net::TcpListener, config: Config) -> std::io::Result<()> {

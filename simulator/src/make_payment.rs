@@ -1,9 +1,14 @@
-//! The one call Vipps makes to the PSP: `POST {makePaymentUrl}` with the shopper's answer.
+//! The one call Vipps makes to the PSP: `POST {makePaymentUrl}` with the shopper's answer,
+//! sent once or, as Vipps may, several times (one after the other or all at once).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::header;
-use shared::vipps::{MakePaymentRequest, MakePaymentResponse};
+use shared::vipps::{MakePaymentRequest, MakePaymentResponse, PaymentInfoStatus};
+use tokio::sync::Barrier;
+
+use crate::state::Outcome;
 
 /// Vipps waits this long for the PSP's answer; after that the payment is failed.
 pub const TIMEOUT: Duration = Duration::from_secs(15);
@@ -23,6 +28,23 @@ pub enum Delivery {
     Unreachable(String),
 }
 
+/// Where makePayment goes and what it carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub url: String,
+    /// The makePaymentToken from init, sent as `Authorization`.
+    pub token: Option<String>,
+    pub request: MakePaymentRequest,
+}
+
+/// One makePayment call and how it ended for Vipps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    pub outcome: Outcome,
+    /// The PSP's answer, when it gave a readable one.
+    pub answer: Option<MakePaymentResponse>,
+}
+
 /// The HTTP client Vipps calls PSPs with.
 pub fn client() -> reqwest::Result<reqwest::Client> {
     reqwest::Client::builder()
@@ -31,15 +53,45 @@ pub fn client() -> reqwest::Result<reqwest::Client> {
         .build()
 }
 
-/// Sends makePayment with `Authorization: <makePaymentToken>` (when init gave one).
-pub async fn send(
+/// Sends the same makePayment `times` times, one after the other or all at once (released
+/// together), and answers the calls in the order they were started.
+pub async fn send_repeatedly(
     client: &reqwest::Client,
-    url: &str,
-    token: Option<&str>,
-    request: &MakePaymentRequest,
-) -> Delivery {
-    let mut call = client.post(url).json(request);
-    if let Some(token) = token {
+    target: &Target,
+    times: usize,
+    at_once: bool,
+) -> Vec<Call> {
+    let mut calls = Vec::with_capacity(times);
+    if !at_once {
+        for _ in 0..times {
+            calls.push(Call::from(send(client, target).await));
+        }
+        return calls;
+    }
+    let shared = Arc::new(target.clone());
+    let start = Arc::new(Barrier::new(times));
+    let handles: Vec<_> = (0..times)
+        .map(|_| {
+            let (client, target, start) = (client.clone(), Arc::clone(&shared), Arc::clone(&start));
+            tokio::spawn(async move {
+                start.wait().await;
+                send(&client, &target).await
+            })
+        })
+        .collect();
+    for handle in handles {
+        let delivery = handle
+            .await
+            .unwrap_or_else(|err| Delivery::Unreachable(format!("the call was lost: {err}")));
+        calls.push(Call::from(delivery));
+    }
+    calls
+}
+
+/// Sends makePayment with `Authorization: <makePaymentToken>` (when init gave one).
+pub async fn send(client: &reqwest::Client, target: &Target) -> Delivery {
+    let mut call = client.post(&target.url).json(&target.request);
+    if let Some(token) = &target.token {
         call = call.header(header::AUTHORIZATION, token);
     }
     let response = match call.send().await {
@@ -71,5 +123,63 @@ fn failed(err: &reqwest::Error) -> Delivery {
         Delivery::TooLate
     } else {
         Delivery::Unreachable(err.to_string())
+    }
+}
+
+impl From<Delivery> for Call {
+    fn from(delivery: Delivery) -> Self {
+        let (outcome, answer) = match delivery {
+            Delivery::Answered(answer) => {
+                let outcome = match answer.payment_info.status {
+                    PaymentInfoStatus::Ok => Outcome::Approved,
+                    PaymentInfoStatus::Fail => {
+                        let (error_id, error_text) = answer
+                            .error_message
+                            .as_ref()
+                            .map(|e| (e.error_id.clone(), e.error_text.clone()))
+                            .unwrap_or_default();
+                        Outcome::Declined {
+                            error_id,
+                            error_text,
+                        }
+                    }
+                };
+                (outcome, Some(answer))
+            }
+            Delivery::TooLate => (Outcome::TooLate, None),
+            Delivery::Status { status, body } => {
+                let message = format!("the PSP answered HTTP {status}: {body}");
+                let http_status = Some(status);
+                (
+                    Outcome::PspError {
+                        http_status,
+                        message,
+                    },
+                    None,
+                )
+            }
+            Delivery::Unreadable(message) => {
+                let http_status = Some(200);
+                (
+                    Outcome::PspError {
+                        http_status,
+                        message,
+                    },
+                    None,
+                )
+            }
+            Delivery::Unreachable(reason) => {
+                let message = format!("the PSP could not be reached: {reason}");
+                let http_status = None;
+                (
+                    Outcome::PspError {
+                        http_status,
+                        message,
+                    },
+                    None,
+                )
+            }
+        };
+        Self { outcome, answer }
     }
 }

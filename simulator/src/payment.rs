@@ -1,9 +1,10 @@
 //! One payment as Vipps keeps it: what the PSP sent at init, its state and its ledger.
 
-use shared::vipps::MakePaymentResponse;
+use shared::vipps::{MakePaymentRequest, MakePaymentResponse};
 use shared::{Amount, MerchantOrderId, MobileNumber, PspTransactionId};
 
 use crate::ledger::Ledger;
+use crate::make_payment::Call;
 use crate::state::PaymentState;
 
 /// An init request that passed every check Vipps makes.
@@ -31,8 +32,12 @@ pub struct Payment {
     pub phone: Option<MobileNumber>,
     pub created_unix: i64,
     pub state: PaymentState,
-    /// The PSP's answer to makePayment, once it came.
+    /// The PSP's answer to the makePayment that decided the payment, once it came.
     pub psp_answer: Option<MakePaymentResponse>,
+    /// The makePayment request as first sent: repeats send exactly this again.
+    pub sent_request: Option<MakePaymentRequest>,
+    /// Every makePayment call made, repeats included, in the order they ended.
+    pub make_payment_calls: Vec<Call>,
     pub ledger: Ledger,
 }
 
@@ -53,6 +58,8 @@ impl Payment {
             created_unix: now,
             state: PaymentState::AwaitingUser,
             psp_answer: None,
+            sent_request: None,
+            make_payment_calls: Vec::new(),
             ledger: Ledger::default(),
         }
     }

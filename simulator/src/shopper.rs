@@ -1,12 +1,13 @@
-//! What the shopper (or the clock) does at Vipps, and the makePayment call it causes.
-//! The landing page, the phone app and the test-control API all go through [`act`].
+//! What the shopper (or the clock) does at Vipps, and the makePayment calls it causes.
+//! The landing page, the phone app, the timeout and the test-control API all go through
+//! [`act`] / [`act_with`]; [`repeat`] sends a recorded makePayment again.
 
-use shared::vipps::{Confirmed, MakePaymentRequest, MakePaymentResponse, PaymentInfoStatus};
+use shared::vipps::{Confirmed, MakePaymentRequest, MakePaymentResponse};
 
 use crate::app::AppState;
 use crate::card_data::{CardDataError, CardNumber, Expiry};
 use crate::clock;
-use crate::make_payment::{self, Delivery};
+use crate::make_payment::{self, Call, Target};
 use crate::random::{self, RandomError};
 use crate::state::{self, Event, InvalidTransition, Outcome};
 
@@ -26,6 +27,37 @@ pub enum Action {
     Timeout,
 }
 
+/// How many times one makePayment goes out, and whether all at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sends {
+    times: usize,
+    at_once: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("times is 1 to {max}", max = Sends::MAX_TIMES)]
+pub struct TimesOutOfRange;
+
+impl Sends {
+    pub const MAX_TIMES: usize = 100;
+    pub const ONCE: Self = Self {
+        times: 1,
+        at_once: false,
+    };
+
+    /// Two calls: the duplicate makePayment Vipps may send.
+    pub const fn twice(at_once: bool) -> Self {
+        Self { times: 2, at_once }
+    }
+
+    pub fn new(times: u64, at_once: bool) -> Result<Self, TimesOutOfRange> {
+        match usize::try_from(times) {
+            Ok(times) if (1..=Self::MAX_TIMES).contains(&times) => Ok(Self { times, at_once }),
+            Ok(_) | Err(_) => Err(TimesOutOfRange),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ShopperError {
     #[error("no payment with this id")]
@@ -38,7 +70,18 @@ pub enum ShopperError {
     Random(#[from] RandomError),
 }
 
-/// How makePayment ended, and where the shopper goes next.
+/// Why a makePayment cannot be repeated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum RepeatError {
+    #[error("no payment with this id")]
+    NotFound,
+    #[error("makePayment has not been sent for this payment yet, so there is nothing to repeat")]
+    NotSent,
+    #[error("the makePayment sent carried confirmed {sent:?}; repeat it through that control")]
+    Mismatch { sent: Confirmed },
+}
+
+/// How the deciding makePayment ended, and where the shopper goes next.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finished {
     pub outcome: Outcome,
@@ -57,12 +100,25 @@ impl Action {
     }
 }
 
-/// Moves the payment to `Sending`, calls makePayment, records the answer.
+/// Moves the payment to `Sending`, calls makePayment once, records the answer.
 pub async fn act(
     app: &AppState,
     psp_transaction_id: &str,
     action: Action,
 ) -> Result<Finished, ShopperError> {
+    let (finished, _) = act_with(app, psp_transaction_id, action, Sends::ONCE).await?;
+    Ok(finished)
+}
+
+/// [`act`], with makePayment sent `sends` times. One after the other: the first answer
+/// decides the payment before the next call goes out. All at once: the first call started
+/// decides once all have ended. Answers every call, in the order they were started.
+pub async fn act_with(
+    app: &AppState,
+    psp_transaction_id: &str,
+    action: Action,
+    sends: Sends,
+) -> Result<(Finished, Vec<Call>), ShopperError> {
     let confirmed = action.confirmed();
     let card_data = match &action {
         Action::Approve { card, expiry } => {
@@ -74,7 +130,7 @@ pub async fn act(
         }
         Action::Reject | Action::Cancel | Action::Timeout => None,
     };
-    let (url, token, request) = {
+    let target = {
         let mut store = app.store.lock().await;
         let payment = store
             .get_mut(psp_transaction_id)
@@ -86,83 +142,118 @@ pub async fn act(
             card_data,
             confirmed,
         };
-        (
-            payment.init.make_payment_url.clone(),
-            payment.init.make_payment_token.clone(),
+        payment.sent_request = Some(request.clone());
+        Target {
+            url: payment.init.make_payment_url.clone(),
+            token: payment.init.make_payment_token.clone(),
             request,
-        )
+        }
     };
-    tracing::info!(psp_transaction_id, ?confirmed, "calling makePayment");
-    let delivery = make_payment::send(&app.http, &url, token.as_deref(), &request).await;
-    let (outcome, answer) = outcome_of(delivery);
-    tracing::info!(psp_transaction_id, ?outcome, "makePayment done");
+    tracing::info!(
+        psp_transaction_id,
+        ?confirmed,
+        ?sends,
+        "calling makePayment"
+    );
+    let first_sends = if sends.at_once { sends } else { Sends::ONCE };
+    let mut calls = deliver(app, &target, first_sends).await;
+    let first = calls.first().cloned().unwrap_or_else(|| Call {
+        outcome: Outcome::PspError {
+            http_status: None,
+            message: "no makePayment was sent".to_owned(),
+        },
+        answer: None,
+    });
+    tracing::info!(psp_transaction_id, outcome = ?first.outcome, "makePayment done");
+    let finished = finish(app, psp_transaction_id, confirmed, first).await?;
+    if !sends.at_once && sends.times > 1 {
+        let rest = Sends {
+            times: sends.times.saturating_sub(1),
+            at_once: false,
+        };
+        calls.extend(deliver(app, &target, rest).await);
+    }
+    Ok((finished, calls))
+}
 
+/// Sends the recorded makePayment again, same cardData, `sends` times. The payment keeps
+/// the outcome it has; the new calls are only logged and answered.
+pub async fn repeat(
+    app: &AppState,
+    psp_transaction_id: &str,
+    expected: Confirmed,
+    sends: Sends,
+) -> Result<Vec<Call>, RepeatError> {
+    let target = {
+        let store = app.store.lock().await;
+        let payment = store.get(psp_transaction_id).ok_or(RepeatError::NotFound)?;
+        let request = payment.sent_request.clone().ok_or(RepeatError::NotSent)?;
+        if request.confirmed != expected {
+            return Err(RepeatError::Mismatch {
+                sent: request.confirmed,
+            });
+        }
+        Target {
+            url: payment.init.make_payment_url.clone(),
+            token: payment.init.make_payment_token.clone(),
+            request,
+        }
+    };
+    tracing::info!(psp_transaction_id, ?sends, "repeating makePayment");
+    Ok(deliver(app, &target, sends).await)
+}
+
+/// Sends, then logs every call on the payment.
+async fn deliver(app: &AppState, target: &Target, sends: Sends) -> Vec<Call> {
+    let calls = make_payment::send_repeatedly(&app.http, target, sends.times, sends.at_once).await;
+    let mut store = app.store.lock().await;
+    let id = target.request.psp_transaction_id.as_str();
+    if let Some(payment) = store.get_mut(id) {
+        payment.make_payment_calls.extend(calls.iter().cloned());
+    }
+    calls
+}
+
+/// Records the deciding call: the payment's outcome, its answer and any reservation.
+async fn finish(
+    app: &AppState,
+    psp_transaction_id: &str,
+    confirmed: Confirmed,
+    call: Call,
+) -> Result<Finished, ShopperError> {
     let mut store = app.store.lock().await;
     let payment = store
         .get_mut(psp_transaction_id)
         .ok_or(ShopperError::NotFound)?;
-    payment.state = state::apply(&payment.state, Event::Finish(outcome.clone()))?;
-    payment.psp_answer.clone_from(&answer);
-    if confirmed == Confirmed::Yes && answer.is_some() {
-        let approved = outcome == Outcome::Approved;
+    payment.state = state::apply(&payment.state, Event::Finish(call.outcome.clone()))?;
+    payment.psp_answer.clone_from(&call.answer);
+    if confirmed == Confirmed::Yes && call.answer.is_some() {
+        let approved = call.outcome == Outcome::Approved;
         let text = payment.init.payment_text.clone();
         payment
             .ledger
             .record_reservation(payment.init.amount, approved, text, clock::now_unix());
     }
     Ok(Finished {
-        outcome,
-        answer,
+        outcome: call.outcome,
+        answer: call.answer,
         psp_redirect_url: payment.init.psp_redirect_url.clone(),
     })
 }
 
-fn outcome_of(delivery: Delivery) -> (Outcome, Option<MakePaymentResponse>) {
-    match delivery {
-        Delivery::Answered(answer) => {
-            let outcome = match answer.payment_info.status {
-                PaymentInfoStatus::Ok => Outcome::Approved,
-                PaymentInfoStatus::Fail => {
-                    let (error_id, error_text) = answer
-                        .error_message
-                        .as_ref()
-                        .map(|e| (e.error_id.clone(), e.error_text.clone()))
-                        .unwrap_or_default();
-                    Outcome::Declined {
-                        error_id,
-                        error_text,
-                    }
-                }
-            };
-            (outcome, Some(answer))
-        }
-        Delivery::TooLate => (Outcome::TooLate, None),
-        Delivery::Status { status, body } => {
-            let message = format!("the PSP answered HTTP {status}: {body}");
-            (
-                Outcome::PspError {
-                    http_status: Some(status),
-                    message,
-                },
-                None,
-            )
-        }
-        Delivery::Unreadable(message) => (
-            Outcome::PspError {
-                http_status: Some(200),
-                message,
-            },
-            None,
-        ),
-        Delivery::Unreachable(reason) => {
-            let message = format!("the PSP could not be reached: {reason}");
-            (
-                Outcome::PspError {
-                    http_status: None,
-                    message,
-                },
-                None,
-            )
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn makepayment_goes_out_one_to_a_hundred_times() {
+        assert_eq!(Sends::new(0, false), Err(TimesOutOfRange));
+        assert_eq!(Sends::new(101, true), Err(TimesOutOfRange));
+        assert_eq!(Sends::new(1, false), Ok(Sends::ONCE));
+        let most = Sends {
+            times: 100,
+            at_once: true,
+        };
+        assert_eq!(Sends::new(100, true), Ok(most));
     }
 }

@@ -34,6 +34,18 @@ pub enum Outcome {
     },
 }
 
+impl Outcome {
+    /// `approved`, `declined`, `too_late` or `psp_error`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Approved => "approved",
+            Self::Declined { .. } => "declined",
+            Self::TooLate => "too_late",
+            Self::PspError { .. } => "psp_error",
+        }
+    }
+}
+
 /// What can happen to a payment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
@@ -58,12 +70,7 @@ impl PaymentState {
             Self::AwaitingUser => "awaiting_user",
             Self::Confirmed => "confirmed",
             Self::Sending(_) => "sending",
-            Self::Completed { outcome, .. } => match outcome {
-                Outcome::Approved => "approved",
-                Outcome::Declined { .. } => "declined",
-                Outcome::TooLate => "too_late",
-                Outcome::PspError { .. } => "psp_error",
-            },
+            Self::Completed { outcome, .. } => outcome.name(),
         }
     }
 

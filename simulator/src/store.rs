@@ -1,10 +1,12 @@
 //! The simulator's memory: every payment, looked up by transaction id or landing id,
-//! plus the Request-Id answers. Lives behind one `tokio::sync::Mutex` in `AppState`.
+//! the Request-Id answers and the updatestatus calls received. Lives behind one
+//! `tokio::sync::Mutex` in `AppState`.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::idempotency::IdempotencyCache;
 use crate::payment::Payment;
+use crate::update_log::UpdateStatusLog;
 
 /// Why an init cannot create a payment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -24,6 +26,7 @@ pub struct Store {
     /// `(merchant serial number, merchant order id)`.
     order_ids: HashSet<(String, String)>,
     pub idempotency: IdempotencyCache,
+    pub update_calls: UpdateStatusLog,
 }
 
 impl Store {

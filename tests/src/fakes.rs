@@ -10,7 +10,10 @@ use backend::acquirer::{Acquirer, AcquirerError, Authorisation, Authorise, TestA
 use backend::vipps::{Vipps, VippsError};
 use base64::Engine;
 use secrecy::ExposeSecret;
-use shared::vipps::{InitRequest, InitResponse};
+use shared::vipps::details::PaymentDetails;
+use shared::vipps::{InitRequest, InitResponse, UpdateStatusRequest};
+use shared::{Amount, PaymentId, PspTransactionId};
+use std::time::Duration;
 
 use crate::TestResult;
 
@@ -36,19 +39,63 @@ impl Vipps for RecordingVipps {
             vipps_redirect_url: "http://vipps.invalid/landing".into(),
         })
     }
+
+    async fn update_status(&self, _: &UpdateStatusRequest, _: &str) -> Result<(), VippsError> {
+        Ok(())
+    }
+
+    async fn details(&self, _: &PspTransactionId) -> Result<PaymentDetails, VippsError> {
+        Err(VippsError::Rejected(404, Vec::new()))
+    }
 }
 
-/// The test acquirer, counting the authorisations it is asked for.
-#[derive(Default)]
+/// The test acquirer, counting the authorisations and voids it is asked for.
 pub struct CountingAcquirer {
+    inner: TestAcquirer,
     pub calls: AtomicUsize,
+    pub voids: AtomicUsize,
 }
 
 #[async_trait]
 impl Acquirer for CountingAcquirer {
     async fn authorise(&self, request: Authorise<'_>) -> Result<Authorisation, AcquirerError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
-        TestAcquirer.authorise(request).await
+        self.inner.authorise(request).await
+    }
+
+    async fn capture(
+        &self,
+        reference: &str,
+        amount: Amount,
+        operation: &str,
+    ) -> Result<(), AcquirerError> {
+        self.inner.capture(reference, amount, operation).await
+    }
+
+    async fn refund(
+        &self,
+        reference: &str,
+        amount: Amount,
+        operation: &str,
+    ) -> Result<(), AcquirerError> {
+        self.inner.refund(reference, amount, operation).await
+    }
+
+    async fn void(
+        &self,
+        reference: &str,
+        amount: Amount,
+        operation: &str,
+    ) -> Result<(), AcquirerError> {
+        self.voids.fetch_add(1, Ordering::SeqCst);
+        self.inner.void(reference, amount, operation).await
+    }
+
+    async fn find_authorisation(
+        &self,
+        payment: &PaymentId,
+    ) -> Result<Option<String>, AcquirerError> {
+        self.inner.find_authorisation(payment).await
     }
 }
 
@@ -63,6 +110,14 @@ pub struct LoneBackend {
 
 impl LoneBackend {
     pub async fn spawn() -> TestResult<Self> {
+        Self::spawn_with(|_| {}, Duration::from_secs(20)).await
+    }
+
+    /// With `tweak` applied to the config and the slow test card taking `slow`.
+    pub async fn spawn_with(
+        tweak: impl FnOnce(&mut backend::Config),
+        slow: Duration,
+    ) -> TestResult<Self> {
         let data = tempfile::tempdir().map_err(|e| e.to_string())?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -71,8 +126,14 @@ impl LoneBackend {
         let url = format!("http://localhost:{port}");
         let mut config = backend::Config::sandbox(data.path().to_path_buf());
         config.public_url = url.clone();
+        config.reconcile_interval = Duration::from_millis(50);
+        tweak(&mut config);
         let vipps = Arc::new(RecordingVipps::default());
-        let acquirer = Arc::new(CountingAcquirer::default());
+        let acquirer = Arc::new(CountingAcquirer {
+            inner: TestAcquirer::new(slow),
+            calls: AtomicUsize::new(0),
+            voids: AtomicUsize::new(0),
+        });
         let app =
             backend::Application::build_with(config, listener, vipps.clone(), acquirer.clone())
                 .await
@@ -112,5 +173,9 @@ impl LoneBackend {
 
     pub fn charges(&self) -> usize {
         self.acquirer.calls.load(Ordering::SeqCst)
+    }
+
+    pub fn voids(&self) -> usize {
+        self.acquirer.voids.load(Ordering::SeqCst)
     }
 }

@@ -32,6 +32,13 @@ pub struct Options {
     pub widget_dir: Option<PathBuf>,
     /// How long a payment may wait for the shopper to press Pay.
     pub payment_ttl_seconds: Option<u64>,
+    /// Origins besides the demo shop's that may frame the widget.
+    pub allowed_origins: Vec<String>,
+    /// Widget reads per payment and minute before 429.
+    pub poll_limit_per_minute: Option<u32>,
+    /// The acquirer's deadline in makePayment, and how slow the slow test card is.
+    pub acquirer_timeout_ms: Option<u64>,
+    pub slow_card_ms: Option<u64>,
 }
 
 async fn bind() -> TestResult<(TcpListener, String)> {
@@ -58,6 +65,24 @@ impl TestApp {
         config.vipps.base_url = simulator_url.clone();
         if let Some(dir) = options.widget_dir {
             config.widget_dir = dir;
+        }
+        config.merchant.allowed_origins = [shop_url.clone()]
+            .into_iter()
+            .chain(options.allowed_origins)
+            .collect();
+        // Background jobs run fast here so tests wait on them briefly.
+        config.reconcile_interval = std::time::Duration::from_millis(50);
+        config.outbox.poll = std::time::Duration::from_millis(50);
+        config.outbox.base_delay = std::time::Duration::from_millis(20);
+        config.outbox.max_delay = std::time::Duration::from_millis(200);
+        if let Some(ms) = options.acquirer_timeout_ms {
+            config.acquirer_timeout = std::time::Duration::from_millis(ms);
+        }
+        if let Some(ms) = options.slow_card_ms {
+            config.test_acquirer_slow = std::time::Duration::from_millis(ms);
+        }
+        if let Some(limit) = options.poll_limit_per_minute {
+            config.poll_limit_per_minute = limit;
         }
         if let Some(ttl) = options.payment_ttl_seconds {
             config.payment_ttl = std::time::Duration::from_secs(ttl);
@@ -197,6 +222,24 @@ impl TestApp {
             .send()
             .await
             .map_err(|e| e.to_string())
+    }
+}
+
+/// Polls `check` until it yields a value (at most 20 s): waiting on a condition, not a clock.
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> TestResult<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = TestResult<Option<T>>>,
+{
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        if let Some(value) = check().await? {
+            return Ok(value);
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(format!("gave up waiting for {what}"));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }
 }
 

@@ -283,3 +283,181 @@ async fn a_make_payment_after_the_shopper_cancelled_is_too_late_and_charges_noth
     assert_eq!(error.code, ErrorCode::InvalidState);
     Ok(())
 }
+
+#[tokio::test]
+async fn after_a_failure_the_shopper_can_try_again_with_a_new_attempt_at_vipps() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let (payment, first) = started(&app).await?;
+    let declined: Value = expect_json(
+        app.vipps_control(&first, "approve", json!({"card": "4000000000009995"}))
+            .await?,
+        200,
+    )
+    .await?;
+    assert_eq!(declined["errorMessage"]["errorId"], "89", "{declined}");
+
+    let view: CheckoutPayment = expect_json(app.start(&payment, PHONE).await?, 200).await?;
+    assert_eq!(
+        (view.status, view.failure),
+        (CheckoutStatus::AwaitingApp, None),
+        "the new attempt starts clean"
+    );
+    let second = app.vipps_payment_for(PHONE).await?["psp_transaction_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_ne!(first, second, "a new pspTransactionId per attempt");
+    let paid: Value = expect_json(
+        app.vipps_control(&second, "approve", json!({"card": "4925000000000004"}))
+            .await?,
+        200,
+    )
+    .await?;
+    assert_eq!(paid["paymentInfo"]["status"], "OK", "{paid}");
+    let merchant = merchant_view(&app, &payment).await?;
+    assert_eq!(
+        (merchant.status, merchant.failure),
+        (PaymentStatus::Authorised, None)
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_runaway_poller_gets_429_with_retry_after() -> TestResult {
+    let app = TestApp::spawn_with(Options {
+        poll_limit_per_minute: Some(3),
+        ..Options::default()
+    })
+    .await?;
+    let payment = app.create_payment(100).await?;
+    for _ in 0..3 {
+        app.checkout_view(&payment).await?;
+    }
+    let url = format!("{}/api/checkout/payments/{}", app.backend_url, payment.id);
+    let secret = payment.client_secret.clone().unwrap_or_default();
+    let response = app
+        .http
+        .get(url)
+        .header("x-client-secret", secret)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    assert!(
+        retry_after
+            .as_deref()
+            .and_then(|s| s.parse::<u64>().ok())
+            .is_some_and(|s| (1..=60).contains(&s))
+    );
+    assert_eq!(
+        expect_json::<ApiErrorBody>(response, 429).await?.code,
+        ErrorCode::RateLimited
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_widget_gets_a_qr_code_of_the_landing_page_once_started() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let payment = app.create_payment(100).await?;
+    let qr_url = format!(
+        "{}/api/checkout/payments/{}/qr",
+        app.backend_url, payment.id
+    );
+    let secret = payment.client_secret.clone().unwrap_or_default();
+    let before = app
+        .http
+        .get(&qr_url)
+        .header("x-client-secret", &secret)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    assert_eq!(
+        before.status().as_u16(),
+        404,
+        "no landing page before the start"
+    );
+    let _: CheckoutPayment = expect_json(app.start(&payment, PHONE).await?, 200).await?;
+    let qr = app
+        .http
+        .get(&qr_url)
+        .header("x-client-secret", &secret)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    assert_eq!(qr.status().as_u16(), 200);
+    let svg = qr.text().await.map_err(|e| e.to_string())?;
+    assert!(svg.contains("<svg") && svg.contains("<path"), "{svg}");
+    let anonymous = app
+        .http
+        .get(&qr_url)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    assert_eq!(anonymous.status().as_u16(), 401);
+    Ok(())
+}
+
+#[tokio::test]
+async fn only_the_merchants_origins_may_frame_the_widget() -> TestResult {
+    let app = TestApp::spawn_with(Options {
+        allowed_origins: vec!["https://shop.example".into()],
+        ..Options::default()
+    })
+    .await?;
+    let response = app
+        .http
+        .get(format!("{}/widget/", app.backend_url))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let csp = response
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert_eq!(
+        csp,
+        format!(
+            "frame-ancestors 'self' {} https://shop.example",
+            app.shop_url
+        )
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_return_page_shows_server_state_and_leads_back_to_the_merchant() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let body = json!({"amount": 100, "merchant_order_id": "r1", "description": "x",
+                      "return_url": "https://shop.example/orders/r1?a=1&b=2"});
+    let payment: MerchantPayment =
+        expect_json(app.merchant_post("/v1/payments", &body).await?, 201).await?;
+    let page = app
+        .http
+        .get(format!("{}/return/{}", app.backend_url, payment.id))
+        .send()
+        .await;
+    let page = page
+        .map_err(|e| e.to_string())?
+        .text()
+        .await
+        .map_err(|e| e.to_string())?;
+    assert!(page.contains("data-status=\"created\""), "{page}");
+    assert!(
+        page.contains("href=\"https://shop.example/orders/r1?a=1&amp;b=2\""),
+        "{page}"
+    );
+    let bad = json!({"amount": 100, "merchant_order_id": "r2", "description": "x", "return_url": "javascript:alert(1)"});
+    assert_eq!(
+        expect_json::<ApiErrorBody>(app.merchant_post("/v1/payments", &bad).await?, 400)
+            .await?
+            .code,
+        ErrorCode::InvalidRequest
+    );
+    Ok(())
+}

@@ -181,3 +181,27 @@ async fn no_cancel_and_timeout_from_vipps_answer_93_and_charge_nothing() -> Test
     assert_eq!(backend.charges(), 0);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_hung_acquirer_gets_fail_91_in_time_and_its_late_authorisation_is_voided() -> TestResult {
+    let tweak = |config: &mut backend::Config| {
+        config.acquirer_timeout = std::time::Duration::from_millis(200)
+    };
+    let backend = LoneBackend::spawn_with(tweak, std::time::Duration::from_millis(1_000)).await?;
+    let http = reqwest::Client::new();
+    let init = awaiting_app(&backend, &http).await?;
+    let slow = "4000000000000259,3012,3854ba014e184e0d8ba259253f4adbfa";
+    let answer = make_payment(
+        &http,
+        &init,
+        &body(&init, Some(backend.card_data(slow)?), "YES"),
+    )
+    .await?;
+    assert_eq!(answer["errorMessage"]["errorId"], "91", "{answer}");
+    // The acquirer authorised after we gave up: reconciliation finds and voids it.
+    e2e::eventually("the forgotten authorisation to be voided", || async {
+        Ok((backend.voids() == 1).then_some(()))
+    })
+    .await?;
+    Ok(())
+}

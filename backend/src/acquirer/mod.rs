@@ -90,9 +90,43 @@ pub enum AcquirerError {
     Timeout,
     #[error("the acquirer failed: {0}")]
     Failed(String),
+    #[error("the acquirer refused: {0}")]
+    Refused(String),
 }
 
+/// A card acquirer. `operation` ids are unique per request: an acquirer that sees the
+/// same id twice must not act twice.
 #[async_trait]
 pub trait Acquirer: Send + Sync {
     async fn authorise(&self, request: Authorise<'_>) -> Result<Authorisation, AcquirerError>;
+
+    /// Captures `amount` of the authorisation `reference`.
+    async fn capture(
+        &self,
+        reference: &str,
+        amount: Amount,
+        operation: &str,
+    ) -> Result<(), AcquirerError>;
+
+    /// Returns `amount` of what was captured to the card.
+    async fn refund(
+        &self,
+        reference: &str,
+        amount: Amount,
+        operation: &str,
+    ) -> Result<(), AcquirerError>;
+
+    /// Releases `amount` of the authorisation that was not captured.
+    async fn void(
+        &self,
+        reference: &str,
+        amount: Amount,
+        operation: &str,
+    ) -> Result<(), AcquirerError>;
+
+    /// The authorisation the acquirer holds for `payment`, if any (used after a timeout).
+    async fn find_authorisation(
+        &self,
+        payment: &PaymentId,
+    ) -> Result<Option<String>, AcquirerError>;
 }

@@ -1,14 +1,67 @@
-//! The built-in test acquirer: approves any valid card except the documented
-//! decline cards (`shared::test_cards`), fails Luhn-invalid numbers and past expiries.
+//! The built-in test acquirer: approves any valid card except the documented decline
+//! cards (`shared::test_cards`), fails Luhn-invalid numbers and past expiries, and
+//! remembers its authorisations so captures, refunds and voids can be checked.
+//! The card [`SLOW_CARD`] answers only after `slow` (to test the acquirer deadline).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use shared::test_cards::{self, TestOutcome};
+use shared::{Amount, PaymentId};
 
 use super::{Acquirer, AcquirerError, Authorisation, Authorise, Decline};
 use crate::keys;
 
-#[derive(Debug, Default)]
-pub struct TestAcquirer;
+/// Approved, but only after the acquirer's `slow` delay.
+pub const SLOW_CARD: &str = "4000000000000259";
+
+#[derive(Debug)]
+pub struct TestAcquirer {
+    slow: Duration,
+    authorisations: Mutex<HashMap<String, Held>>,
+}
+
+#[derive(Debug, Clone)]
+struct Held {
+    reference: String,
+    amount: u32,
+    captured: u32,
+    refunded: u32,
+    voided: u32,
+}
+
+impl Default for TestAcquirer {
+    fn default() -> Self {
+        Self::new(Duration::from_secs(20))
+    }
+}
+
+impl TestAcquirer {
+    pub fn new(slow: Duration) -> Self {
+        Self {
+            slow,
+            authorisations: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Applies `change` to the authorisation `reference`, refusing what it does not hold.
+    fn with_held(
+        &self,
+        reference: &str,
+        change: impl FnOnce(&mut Held) -> Result<(), String>,
+    ) -> Result<(), AcquirerError> {
+        let mut all = self
+            .authorisations
+            .lock()
+            .map_err(|_| AcquirerError::Failed("lock".into()))?;
+        let held = all.values_mut().find(|h| h.reference == reference);
+        let held =
+            held.ok_or_else(|| AcquirerError::Refused(format!("no authorisation {reference}")))?;
+        change(held).map_err(AcquirerError::Refused)
+    }
+}
 
 #[async_trait]
 impl Acquirer for TestAcquirer {
@@ -17,11 +70,88 @@ impl Acquirer for TestAcquirer {
         if let Some(decline) = decline_for(card.number(), card.expiry(), current_yymm()) {
             return Ok(Authorisation::Declined(decline));
         }
-        let reference =
-            keys::random_hex::<8>().map_err(|e| AcquirerError::Failed(e.to_string()))?;
-        Ok(Authorisation::Approved {
-            reference: format!("test_{reference}"),
+        let reference = format!(
+            "test_{}",
+            keys::random_hex::<8>().map_err(|e| AcquirerError::Failed(e.to_string()))?
+        );
+        let held = Held {
+            reference: reference.clone(),
+            amount: request.amount.ore(),
+            captured: 0,
+            refunded: 0,
+            voided: 0,
+        };
+        self.authorisations
+            .lock()
+            .map_err(|_| AcquirerError::Failed("lock".into()))?
+            .insert(request.payment.as_str().to_owned(), held);
+        if card.number() == SLOW_CARD {
+            // Authorised at once, answered late: a caller that gives up leaves a hold behind.
+            tokio::time::sleep(self.slow).await;
+        }
+        Ok(Authorisation::Approved { reference })
+    }
+
+    async fn capture(
+        &self,
+        reference: &str,
+        amount: Amount,
+        _operation: &str,
+    ) -> Result<(), AcquirerError> {
+        self.with_held(reference, |h| {
+            let left = h.amount.saturating_sub(h.captured).saturating_sub(h.voided);
+            if amount.ore() > left {
+                return Err(format!("capture {} > {left}", amount.ore()));
+            }
+            h.captured += amount.ore();
+            Ok(())
         })
+    }
+
+    async fn refund(
+        &self,
+        reference: &str,
+        amount: Amount,
+        _operation: &str,
+    ) -> Result<(), AcquirerError> {
+        self.with_held(reference, |h| {
+            let left = h.captured.saturating_sub(h.refunded);
+            if amount.ore() > left {
+                return Err(format!("refund {} > {left}", amount.ore()));
+            }
+            h.refunded += amount.ore();
+            Ok(())
+        })
+    }
+
+    async fn void(
+        &self,
+        reference: &str,
+        amount: Amount,
+        _operation: &str,
+    ) -> Result<(), AcquirerError> {
+        self.with_held(reference, |h| {
+            let left = h.amount.saturating_sub(h.captured).saturating_sub(h.voided);
+            if amount.ore() > left {
+                return Err(format!("void {} > {left}", amount.ore()));
+            }
+            h.voided += amount.ore();
+            Ok(())
+        })
+    }
+
+    async fn find_authorisation(
+        &self,
+        payment: &PaymentId,
+    ) -> Result<Option<String>, AcquirerError> {
+        let all = self
+            .authorisations
+            .lock()
+            .map_err(|_| AcquirerError::Failed("lock".into()))?;
+        Ok(all
+            .get(payment.as_str())
+            .filter(|h| h.voided < h.amount.saturating_sub(h.captured))
+            .map(|h| h.reference.clone()))
     }
 }
 
@@ -87,6 +217,7 @@ mod tests {
             decline_for("4242424242424241", "3012", 2611),
             Some(Decline::InvalidCardNumber)
         );
+        assert_eq!(decline_for(SLOW_CARD, "3012", 2611), None);
     }
 
     #[test]

@@ -4,6 +4,7 @@ use shared::checkout::{CheckoutPayment, StartPayment};
 use shared::vipps::InitRequest;
 use shared::{PaymentId, PspTransactionId};
 
+use super::attempts::{Attempt, vipps_order_id};
 use super::store::Changes;
 use super::{Payment, PaymentError, PaymentEvent, PaymentState, now_unix, view};
 use crate::app::AppState;
@@ -44,26 +45,32 @@ pub async fn start(
 ) -> Result<CheckoutPayment, PaymentError> {
     let payment = authorised(state, id, client_secret).await?;
     let now = now_unix();
-    if payment.is_expired_at(now) {
+    if now >= payment.expires_at {
+        let expired = PaymentState::Expired;
         state
             .store
-            .transition(
-                id,
-                PaymentState::Created,
-                PaymentState::Expired,
-                Changes::default(),
-            )
+            .transition(id, PaymentState::Created, expired, Changes::default())
             .await?;
         return Err(PaymentError::Expired);
     }
     let initiating = payment.state.apply(PaymentEvent::StartRequested)?;
     let attempt = PspTransactionId::from_random(keys::random_bytes()?);
     let make_payment_token = keys::random_hex::<32>()?;
+    let token_hash = keys::secret_hash(&make_payment_token);
+    let record = Attempt {
+        psp_transaction_id: attempt.clone(),
+        payment_id: id.clone(),
+        make_payment_token_hash: token_hash.clone(),
+        answer: None,
+    };
+    state.store.insert_attempt(&record, now).await?;
     let claimed = Changes {
         psp_transaction_id: Some(attempt.clone()),
-        make_payment_token_hash: Some(keys::secret_hash(&make_payment_token)),
+        make_payment_token_hash: Some(token_hash),
         phone_number: Some(request.phone_number.clone()),
         is_app: Some(request.is_app),
+        // A retry after a failure starts clean.
+        new_attempt: payment.state == PaymentState::Failed,
         ..Changes::default()
     };
     if !state
@@ -81,7 +88,10 @@ pub async fn start(
     let public = &state.config.public_url;
     let init = InitRequest {
         psp_transaction_id: attempt.clone(),
-        merchant_order_id: payment.merchant_order_id.clone(),
+        merchant_order_id: vipps_order_id(
+            &payment.merchant_order_id,
+            state.store.count_attempts(id).await?,
+        ),
         customer_mobile_number: Some(request.phone_number),
         amount: i64::from(payment.amount.ore()),
         currency: payment.currency.code().to_owned(),
@@ -113,7 +123,7 @@ pub async fn start(
                 .await?;
             tracing::warn!(payment = %id, %error, "Vipps init failed");
             return Err(match error {
-                VippsError::Rejected(_) => PaymentError::VippsRejected(error.to_string()),
+                VippsError::Rejected(..) => PaymentError::VippsRejected(error.to_string()),
                 other => PaymentError::VippsUnavailable(other),
             });
         }

@@ -28,59 +28,81 @@ pub async fn handle(
     authorization: Option<&str>,
     request: MakePaymentRequest,
 ) -> Result<MakePaymentResponse, PaymentError> {
-    let payment = state
+    let txn = &request.psp_transaction_id;
+    let attempt = state
         .store
-        .get_by_psp_transaction_id(&request.psp_transaction_id)
+        .get_attempt(txn)
         .await?
         .ok_or(PaymentError::NotFound)?;
-    let token_ok = match (authorization, &payment.make_payment_token_hash) {
-        (Some(token), Some(hash)) => keys::secret_matches(token.trim(), hash),
-        (None, _) | (_, None) => false,
-    };
+    let token_ok = authorization
+        .is_some_and(|token| keys::secret_matches(token.trim(), &attempt.make_payment_token_hash));
     if !token_ok {
-        tracing::warn!(payment = %payment.id, "makePayment with a wrong or missing token");
+        tracing::warn!(payment = %attempt.payment_id, "makePayment with a wrong or missing token");
         return Err(PaymentError::Unauthorized);
     }
+    if let Some(answer) = attempt.answer {
+        return Ok(answer);
+    }
+    let payment = state
+        .store
+        .get(&attempt.payment_id)
+        .await?
+        .ok_or(PaymentError::NotFound)?;
     let state = state.clone();
     let txn = request.psp_transaction_id.clone();
-    tokio::spawn(async move { settle(&state, payment, &request).await })
-        .await
-        .unwrap_or_else(|error| {
-            tracing::error!(%error, "makePayment task failed");
-            Ok(fail(&txn, ErrorId::InternalError))
-        })
+    tokio::spawn(async move {
+        let (answer, is_result) = settle(&state, payment, &request).await?;
+        if is_result {
+            state
+                .store
+                .record_answer(&request.psp_transaction_id, &answer)
+                .await?;
+        }
+        Ok(answer)
+    })
+    .await
+    .unwrap_or_else(|error| {
+        tracing::error!(%error, "makePayment task failed");
+        Ok(fail(&txn, ErrorId::InternalError))
+    })
 }
 
+/// The answer for this attempt, and whether it is the attempt's result (kept for
+/// duplicates) rather than a stop-gap such as "still charging, gave up waiting".
 async fn settle(
     state: &AppState,
     mut payment: Payment,
     request: &MakePaymentRequest,
-) -> Result<MakePaymentResponse, PaymentError> {
+) -> Result<(MakePaymentResponse, bool), PaymentError> {
     let started = Instant::now();
     let txn = &request.psp_transaction_id;
     loop {
+        if payment.psp_transaction_id.as_ref() != Some(txn) {
+            // The shopper has moved on to a newer attempt: this one is over.
+            return Ok((fail(txn, ErrorId::TooLate), true));
+        }
         if let Some(answer) = payment.make_payment_answer.clone() {
-            return Ok(answer);
+            return Ok((answer, true));
         }
         match payment.state {
             PaymentState::AwaitingApp => {
                 if let Some(answer) = decide(state, &payment, request).await? {
-                    return Ok(answer);
+                    return Ok((answer, true));
                 }
             }
             PaymentState::Charging if started.elapsed() < WAIT_FOR_FIRST => {
                 tokio::time::sleep(POLL).await
             }
-            PaymentState::Charging => return Ok(fail(txn, ErrorId::InternalError)),
+            PaymentState::Charging => return Ok((fail(txn, ErrorId::InternalError), false)),
             PaymentState::Cancelled | PaymentState::Expired => {
-                return Ok(fail(txn, ErrorId::TooLate));
+                return Ok((fail(txn, ErrorId::TooLate), true));
             }
             PaymentState::Created
             | PaymentState::Initiating
             | PaymentState::Authorised
             | PaymentState::Failed => {
                 tracing::error!(payment = %payment.id, state = %payment.state, "makePayment in an unexpected state");
-                return Ok(fail(txn, ErrorId::InternalError));
+                return Ok((fail(txn, ErrorId::InternalError), false));
             }
         }
         payment = state
@@ -207,11 +229,13 @@ async fn charge(
         }
         Ok(Err(error)) => {
             tracing::error!(payment = %payment.id, %error, "acquirer failed");
-            failed(FailureReason::Internal, ErrorId::InternalError)
+            unsettled(failed(FailureReason::Internal, ErrorId::InternalError))
         }
         Err(_elapsed) => {
+            // Answer Vipps in time; the acquirer may still authorise, so reconciliation
+            // asks it later and voids what it finds.
             tracing::error!(payment = %payment.id, "acquirer timed out");
-            failed(FailureReason::Internal, ErrorId::InternalError)
+            unsettled(failed(FailureReason::Internal, ErrorId::InternalError))
         }
     };
     changes.card = Some(card.masked());
@@ -230,6 +254,16 @@ pub fn fail(psp_transaction_id: &PspTransactionId, id: ErrorId) -> MakePaymentRe
             error_text: id.text().to_owned(),
         }),
     }
+}
+
+fn unsettled((event, changes): (PaymentEvent, Changes)) -> (PaymentEvent, Changes) {
+    (
+        event,
+        Changes {
+            acquirer_unsettled: Some(true),
+            ..changes
+        },
+    )
 }
 
 fn confirmed_name(confirmed: Confirmed) -> &'static str {

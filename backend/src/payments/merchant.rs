@@ -22,6 +22,7 @@ pub async fn create(
         merchant_order_id: request.merchant_order_id,
         description: request.description,
         phone_number: request.phone_number,
+        return_url: request.return_url,
         client_secret_hash: keys::secret_hash(&client_secret),
         psp_transaction_id: None,
         make_payment_token_hash: None,
@@ -33,6 +34,9 @@ pub async fn create(
         make_payment_answer: None,
         created_at: now,
         expires_at: now.saturating_add(ttl),
+        ledger: super::Ledger::default(),
+        ledger_version: 0,
+        acquirer_unsettled: false,
     };
     state.store.insert(&payment).await?;
     tracing::info!(payment = %payment.id, amount = payment.amount.ore(), "payment created");

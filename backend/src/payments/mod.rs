@@ -1,17 +1,23 @@
 //! The payment lifecycle: the record, its states, its store and the use cases.
 
+pub mod attempts;
 pub mod checkout;
+pub mod ledger;
 pub mod make_payment;
 pub mod merchant;
+pub mod operations;
+pub mod operations_store;
+pub mod queries;
 pub mod state;
 pub mod store;
 pub mod view;
 
 use shared::checkout::FailureReason;
-use shared::merchant::{Description, MaskedCard};
+use shared::merchant::{Description, MaskedCard, ReturnUrl};
 use shared::vipps::MakePaymentResponse;
 use shared::{Amount, Currency, MerchantOrderId, MobileNumber, PaymentId, PspTransactionId};
 
+pub use ledger::{Ledger, LedgerError};
 pub use state::{InvalidTransition, PaymentEvent, PaymentState};
 pub use store::{PaymentStore, StoreError};
 
@@ -28,6 +34,7 @@ pub struct Payment {
     pub merchant_order_id: MerchantOrderId,
     pub description: Description,
     pub phone_number: Option<MobileNumber>,
+    pub return_url: Option<ReturnUrl>,
     pub client_secret_hash: Vec<u8>,
     /// The current attempt at Vipps.
     pub psp_transaction_id: Option<PspTransactionId>,
@@ -41,6 +48,13 @@ pub struct Payment {
     pub make_payment_answer: Option<MakePaymentResponse>,
     pub created_at: i64,
     pub expires_at: i64,
+    /// Money reserved, captured, refunded and released (authorised payments only).
+    pub ledger: Ledger,
+    /// Bumped by every ledger write (compare-and-set).
+    pub ledger_version: i64,
+    /// The acquirer may hold an authorisation we did not record (timeout, crash):
+    /// reconciliation asks it and voids what it finds.
+    pub acquirer_unsettled: bool,
 }
 
 impl Payment {
@@ -71,6 +85,14 @@ pub enum PaymentError {
     Store(StoreError),
     #[error(transparent)]
     Key(#[from] KeyError),
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error("the payment is {0}, not authorised")]
+    NotAuthorised(PaymentState),
+    #[error("another operation on this payment is running; try again")]
+    Busy,
+    #[error("the acquirer failed the operation: {0}")]
+    Acquirer(#[from] crate::acquirer::AcquirerError),
 }
 
 impl From<StoreError> for PaymentError {

@@ -17,7 +17,8 @@ pub enum PaymentState {
     Charging,
     /// The acquirer authorised the amount.
     Authorised,
-    /// Declined by the shopper, Vipps or the acquirer. Final.
+    /// Declined by the shopper, Vipps or the acquirer. The shopper may try again
+    /// (a new attempt at Vipps) until the payment expires.
     Failed,
     /// Cancelled here before Vipps sent makePayment. Final.
     Cancelled,
@@ -60,7 +61,8 @@ impl PaymentState {
             (S::AwaitingApp, E::ShopperDeclined) => Ok(S::Failed),
             (S::Charging, E::ChargeApproved) => Ok(S::Authorised),
             (S::Charging, E::ChargeFailed) => Ok(S::Failed),
-            (S::Created | S::AwaitingApp, E::CancelRequested) => Ok(S::Cancelled),
+            (S::Failed, E::StartRequested) => Ok(S::Initiating),
+            (S::Created | S::AwaitingApp | S::Failed, E::CancelRequested) => Ok(S::Cancelled),
             (S::Created, E::Expired) => Ok(S::Expired),
             (
                 S::Created,
@@ -100,18 +102,17 @@ impl PaymentState {
                 | E::CancelRequested
                 | E::Expired,
             )
-            | (S::Authorised | S::Failed | S::Cancelled | S::Expired, _) => invalid,
-        }
-    }
-
-    pub fn is_final(self) -> bool {
-        match self {
-            Self::Failed | Self::Cancelled | Self::Expired => true,
-            Self::Created
-            | Self::Initiating
-            | Self::AwaitingApp
-            | Self::Charging
-            | Self::Authorised => false,
+            | (
+                S::Failed,
+                E::VippsAccepted
+                | E::VippsRefused
+                | E::ShopperConfirmed
+                | E::ShopperDeclined
+                | E::ChargeApproved
+                | E::ChargeFailed
+                | E::Expired,
+            )
+            | (S::Authorised | S::Cancelled | S::Expired, _) => invalid,
         }
     }
 
@@ -207,7 +208,7 @@ mod tests {
             E::CancelRequested,
             E::Expired,
         ];
-        for state in [S::Failed, S::Cancelled, S::Expired, S::Authorised] {
+        for state in [S::Cancelled, S::Expired, S::Authorised] {
             for event in events {
                 assert_eq!(
                     state.apply(event),
@@ -215,6 +216,14 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_failed_payment_can_be_tried_again_or_given_up_but_not_charged() {
+        assert_eq!(S::Failed.apply(E::StartRequested), Ok(S::Initiating));
+        assert_eq!(S::Failed.apply(E::CancelRequested), Ok(S::Cancelled));
+        assert!(S::Failed.apply(E::ShopperConfirmed).is_err());
+        assert!(S::Failed.apply(E::ChargeApproved).is_err());
     }
 
     #[test]

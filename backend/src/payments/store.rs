@@ -10,6 +10,7 @@ use shared::merchant::MaskedCard;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow};
 use sqlx::{Row, SqlitePool};
 
+use super::ledger::Ledger;
 use super::{Payment, PaymentState, now_unix};
 use shared::{PaymentId, PspTransactionId};
 
@@ -37,14 +38,23 @@ pub struct Changes {
     pub card: Option<MaskedCard>,
     pub acquirer_reference: Option<String>,
     pub make_payment_answer: Option<shared::vipps::MakePaymentResponse>,
+    /// A new attempt: forget the previous attempt's outcome (failure, card, answer, URL).
+    pub new_attempt: bool,
+    /// The acquirer may hold an authorisation we did not record.
+    pub acquirer_unsettled: Option<bool>,
 }
 
 #[derive(Clone)]
 pub struct PaymentStore {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
 impl PaymentStore {
+    /// The pool, for tables beside the payments (idempotency keys).
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
     /// Opens (creating if needed) the database at `url` and runs the migrations.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)?
@@ -62,8 +72,8 @@ impl PaymentStore {
     pub async fn insert(&self, p: &Payment) -> Result<(), StoreError> {
         let result = sqlx::query(
             "INSERT INTO payments (id, state, amount_ore, currency, merchant_order_id, description,
-                phone_number, client_secret_hash, created_at, expires_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                phone_number, client_secret_hash, created_at, expires_at, updated_at, return_url)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(p.id.as_str())
         .bind(p.state.as_str())
@@ -76,6 +86,7 @@ impl PaymentStore {
         .bind(p.created_at)
         .bind(p.expires_at)
         .bind(p.created_at)
+        .bind(p.return_url.as_ref().map(|u| u.as_str().to_owned()))
         .execute(&self.pool)
         .await;
         match result {
@@ -116,20 +127,21 @@ impl PaymentStore {
         changes: Changes,
     ) -> Result<bool, StoreError> {
         let result = sqlx::query(
-            "UPDATE payments SET state = ?,
-                psp_transaction_id = COALESCE(?, psp_transaction_id),
-                make_payment_token_hash = COALESCE(?, make_payment_token_hash),
-                vipps_url = COALESCE(?, vipps_url),
-                is_app = COALESCE(?, is_app),
-                phone_number = COALESCE(?, phone_number),
-                failure_reason = COALESCE(?, failure_reason),
-                card_first_six = COALESCE(?, card_first_six),
-                card_last_four = COALESCE(?, card_last_four),
-                card_expiry = COALESCE(?, card_expiry),
-                acquirer_reference = COALESCE(?, acquirer_reference),
-                make_payment_answer = COALESCE(?, make_payment_answer),
-                updated_at = ?
-             WHERE id = ? AND state = ?",
+            "UPDATE payments SET state = ?1,
+                psp_transaction_id = COALESCE(?2, psp_transaction_id),
+                make_payment_token_hash = COALESCE(?3, make_payment_token_hash),
+                vipps_url = COALESCE(?4, CASE WHEN ?16 THEN NULL ELSE vipps_url END),
+                is_app = COALESCE(?5, is_app),
+                phone_number = COALESCE(?6, phone_number),
+                failure_reason = COALESCE(?7, CASE WHEN ?16 THEN NULL ELSE failure_reason END),
+                card_first_six = COALESCE(?8, CASE WHEN ?16 THEN NULL ELSE card_first_six END),
+                card_last_four = COALESCE(?9, CASE WHEN ?16 THEN NULL ELSE card_last_four END),
+                card_expiry = COALESCE(?10, CASE WHEN ?16 THEN NULL ELSE card_expiry END),
+                acquirer_reference = COALESCE(?11, CASE WHEN ?16 THEN NULL ELSE acquirer_reference END),
+                make_payment_answer = COALESCE(?12, CASE WHEN ?16 THEN NULL ELSE make_payment_answer END),
+                acquirer_unsettled = COALESCE(?17, acquirer_unsettled),
+                updated_at = ?13
+             WHERE id = ?14 AND state = ?15",
         )
         .bind(to.as_str())
         .bind(changes.psp_transaction_id.map(String::from))
@@ -151,13 +163,15 @@ impl PaymentStore {
         .bind(now_unix())
         .bind(id.as_str())
         .bind(from.as_str())
+        .bind(changes.new_attempt)
+        .bind(changes.acquirer_unsettled)
         .execute(&self.pool)
         .await?;
         Ok(result.rows_affected() == 1)
     }
 }
 
-fn from_row(row: &SqliteRow) -> Result<Payment, StoreError> {
+pub(super) fn from_row(row: &SqliteRow) -> Result<Payment, StoreError> {
     let text = |col: &str| row.try_get::<String, _>(col);
     let opt = |col: &str| row.try_get::<Option<String>, _>(col);
     let card = match (
@@ -173,6 +187,9 @@ fn from_row(row: &SqliteRow) -> Result<Payment, StoreError> {
         _ => None,
     };
     let amount: i64 = row.try_get("amount_ore")?;
+    let state: PaymentState = text("state")?
+        .parse()
+        .map_err(|e| StoreError::Corrupt(format!("{e}")))?;
     Ok(Payment {
         id: parse(&text("id")?)?,
         state: text("state")?
@@ -188,6 +205,13 @@ fn from_row(row: &SqliteRow) -> Result<Payment, StoreError> {
             .try_into()
             .map_err(|e| StoreError::Corrupt(format!("{e}")))?,
         phone_number: opt("phone_number")?.map(|n| parse(&n)).transpose()?,
+        return_url: opt("return_url")?
+            .map(|u| {
+                u.try_into().map_err(|e: shared::merchant::ReturnUrlError| {
+                    StoreError::Corrupt(e.to_string())
+                })
+            })
+            .transpose()?,
         client_secret_hash: row.try_get("client_secret_hash")?,
         psp_transaction_id: opt("psp_transaction_id")?
             .map(|id| parse(&id))
@@ -203,7 +227,37 @@ fn from_row(row: &SqliteRow) -> Result<Payment, StoreError> {
             .transpose()?,
         created_at: row.try_get("created_at")?,
         expires_at: row.try_get("expires_at")?,
+        ledger: ledger_from_row(row, state, amount)?,
+        ledger_version: row.try_get("ledger_version")?,
+        acquirer_unsettled: row.try_get("acquirer_unsettled")?,
     })
+}
+
+/// The ledger columns; only an authorised payment has money reserved.
+fn ledger_from_row(
+    row: &SqliteRow,
+    state: PaymentState,
+    amount: i64,
+) -> Result<Ledger, StoreError> {
+    let ore = |col: &str| -> Result<u32, StoreError> {
+        let value: i64 = row.try_get(col)?;
+        u32::try_from(value).map_err(|_| StoreError::Corrupt(format!("{col} {value}")))
+    };
+    let authorised = if state == PaymentState::Authorised {
+        ore_of(amount)?
+    } else {
+        0
+    };
+    Ok(Ledger {
+        authorised,
+        captured: ore("captured_ore")?,
+        refunded: ore("refunded_ore")?,
+        released: ore("released_ore")?,
+    })
+}
+
+fn ore_of(amount: i64) -> Result<u32, StoreError> {
+    u32::try_from(amount).map_err(|_| StoreError::Corrupt(format!("amount {amount}")))
 }
 
 fn parse<T: FromStr>(s: &str) -> Result<T, StoreError>

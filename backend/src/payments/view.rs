@@ -11,7 +11,7 @@ pub fn merchant(p: &Payment, now: i64) -> MerchantPayment {
         PaymentState::Created | PaymentState::Initiating => PaymentStatus::Created,
         PaymentState::AwaitingApp => PaymentStatus::AwaitingApp,
         PaymentState::Charging => PaymentStatus::Processing,
-        PaymentState::Authorised => PaymentStatus::Authorised,
+        PaymentState::Authorised => p.ledger.status(),
         PaymentState::Failed => PaymentStatus::Failed,
         PaymentState::Cancelled => PaymentStatus::Cancelled,
         PaymentState::Expired => PaymentStatus::Expired,
@@ -26,6 +26,8 @@ pub fn merchant(p: &Payment, now: i64) -> MerchantPayment {
         description: p.description.clone(),
         failure: p.failure,
         card: p.card.clone(),
+        amounts: p.ledger.amounts(),
+        return_url: p.return_url.clone(),
         created_at: p.created_at,
         expires_at: p.expires_at,
     }
@@ -42,6 +44,7 @@ pub fn checkout(p: &Payment, merchant_name: &str, now: i64) -> CheckoutPayment {
         status: checkout_status(p, now),
         failure: p.failure,
         vipps_url: p.vipps_url.clone(),
+        is_app: p.is_app,
         expires_at: p.expires_at,
     }
 }

@@ -13,6 +13,10 @@ pub async fn get(
     PaymentPath(id): PaymentPath,
     ClientSecret(secret): ClientSecret,
 ) -> Result<Json<CheckoutPayment>, ApiError> {
+    state
+        .poll_limiter
+        .check(id.as_str())
+        .map_err(ApiError::RateLimited)?;
     Ok(Json(checkout::get(&state, &id, &secret).await?))
 }
 

@@ -5,6 +5,7 @@ mod extract;
 mod health;
 mod make_payment;
 mod merchant;
+mod qr;
 mod widget;
 
 use axum::Router;
@@ -14,18 +15,30 @@ use tower_http::trace::TraceLayer;
 use crate::app::AppState;
 
 pub fn router(state: AppState) -> Router {
-    let widget_dir = state.config.widget_dir.clone();
+    let widget = widget::files(
+        &state.config.widget_dir,
+        &state.config.merchant.allowed_origins,
+    );
     Router::new()
         .route("/health", get(health::health))
         .route("/v1/payments", post(merchant::create))
         .route("/v1/payments/{id}", get(merchant::get))
+        .route("/v1/payments/{id}/capture", post(merchant::capture))
+        .route("/v1/payments/{id}/refund", post(merchant::refund))
+        .route("/v1/payments/{id}/cancel", post(merchant::cancel))
+        .route("/v1/status-updates/dead", get(merchant::dead_updates))
         .route("/api/checkout/payments/{id}", get(checkout::get))
         .route("/api/checkout/payments/{id}/start", post(checkout::start))
         .route("/api/checkout/payments/{id}/cancel", post(checkout::cancel))
+        .route("/api/checkout/payments/{id}/qr", get(qr::qr))
         .route("/vipps/make-payment", post(make_payment::make_payment))
         .route("/checkout.js", get(widget::loader))
         .route("/return/{id}", get(widget::return_page))
-        .nest_service("/widget", widget::files(&widget_dir))
+        .nest_service("/widget", widget)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::idempotency::layer,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -4,10 +4,15 @@
 use std::path::Path;
 
 use axum::extract::State;
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::HeaderValue;
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS,
+};
 use axum::response::{Html, IntoResponse};
 use shared::checkout::CheckoutStatus;
+use tower::ServiceBuilder;
 use tower_http::services::ServeDir;
+use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 
 use super::extract::PaymentPath;
 use crate::app::AppState;
@@ -26,9 +31,30 @@ pub async fn loader() -> impl IntoResponse {
     )
 }
 
-/// The trunk-built widget (`index.html`, JS, wasm, CSS).
-pub fn files(dir: &Path) -> ServeDir {
-    ServeDir::new(dir).append_index_html_on_directories(true)
+/// The trunk-built widget (`index.html`, JS, wasm, CSS). Only the merchant's own
+/// origins may frame it (CSP `frame-ancestors`); browsers revalidate every file.
+/// The widget's files with our security headers around them.
+type Header<S> = SetResponseHeader<S, HeaderValue>;
+pub type WidgetFiles = Header<Header<Header<ServeDir>>>;
+
+pub fn files(dir: &Path, allowed_origins: &[String]) -> WidgetFiles {
+    let ancestors = format!("frame-ancestors 'self' {}", allowed_origins.join(" "));
+    let csp = HeaderValue::from_str(ancestors.trim())
+        .unwrap_or(HeaderValue::from_static("frame-ancestors 'self'"));
+    ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            CONTENT_SECURITY_POLICY,
+            csp,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .service(ServeDir::new(dir).append_index_html_on_directories(true))
 }
 
 /// `GET /return/{id}`: where Vipps redirects the shopper. The outcome shown comes from
@@ -71,7 +97,14 @@ pub async fn return_page(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
          content=\"width=device-width,initial-scale=1\"><title>{title}</title><style>body{{font-family:system-ui,\
          sans-serif;max-width:28rem;margin:4rem auto;padding:0 1rem;color:#1f1f1f}}h1{{font-size:1.4rem}}</style>\
-         </head><body><main id=\"return\" data-status=\"{status}\"><h1>{title}</h1><p>{text}</p></main></body></html>",
+         </head><body><main id=\"return\" data-status=\"{status}\"><h1>{title}</h1><p>{text}</p>{back}</main></body></html>",
         status = payment.state,
+        back = payment.return_url.map_or(String::new(), |url| {
+            // ReturnUrl cannot contain quotes or angle brackets.
+            format!(
+                "<p><a id=\"back-to-shop\" href=\"{}\">Back to the shop</a></p>",
+                url.as_str().replace('&', "&amp;")
+            )
+        }),
     )))
 }

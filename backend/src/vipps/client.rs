@@ -1,9 +1,13 @@
 //! `HttpVipps`: the `Vipps` trait over HTTP, with every header PSP API v2 requires.
+//! A 401 refreshes the access token and retries once with the same Request-Id.
 
 use async_trait::async_trait;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use secrecy::ExposeSecret;
-use shared::vipps::{ErrorDetails, InitRequest, InitResponse, headers};
+use serde::Serialize;
+use shared::PspTransactionId;
+use shared::vipps::details::PaymentDetails;
+use shared::vipps::{ErrorDetails, InitRequest, InitResponse, UpdateStatusRequest, headers};
 
 use super::token::TokenCache;
 use super::{Vipps, VippsError};
@@ -31,15 +35,46 @@ impl HttpVipps {
         })
     }
 
-    async fn post_once(
+    /// One authenticated call; on 401 one fresh token and one retry.
+    async fn call<B: Serialize + Sync>(
         &self,
-        request: &InitRequest,
-        request_id: &str,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+        request_id: Option<&str>,
+    ) -> Result<reqwest::Response, VippsError> {
+        let mut response = self.send(method.clone(), path, body, request_id).await?;
+        if response.status() == StatusCode::UNAUTHORIZED {
+            response = self.send(method, path, body, request_id).await?;
+        }
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+            return Err(VippsError::Unauthorized(status.as_u16()));
+        }
+        if status.is_client_error() {
+            let errors: Vec<ErrorDetails> = response.json().await.unwrap_or_default();
+            return Err(VippsError::Rejected(status.as_u16(), errors));
+        }
+        Err(VippsError::Unavailable(format!("{path}: HTTP {status}")))
+    }
+
+    async fn send<B: Serialize + Sync>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+        request_id: Option<&str>,
     ) -> Result<reqwest::Response, VippsError> {
         let token = self.tokens.get(&self.http, &self.config).await?;
-        let response = self
+        let mut request = self
             .http
-            .post(format!("{}/psp/v2/psppayments/init", self.config.base_url))
+            .request(
+                method,
+                format!("{}/psp/v2/psppayments{path}", self.config.base_url),
+            )
             .bearer_auth(token.expose_secret())
             .header(
                 headers::SUBSCRIPTION_KEY,
@@ -49,9 +84,14 @@ impl HttpVipps {
             .header(
                 headers::MERCHANT_SERIAL_NUMBER,
                 &self.merchant_serial_number,
-            )
-            .header(headers::REQUEST_ID, request_id)
-            .json(request)
+            );
+        if let Some(id) = request_id {
+            request = request.header(headers::REQUEST_ID, id);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request
             .send()
             .await
             .map_err(|e| VippsError::Unavailable(e.to_string()))?;
@@ -69,25 +109,37 @@ impl Vipps for HttpVipps {
         request: &InitRequest,
         request_id: &str,
     ) -> Result<InitResponse, VippsError> {
-        let mut response = self.post_once(request, request_id).await?;
-        if response.status() == StatusCode::UNAUTHORIZED {
-            // The token may have expired early: one fresh token, one retry, same Request-Id.
-            response = self.post_once(request, request_id).await?;
-        }
-        let status = response.status();
-        if status.is_success() {
-            return response
-                .json()
-                .await
-                .map_err(|e| VippsError::Protocol(e.to_string()));
-        }
-        if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
-            return Err(VippsError::Unauthorized(status.as_u16()));
-        }
-        if status.is_client_error() {
-            let errors: Vec<ErrorDetails> = response.json().await.unwrap_or_default();
-            return Err(VippsError::Rejected(errors));
-        }
-        Err(VippsError::Unavailable(format!("init: HTTP {status}")))
+        let response = self
+            .call(Method::POST, "/init", Some(request), Some(request_id))
+            .await?;
+        response
+            .json()
+            .await
+            .map_err(|e| VippsError::Protocol(e.to_string()))
+    }
+
+    async fn update_status(
+        &self,
+        request: &UpdateStatusRequest,
+        request_id: &str,
+    ) -> Result<(), VippsError> {
+        self.call(
+            Method::POST,
+            "/updatestatus",
+            Some(request),
+            Some(request_id),
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn details(&self, id: &PspTransactionId) -> Result<PaymentDetails, VippsError> {
+        let response = self
+            .call::<()>(Method::GET, &format!("/{id}/details"), None, None)
+            .await?;
+        response
+            .json()
+            .await
+            .map_err(|e| VippsError::Protocol(e.to_string()))
     }
 }

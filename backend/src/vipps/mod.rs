@@ -6,7 +6,9 @@ pub mod client;
 pub mod token;
 
 use async_trait::async_trait;
-use shared::vipps::{ErrorDetails, InitRequest, InitResponse};
+use shared::PspTransactionId;
+use shared::vipps::details::PaymentDetails;
+use shared::vipps::{ErrorDetails, InitRequest, InitResponse, UpdateStatusRequest};
 
 pub use card_data::{Card, CardDataError, CardDecryptor};
 pub use client::HttpVipps;
@@ -19,13 +21,23 @@ pub trait Vipps: Send + Sync {
         request: &InitRequest,
         request_id: &str,
     ) -> Result<InitResponse, VippsError>;
+
+    /// Reports captures, cancels and refunds (a batch).
+    async fn update_status(
+        &self,
+        request: &UpdateStatusRequest,
+        request_id: &str,
+    ) -> Result<(), VippsError>;
+
+    /// What Vipps knows of one attempt.
+    async fn details(&self, id: &PspTransactionId) -> Result<PaymentDetails, VippsError>;
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum VippsError {
-    /// Vipps answered 4xx with its error list: the request itself is wrong.
-    #[error("Vipps refused the request: {}", describe(.0))]
-    Rejected(Vec<ErrorDetails>),
+    /// Vipps answered 4xx (the status) with its error list: the request itself is wrong.
+    #[error("Vipps refused the request (HTTP {0}): {details}", details = describe(.1))]
+    Rejected(u16, Vec<ErrorDetails>),
     /// Our credentials were refused even after a fresh token.
     #[error("Vipps refused our credentials (HTTP {0})")]
     Unauthorized(u16),

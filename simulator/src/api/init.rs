@@ -1,5 +1,6 @@
-//! `POST /psp/v2/psppayments/init`: checks, creates the payment, answers the landing URL.
-//! A retry with the same `Request-Id` and body gets the first answer again.
+//! `POST /psp/v2/psppayments/init`: checks, creates the payment, starts its shopper timeout,
+//! answers the landing URL. A retry with the same `Request-Id` and body gets the first answer
+//! again. Test amounts are refused as their table says.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -14,9 +15,9 @@ use crate::auth::Caller;
 use crate::clock;
 use crate::idempotency::{Answer, Endpoint};
 use crate::payment::Payment;
-use crate::random;
 use crate::store::{Duplicate, Store};
 use crate::vipps_error::{VippsErrors, detail};
+use crate::{forcing, random, shopper_timeout};
 
 pub async fn init(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     once(
@@ -27,6 +28,8 @@ pub async fn init(State(app): State<AppState>, headers: HeaderMap, body: Bytes) 
         |store, caller, request| create(&app, store, caller, request),
     )
     .await
+    .respond()
+    .await
 }
 
 fn create(app: &AppState, store: &mut Store, caller: &Caller, request: &Value) -> Answer {
@@ -34,6 +37,10 @@ fn create(app: &AppState, store: &mut Store, caller: &Caller, request: &Value) -
         Ok(init) => init,
         Err(errors) => return VippsErrors::new(StatusCode::BAD_REQUEST, errors).into(),
     };
+    if let Some(refusal) = forcing::init_refusal(init.amount) {
+        tracing::info!(amount = init.amount.ore(), "init refused for a test amount");
+        return refusal.into();
+    }
     let Ok(landing_id) = random::hex::<16>() else {
         return VippsErrors::internal("Internal error").into();
     };
@@ -53,6 +60,7 @@ fn create(app: &AppState, store: &mut Store, caller: &Caller, request: &Value) -
     match store.insert(payment) {
         Ok(()) => {
             tracing::info!(psp_transaction_id = %response.psp_transaction_id, "payment initiated");
+            shopper_timeout::start(app, response.psp_transaction_id.as_str());
             let body = serde_json::to_value(&response).unwrap_or_default();
             Answer {
                 status: StatusCode::OK,

@@ -19,6 +19,7 @@ use serde_json::Value;
 
 use crate::app::AppState;
 use crate::auth::{self, Caller, RequestId};
+use crate::faults::{self, Fault};
 use crate::idempotency::{Answer, Endpoint, Lookup};
 use crate::store::Store;
 use crate::vipps_error::{VippsErrors, invalid_field};
@@ -47,23 +48,75 @@ async fn authorize(
     auth::check_psp_call(&app.config, &tokens, headers, request_id, Instant::now())
 }
 
-/// A `Request-Id` call: checks the headers, answers a retry from what was stored, or runs
-/// `handle` under the store lock and stores its answer. Same key, other body: 400.
+/// What a `Request-Id` call answers, and the injected fault that hit it, if any.
+struct Handled {
+    answer: Answer,
+    fault: Option<Fault>,
+}
+
+impl Handled {
+    fn plain(answer: impl Into<Answer>) -> Self {
+        Self {
+            answer: answer.into(),
+            fault: None,
+        }
+    }
+
+    /// `fail` or `hang`, as the updatestatus log shows it.
+    fn injected(&self) -> Option<&'static str> {
+        self.fault.map(|fault| match fault {
+            Fault::Fail(_) => "fail",
+            Fault::Hang(_) => "hang",
+        })
+    }
+
+    /// Holds the answer back for a hang, then sends it.
+    async fn respond(self) -> Response {
+        if let Some(Fault::Hang(wait)) = self.fault {
+            tokio::time::sleep(wait).await;
+        }
+        self.answer.into_response()
+    }
+}
+
+/// A `Request-Id` call: checks the headers, applies an injected fault (a failure answers at
+/// once and has no effect; a hang is left to [`Handled::respond`]), answers a retry from what
+/// was stored, or runs `handle` under the store lock and stores its answer.
+/// Same key, other body: 400.
 async fn once(
     app: &AppState,
     headers: &HeaderMap,
     endpoint: Endpoint,
     body: &Bytes,
     handle: impl FnOnce(&mut Store, &Caller, &Value) -> Answer,
-) -> Response {
+) -> Handled {
     let caller = match authorize(app, headers, RequestId::Required).await {
         Ok(caller) => caller,
-        Err(errors) => return errors.into_response(),
+        Err(errors) => return Handled::plain(errors),
     };
-    let Ok(request) = serde_json::from_slice::<Value>(body) else {
-        let error = invalid_field("body", "Invalid request: the body is not JSON");
-        return VippsErrors::bad_request(error).into_response();
+    let fault = app.faults.lock().await.queue(endpoint).take();
+    if let Some(Fault::Fail(status)) = fault {
+        tracing::info!(?endpoint, %status, "failing a call on purpose");
+        let answer = faults::failure(status).into();
+        return Handled { answer, fault };
+    }
+    let answer = match serde_json::from_slice::<Value>(body) {
+        Ok(request) => answer(app, &caller, endpoint, request, handle).await,
+        Err(_) => {
+            let error = invalid_field("body", "Invalid request: the body is not JSON");
+            VippsErrors::bad_request(error).into()
+        }
     };
+    Handled { answer, fault }
+}
+
+async fn answer(
+    app: &AppState,
+    caller: &Caller,
+    endpoint: Endpoint,
+    request: Value,
+    handle: impl FnOnce(&mut Store, &Caller, &Value) -> Answer,
+) -> Answer {
     let (msn, request_id) = (
         caller.merchant.serial_number.as_str(),
         caller.request_id.as_str(),
@@ -73,19 +126,19 @@ async fn once(
         .idempotency
         .lookup(endpoint, msn, request_id, &request)
     {
-        Lookup::Replay(answer) => return answer.into_response(),
+        Lookup::Replay(answer) => return answer,
         Lookup::Conflict => {
             let error = invalid_field(
                 "Request-Id",
                 "Request-Id was already used for a different request",
             );
-            return VippsErrors::bad_request(error).into_response();
+            return VippsErrors::bad_request(error).into();
         }
         Lookup::New => {}
     }
-    let answer = handle(&mut store, &caller, &request);
+    let answer = handle(&mut store, caller, &request);
     store
         .idempotency
         .remember(endpoint, msn, request_id, request, &answer);
-    answer.into_response()
+    answer
 }

@@ -1,12 +1,13 @@
 //! `POST /psp/v2/psppayments/updatestatus`: captures, cancels and refunds the PSP reports.
-//! All transactions of a batch are checked before any is recorded.
+//! All transactions of a batch are checked before any is recorded. Every call is logged with
+//! its answer, injected failures and hangs included.
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::Value;
-use shared::vipps::{ResponseInfo, UpdateStatusRequest, UpdateStatusResponse};
+use shared::vipps::{ResponseInfo, UpdateStatusRequest, UpdateStatusResponse, headers};
 
 use super::{fields, once};
 use crate::app::AppState;
@@ -21,7 +22,17 @@ pub async fn update_status(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    once(
+    let request_id = headers
+        .get(headers::REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let index = app
+        .store
+        .lock()
+        .await
+        .update_calls
+        .received(request_id, &body);
+    let handled = once(
         &app,
         &headers,
         Endpoint::UpdateStatus,
@@ -34,7 +45,14 @@ pub async fn update_status(
             Err(errors) => errors.into(),
         },
     )
-    .await
+    .await;
+    let (status, injected) = (handled.answer.status.as_u16(), handled.injected());
+    app.store
+        .lock()
+        .await
+        .update_calls
+        .answered(index, status, injected);
+    handled.respond().await
 }
 
 fn record(

@@ -1,10 +1,13 @@
 //! `spawn_app()`: the simulator on port 0 plus a fake PSP makePayment endpoint that records
-//! every call and answers like a PSP would (OK for `YES`, FAIL 93 otherwise).
+//! every call and answers like a PSP would (OK for `YES`, FAIL 93 otherwise), and helpers for
+//! the PSP calls and the test controls.
 
 // Each test binary uses a part of this module.
 #![allow(dead_code)]
 
 use std::error::Error;
+use std::sync::Arc;
+use std::time::Duration;
 
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rsa::{
@@ -20,7 +23,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 use shared::vipps::{Confirmed, MakePaymentRequest};
 use tokio::net::TcpListener;
-use tokio::sync::mpsc;
+use tokio::sync::{Barrier, mpsc};
 
 pub type TestResult<T = ()> = Result<T, Box<dyn Error>>;
 
@@ -41,8 +44,23 @@ pub struct TestApp {
 
 /// The makePaymentToken that makes the fake PSP answer HTTP 500.
 pub const BROKEN_TOKEN: &str = "answer-500";
+/// The makePaymentToken that makes the fake PSP hold each call until a second one is in
+/// flight: two calls sent one after the other never get an answer.
+pub const PAIRED_TOKEN: &str = "answer-in-pairs";
+
+/// What the fake PSP shares between calls.
+#[derive(Clone)]
+struct FakePsp {
+    calls: mpsc::UnboundedSender<Received>,
+    pairs: Arc<Barrier>,
+}
 
 pub async fn spawn_app() -> TestResult<TestApp> {
+    spawn_app_with(|_| {}).await
+}
+
+/// [`spawn_app`] with the simulator's config changed first.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut simulator::Config)) -> TestResult<TestApp> {
     let private = PrivateDecryptingKey::generate(KeySize::Rsa2048)?;
     let public_der = private.public_key().as_der()?.as_ref().to_vec();
 
@@ -51,12 +69,16 @@ pub async fn spawn_app() -> TestResult<TestApp> {
     let psp = format!("http://{}", psp_listener.local_addr()?);
     let fake_psp = axum::Router::new()
         .route("/makepayment", post(make_payment))
-        .with_state(sender);
+        .with_state(FakePsp {
+            calls: sender,
+            pairs: Arc::new(Barrier::new(2)),
+        });
     tokio::spawn(async move { axum::serve(psp_listener, fake_psp).await });
 
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let sim = format!("http://{}", listener.local_addr()?);
-    let config = simulator::Config::sandbox(sim.clone(), public_der);
+    let mut config = simulator::Config::sandbox(sim.clone(), public_der);
+    configure(&mut config);
     tokio::spawn(simulator::run(listener, config));
 
     let http = reqwest::Client::builder()
@@ -73,7 +95,7 @@ pub async fn spawn_app() -> TestResult<TestApp> {
 }
 
 async fn make_payment(
-    State(sender): State<mpsc::UnboundedSender<Received>>,
+    State(psp): State<FakePsp>,
     headers: HeaderMap,
     Json(request): Json<MakePaymentRequest>,
 ) -> Response {
@@ -82,6 +104,7 @@ async fn make_payment(
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let broken = authorization.as_deref() == Some(BROKEN_TOKEN);
+    let paired = authorization.as_deref() == Some(PAIRED_TOKEN);
     let answer = match request.confirmed {
         Confirmed::Yes => {
             json!({"paymentInfo": {"pspTransactionId": request.psp_transaction_id, "status": "OK"}})
@@ -91,10 +114,13 @@ async fn make_payment(
             "errorMessage": {"errorId": "93", "errorText": "Status from Vipps"}
         }),
     };
-    let _ = sender.send(Received {
+    let _ = psp.calls.send(Received {
         authorization,
         request,
     });
+    if paired {
+        psp.pairs.wait().await;
+    }
     if broken {
         return (StatusCode::INTERNAL_SERVER_ERROR, "boom").into_response();
     }
@@ -168,17 +194,84 @@ impl TestApp {
     }
 
     pub async fn sim_post(&self, path: &str, body: Value) -> TestResult<reqwest::Response> {
+        self.control(&format!("payments/{path}"), body).await
+    }
+
+    /// `POST /sim/{path}` with a JSON body.
+    pub async fn control(&self, path: &str, body: Value) -> TestResult<reqwest::Response> {
         Ok(self
             .http
-            .post(format!("{}/sim/payments/{path}", self.sim))
+            .post(format!("{}/sim/{path}", self.sim))
             .json(&body)
             .send()
             .await?)
     }
 
+    /// `GET /sim/{path}` as JSON.
+    pub async fn control_get(&self, path: &str) -> TestResult<Value> {
+        let response = self
+            .http
+            .get(format!("{}/sim/{path}", self.sim))
+            .send()
+            .await?;
+        Ok(response.json().await?)
+    }
+
     /// The makePayment call the fake PSP received, if any.
     pub fn received(&mut self) -> Option<Received> {
         self.calls.try_recv().ok()
+    }
+
+    /// The next makePayment call the fake PSP receives, waiting for it (an error after a
+    /// minute, so a missing call fails the test instead of hanging it).
+    pub async fn next_call(&mut self) -> TestResult<Received> {
+        match tokio::time::timeout(Duration::from_secs(60), self.calls.recv()).await {
+            Ok(Some(call)) => Ok(call),
+            Ok(None) | Err(_) => Err("the fake PSP received no makePayment".into()),
+        }
+    }
+
+    /// `POST /psp/v2/psppayments/updatestatus`.
+    pub async fn update_status(
+        &self,
+        token: &str,
+        request_id: &str,
+        body: &Value,
+    ) -> TestResult<reqwest::Response> {
+        Ok(self
+            .psp_call("updatestatus", token, request_id)
+            .json(body)
+            .send()
+            .await?)
+    }
+
+    /// `GET /psp/v2/psppayments/{id}/details`.
+    pub async fn details(&self, token: &str, id: &str) -> TestResult<reqwest::Response> {
+        Ok(self
+            .http
+            .get(format!("{}/psp/v2/psppayments/{id}/details", self.sim))
+            .bearer_auth(token)
+            .header(
+                "Ocp-Apim-Subscription-Key",
+                shared::sandbox::SUBSCRIPTION_KEY,
+            )
+            .header("PSP-ID", shared::sandbox::PSP_ID)
+            .header(
+                "Merchant-Serial-Number",
+                shared::sandbox::MERCHANT_SERIAL_NUMBER,
+            )
+            .send()
+            .await?)
+    }
+
+    /// Initiates `tx1` and approves it: a reserved payment of 299 kr.
+    pub async fn reserved_payment(&self) -> TestResult {
+        self.init(&self.init_body("tx1", "order1")).await?;
+        let answer = self.sim_post("tx1/approve", json!({})).await?;
+        if answer.status() != StatusCode::OK {
+            return Err(format!("approve answered {}", answer.status()).into());
+        }
+        Ok(())
     }
 
     /// What the PSP reads from `cardData`.
@@ -197,4 +290,9 @@ pub fn random_id() -> String {
     let mut bytes = [0u8; 8];
     let _ = aws_lc_rs::rand::fill(&mut bytes);
     shared::ids::hex(&bytes)
+}
+
+/// One updatestatus transaction.
+pub fn transaction(id: &str, status: &str, amount: u32) -> Value {
+    json!({"pspTransactionId": id, "status": status, "amount": amount, "currency": "NOK"})
 }

@@ -1,0 +1,228 @@
+//! Stripe-style idempotency for the merchant API: a `POST /v1/…` sent with an
+//! `Idempotency-Key` runs once; a repeat gets the stored response with
+//! `Idempotent-Replayed: true`. Keys belong to the merchant credential that used them, are
+//! kept at least 24 h (`sweep`), and are forgotten after a 5xx so that the merchant can retry.
+
+mod key;
+mod store;
+
+pub use key::{Fingerprint, IdempotencyKey, InvalidKey, KEY_HEADER, REPLAYED_HEADER};
+pub use store::{IdempotencyStore, Record, StoredResponse};
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use secrecy::SecretString;
+use sqlx::SqlitePool;
+use tracing::Instrument;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::keys;
+use crate::payments::now_unix;
+
+/// The largest request body a guarded request may have (it is buffered and hashed).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// How long a key is remembered at least.
+pub const RETENTION_SECONDS: i64 = 24 * 60 * 60;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IdempotencyError {
+    #[error(transparent)]
+    InvalidKey(#[from] InvalidKey),
+    #[error("cannot read the request body (at most 64 KB): {0}")]
+    UnreadableBody(String),
+    #[error("this Idempotency-Key was already used with a different request")]
+    KeyReused,
+    #[error("a request with this Idempotency-Key is still in progress; retry later")]
+    InProgress,
+    #[error("idempotency record: {0}")]
+    Store(#[from] sqlx::Error),
+    #[error("a stored response is unusable: {0}")]
+    Corrupt(String),
+    #[error("the handler gave no answer: {0}")]
+    Handler(String),
+}
+
+/// The middleware, for `from_fn_with_state`. Requests other than merchant POSTs, ones
+/// without valid merchant credentials (the handler answers 401) and ones without a key
+/// pass straight through.
+pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let guarded = request.method() == Method::POST && request.uri().path().starts_with("/v1/");
+    let scope = merchant_scope(request.headers(), &state.merchant_api_key);
+    let Some(scope) = scope.filter(|_| guarded) else {
+        return next.run(request).await;
+    };
+    let key = match IdempotencyKey::from_headers(request.headers()) {
+        Ok(Some(key)) => key,
+        Ok(None) => return next.run(request).await,
+        Err(e) => return ApiError::from(IdempotencyError::from(e)).into_response(),
+    };
+    let records = IdempotencyStore::new(state.store.pool().clone());
+    once(records, scope, key, request, next)
+        .await
+        .unwrap_or_else(|e| ApiError::from(e).into_response())
+}
+
+/// Deletes the records created before `older_than` (Unix seconds), but never one younger
+/// than 24 h whatever is passed. Returns how many were deleted.
+pub async fn sweep(pool: &SqlitePool, older_than: i64) -> Result<u64, sqlx::Error> {
+    let cutoff = older_than.min(now_unix().saturating_sub(RETENTION_SECONDS));
+    IdempotencyStore::new(pool.clone())
+        .delete_created_before(cutoff)
+        .await
+}
+
+/// Whose keys these are: the hash of a valid merchant key; `None` for anyone else.
+fn merchant_scope(headers: &HeaderMap, expected: &SecretString) -> Option<String> {
+    let presented = headers
+        .get(AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")?
+        .trim();
+    keys::key_matches(presented, expected).then(|| shared::ids::hex(&keys::secret_hash(presented)))
+}
+
+async fn once(
+    records: IdempotencyStore,
+    scope: String,
+    key: IdempotencyKey,
+    request: Request,
+    next: Next,
+) -> Result<Response, IdempotencyError> {
+    let (parts, body) = request.into_parts();
+    let body = to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|e| IdempotencyError::UnreadableBody(e.to_string()))?;
+    let fingerprint = Fingerprint::of(&parts.method, &parts.uri, &body);
+    if let Some(record) = claim_or_find(&records, &scope, &key, &fingerprint).await? {
+        return replay(record, &fingerprint);
+    }
+    let request = Request::from_parts(parts, Body::from(body));
+    // Spawned: a client hanging up must not cancel the handler between claim and record.
+    let run = run_and_record(records.clone(), scope.clone(), key.clone(), request, next);
+    match tokio::spawn(run.in_current_span()).await {
+        Ok(response) => Ok(response),
+        Err(panicked) => {
+            records.forget(&scope, &key).await?;
+            Err(IdempotencyError::Handler(panicked.to_string()))
+        }
+    }
+}
+
+/// `None` when this request claimed the key, else the record of the request that did.
+/// A record can vanish in between (its request answered 5xx): then claim again.
+async fn claim_or_find(
+    records: &IdempotencyStore,
+    scope: &str,
+    key: &IdempotencyKey,
+    fingerprint: &Fingerprint,
+) -> Result<Option<Record>, IdempotencyError> {
+    for _ in 0..3 {
+        if records.claim(scope, key, fingerprint, now_unix()).await? {
+            return Ok(None);
+        }
+        if let Some(record) = records.find(scope, key).await? {
+            return Ok(Some(record));
+        }
+    }
+    Err(IdempotencyError::InProgress)
+}
+
+fn replay(record: Record, fingerprint: &Fingerprint) -> Result<Response, IdempotencyError> {
+    if record.fingerprint != *fingerprint {
+        return Err(IdempotencyError::KeyReused);
+    }
+    let stored = record.response.ok_or(IdempotencyError::InProgress)?;
+    let corrupt = |e: &dyn std::fmt::Display| IdempotencyError::Corrupt(e.to_string());
+    let mut response = Response::new(Body::from(stored.body));
+    *response.status_mut() = StatusCode::from_u16(stored.status).map_err(|e| corrupt(&e))?;
+    let headers = response.headers_mut();
+    headers.insert(REPLAYED_HEADER, HeaderValue::from_static("true"));
+    if let Some(content_type) = stored.content_type {
+        let value = HeaderValue::try_from(content_type).map_err(|e| corrupt(&e))?;
+        headers.insert(CONTENT_TYPE, value);
+    }
+    Ok(response)
+}
+
+/// Runs the handler and stores its answer; after a 5xx the key is forgotten instead.
+async fn run_and_record(
+    records: IdempotencyStore,
+    scope: String,
+    key: IdempotencyKey,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (parts, body) = next.run(request).await.into_parts();
+    let body = match to_bytes(body, usize::MAX).await {
+        Ok(body) => body,
+        Err(e) => {
+            forget_or_log(&records, &scope, &key).await;
+            return ApiError::from(IdempotencyError::Handler(e.to_string())).into_response();
+        }
+    };
+    if parts.status.is_server_error() {
+        forget_or_log(&records, &scope, &key).await;
+    } else {
+        let stored = StoredResponse {
+            status: parts.status.as_u16(),
+            content_type: parts
+                .headers
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            body: body.to_vec(),
+        };
+        if let Err(e) = records.complete(&scope, &key, &stored, now_unix()).await {
+            // The handler has acted: answer anyway. Repeats see "in progress" until the
+            // sweep rather than risk running it twice.
+            tracing::error!(error = %e, "cannot store an idempotent response");
+        }
+    }
+    Response::from_parts(parts, Body::from(body))
+}
+
+async fn forget_or_log(records: &IdempotencyStore, scope: &str, key: &IdempotencyKey) {
+    if let Err(e) = records.forget(scope, key).await {
+        tracing::error!(error = %e, "cannot forget an idempotency key; it stays in progress");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::payments::PaymentStore;
+
+    #[tokio::test]
+    async fn sweep_keeps_every_key_younger_than_a_day() -> Result<(), String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let url = format!("sqlite://{}", dir.path().join("t.sqlite").display());
+        let store = PaymentStore::connect(&url)
+            .await
+            .map_err(|e| e.to_string())?;
+        let records = IdempotencyStore::new(store.pool().clone());
+        let print = Fingerprint::of(
+            &Method::POST,
+            &"/v1/payments".parse().map_err(|_| "uri")?,
+            b"",
+        );
+        let now = now_unix();
+        for (name, age) in [("old", RETENTION_SECONDS + 60), ("young", 60)] {
+            let key = name.parse().map_err(|_| "key")?;
+            let claimed = records.claim("s", &key, &print, now - age).await;
+            assert!(matches!(claimed, Ok(true)), "{claimed:?}");
+        }
+        let swept = sweep(store.pool(), now).await.map_err(|e| e.to_string())?;
+        assert_eq!(swept, 1, "only the record older than a day goes");
+        let young = records
+            .find("s", &"young".parse().map_err(|_| "key")?)
+            .await;
+        assert!(matches!(young, Ok(Some(_))), "{young:?}");
+        Ok(())
+    }
+}

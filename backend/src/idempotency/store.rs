@@ -1,0 +1,137 @@
+//! Idempotency records in SQLite (`idempotency_keys`). A row is claimed atomically
+//! (`INSERT … ON CONFLICT DO NOTHING`), then completed with the response or forgotten.
+
+use sqlx::{Row, SqlitePool};
+
+use super::key::{Fingerprint, IdempotencyKey};
+
+/// A response as stored, replayed byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredResponse {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+/// An existing record: what it was first used for and, once finished, its response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub fingerprint: Fingerprint,
+    /// `None` while the first request is still running.
+    pub response: Option<StoredResponse>,
+}
+
+#[derive(Clone)]
+pub struct IdempotencyStore {
+    pool: SqlitePool,
+}
+
+impl IdempotencyStore {
+    pub fn new(pool: SqlitePool) -> Self {
+        Self { pool }
+    }
+
+    /// Records `key` as in progress for `fingerprint`; `false` if `scope` already used it.
+    pub async fn claim(
+        &self,
+        scope: &str,
+        key: &IdempotencyKey,
+        fingerprint: &Fingerprint,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let result = sqlx::query(
+            "INSERT INTO idempotency_keys (scope, idempotency_key, method, path, body_hash, created_at)
+             VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (scope, idempotency_key) DO NOTHING",
+        )
+        .bind(scope)
+        .bind(key.as_str())
+        .bind(&fingerprint.method)
+        .bind(&fingerprint.path)
+        .bind(&fingerprint.body_hash)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    pub async fn find(
+        &self,
+        scope: &str,
+        key: &IdempotencyKey,
+    ) -> Result<Option<Record>, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT method, path, body_hash, response_status, response_content_type, response_body
+             FROM idempotency_keys WHERE scope = ? AND idempotency_key = ?",
+        )
+        .bind(scope)
+        .bind(key.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let status: Option<i64> = row.try_get("response_status")?;
+        let response = match status {
+            None => None,
+            Some(status) => Some(StoredResponse {
+                status: u16::try_from(status).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+                content_type: row.try_get("response_content_type")?,
+                body: row
+                    .try_get::<Option<Vec<u8>>, _>("response_body")?
+                    .unwrap_or_default(),
+            }),
+        };
+        Ok(Some(Record {
+            fingerprint: Fingerprint {
+                method: row.try_get("method")?,
+                path: row.try_get("path")?,
+                body_hash: row.try_get("body_hash")?,
+            },
+            response,
+        }))
+    }
+
+    /// Stores the first request's response; repeats get it from now on.
+    pub async fn complete(
+        &self,
+        scope: &str,
+        key: &IdempotencyKey,
+        response: &StoredResponse,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE idempotency_keys
+             SET response_status = ?, response_content_type = ?, response_body = ?, completed_at = ?
+             WHERE scope = ? AND idempotency_key = ?",
+        )
+        .bind(i64::from(response.status))
+        .bind(response.content_type.as_deref())
+        .bind(&response.body)
+        .bind(now)
+        .bind(scope)
+        .bind(key.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Drops the record so that the key can be used again (after a 5xx).
+    pub async fn forget(&self, scope: &str, key: &IdempotencyKey) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM idempotency_keys WHERE scope = ? AND idempotency_key = ?")
+            .bind(scope)
+            .bind(key.as_str())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Deletes the records created before `cutoff` (Unix seconds); returns how many.
+    pub async fn delete_created_before(&self, cutoff: i64) -> Result<u64, sqlx::Error> {
+        let result = sqlx::query("DELETE FROM idempotency_keys WHERE created_at < ?")
+            .bind(cutoff)
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected())
+    }
+}

@@ -1,0 +1,219 @@
+//! The outbox table: status updates owed to Vipps, claimed into batches that keep
+//! their Request-Id across retries.
+
+use shared::Currency;
+use shared::vipps::{TransactionInfo, TransactionStatus};
+use sqlx::{Row, SqliteConnection};
+
+use crate::payments::{PaymentStore, StoreError};
+
+/// One status update to deliver.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewUpdate {
+    pub id: String,
+    pub operation_id: String,
+    pub payment_id: String,
+    pub transaction: TransactionInfo,
+}
+
+/// A claimed batch: the Request-Id and the updates it carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Batch {
+    pub request_id: String,
+    pub attempts: i64,
+    pub updates: Vec<TransactionInfo>,
+}
+
+/// An update that Vipps refused for good, kept for the operator.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DeadUpdate {
+    pub id: String,
+    pub payment_id: String,
+    pub psp_transaction_id: String,
+    pub status: String,
+    pub amount: i64,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .and_then(|d| i64::try_from(d.as_millis()).ok())
+        .unwrap_or(0)
+}
+
+pub async fn insert(conn: &mut SqliteConnection, update: &NewUpdate) -> Result<(), StoreError> {
+    let t = &update.transaction;
+    sqlx::query(
+        "INSERT INTO outbox (id, operation_id, payment_id, psp_transaction_id, status, amount_ore, currency,
+            payment_text, next_attempt_at_ms, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&update.id)
+    .bind(&update.operation_id)
+    .bind(&update.payment_id)
+    .bind(t.psp_transaction_id.as_str())
+    .bind(status_name(t.status))
+    .bind(t.amount)
+    .bind(t.currency.code())
+    .bind(&t.payment_text)
+    .bind(now_ms())
+    .bind(now_ms() / 1000)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+fn status_name(status: TransactionStatus) -> &'static str {
+    match status {
+        TransactionStatus::Captured => "CAPTURED",
+        TransactionStatus::Cancelled => "CANCELLED",
+        TransactionStatus::Refunded => "REFUNDED",
+    }
+}
+
+fn status_from(name: &str) -> Result<TransactionStatus, StoreError> {
+    match name {
+        "CAPTURED" => Ok(TransactionStatus::Captured),
+        "CANCELLED" => Ok(TransactionStatus::Cancelled),
+        "REFUNDED" => Ok(TransactionStatus::Refunded),
+        other => Err(StoreError::Corrupt(format!("outbox status {other}"))),
+    }
+}
+
+impl PaymentStore {
+    /// Puts pending, unbatched updates (at most `max`) into a new batch `request_id`.
+    pub async fn claim_new_batch(&self, request_id: &str, max: i64) -> Result<u64, StoreError> {
+        let result = sqlx::query(
+            "UPDATE outbox SET batch_id = ? WHERE id IN (
+                SELECT id FROM outbox WHERE state = 'pending' AND batch_id IS NULL ORDER BY created_at, id LIMIT ?)",
+        )
+        .bind(request_id)
+        .bind(max)
+        .execute(self.pool())
+        .await?;
+        Ok(result.rows_affected())
+    }
+
+    /// A batch that is due, leased until `lease_until_ms` so no other worker sends it meanwhile.
+    pub async fn lease_due_batch(
+        &self,
+        now_ms: i64,
+        lease_until_ms: i64,
+    ) -> Result<Option<Batch>, StoreError> {
+        let due: Option<(String, i64)> = sqlx::query_as(
+            "SELECT batch_id, next_attempt_at_ms FROM outbox
+             WHERE state = 'pending' AND batch_id IS NOT NULL AND next_attempt_at_ms <= ?
+             ORDER BY next_attempt_at_ms LIMIT 1",
+        )
+        .bind(now_ms)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some((request_id, due_at)) = due else {
+            return Ok(None);
+        };
+        let leased = sqlx::query(
+            "UPDATE outbox SET next_attempt_at_ms = ? WHERE batch_id = ? AND state = 'pending' AND next_attempt_at_ms = ?",
+        )
+        .bind(lease_until_ms)
+        .bind(&request_id)
+        .bind(due_at)
+        .execute(self.pool())
+        .await?;
+        if leased.rows_affected() == 0 {
+            return Ok(None);
+        }
+        let rows = sqlx::query(
+            "SELECT psp_transaction_id, status, amount_ore, currency, payment_text, attempts FROM outbox
+             WHERE batch_id = ? AND state = 'pending' ORDER BY created_at, id",
+        )
+        .bind(&request_id)
+        .fetch_all(self.pool())
+        .await?;
+        let mut attempts = 0;
+        let mut updates = Vec::with_capacity(rows.len());
+        for row in rows {
+            attempts = row.try_get("attempts")?;
+            let txn: String = row.try_get("psp_transaction_id")?;
+            let currency: String = row.try_get("currency")?;
+            updates.push(TransactionInfo {
+                psp_transaction_id: txn
+                    .parse()
+                    .map_err(|e: shared::IdError| StoreError::Corrupt(e.to_string()))?,
+                status: status_from(&row.try_get::<String, _>("status")?)?,
+                amount: row.try_get("amount_ore")?,
+                currency: if currency == "NOK" {
+                    Currency::Nok
+                } else {
+                    return Err(StoreError::Corrupt(currency));
+                },
+                payment_text: row.try_get("payment_text")?,
+            });
+        }
+        Ok(Some(Batch {
+            request_id,
+            attempts,
+            updates,
+        }))
+    }
+
+    pub async fn batch_delivered(&self, request_id: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET state = 'delivered', delivered_at = ? WHERE batch_id = ? AND state = 'pending'")
+            .bind(now_ms() / 1000)
+            .bind(request_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn batch_retry_at(
+        &self,
+        request_id: &str,
+        at_ms: i64,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at_ms = ?, last_error = ?
+             WHERE batch_id = ? AND state = 'pending'",
+        )
+        .bind(at_ms)
+        .bind(error)
+        .bind(request_id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn batch_dead(&self, request_id: &str, error: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE batch_id = ? AND state = 'pending'")
+            .bind(error)
+            .bind(request_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn dead_updates(&self) -> Result<Vec<DeadUpdate>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, payment_id, psp_transaction_id, status, amount_ore, attempts, last_error FROM outbox
+             WHERE state = 'dead' ORDER BY created_at, id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(DeadUpdate {
+                    id: row.try_get("id")?,
+                    payment_id: row.try_get("payment_id")?,
+                    psp_transaction_id: row.try_get("psp_transaction_id")?,
+                    status: row.try_get("status")?,
+                    amount: row.try_get("amount_ore")?,
+                    attempts: row.try_get("attempts")?,
+                    last_error: row.try_get("last_error")?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,129 @@
+//! Ledger writes. An operation first reserves its amount on the ledger (compare-and-set
+//! on `ledger_version`) with a pending row; after the acquirer answers it either
+//! succeeds, writing the status update for Vipps to the outbox in the same transaction,
+//! or fails and gives the amount back.
+
+use shared::Amount;
+
+use super::ledger::Ledger;
+use super::store::{PaymentStore, StoreError};
+use super::{Payment, now_unix};
+use crate::outbox::store::{self as outbox, NewUpdate};
+
+impl PaymentStore {
+    /// Reserves `amount` for operation `id`; `false` if the ledger changed since `payment` was read.
+    pub async fn begin_operation(
+        &self,
+        payment: &Payment,
+        ledger: Ledger,
+        id: &str,
+        kind: &str,
+        amount: Amount,
+    ) -> Result<bool, StoreError> {
+        let now = now_unix();
+        let mut tx = self.pool.begin().await?;
+        let moved = sqlx::query(
+            "UPDATE payments SET captured_ore = ?, refunded_ore = ?, released_ore = ?,
+                ledger_version = ledger_version + 1, updated_at = ?
+             WHERE id = ? AND ledger_version = ? AND state = 'authorised'",
+        )
+        .bind(i64::from(ledger.captured))
+        .bind(i64::from(ledger.refunded))
+        .bind(i64::from(ledger.released))
+        .bind(now)
+        .bind(payment.id.as_str())
+        .bind(payment.ledger_version)
+        .execute(&mut *tx)
+        .await?;
+        if moved.rows_affected() != 1 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO operations (id, payment_id, kind, amount_ore, state, created_at, updated_at)
+             VALUES (?, ?, ?, ?, 'pending', ?, ?)",
+        )
+        .bind(id)
+        .bind(payment.id.as_str())
+        .bind(kind)
+        .bind(i64::from(amount.ore()))
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The acquirer did it: the operation succeeds and Vipps is owed `update`, atomically.
+    pub async fn complete_operation(&self, id: &str, update: &NewUpdate) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE operations SET state = 'succeeded', updated_at = ? WHERE id = ? AND state = 'pending'")
+            .bind(now_unix())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        outbox::insert(&mut tx, update).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The acquirer refused or failed: the reserved amount goes back on the ledger.
+    pub async fn fail_operation(
+        &self,
+        payment: &Payment,
+        id: &str,
+        column: LedgerColumn,
+        amount: Amount,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        let now = now_unix();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE operations SET state = 'failed', error = ?, updated_at = ? WHERE id = ? AND state = 'pending'")
+            .bind(error)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let sql = match column {
+            LedgerColumn::Captured => {
+                "UPDATE payments SET captured_ore = captured_ore - ?, ledger_version = ledger_version + 1, updated_at = ? WHERE id = ?"
+            }
+            LedgerColumn::Refunded => {
+                "UPDATE payments SET refunded_ore = refunded_ore - ?, ledger_version = ledger_version + 1, updated_at = ? WHERE id = ?"
+            }
+            LedgerColumn::Released => {
+                "UPDATE payments SET released_ore = released_ore - ?, ledger_version = ledger_version + 1, updated_at = ? WHERE id = ?"
+            }
+        };
+        sqlx::query(sql)
+            .bind(i64::from(amount.ore()))
+            .bind(now)
+            .bind(payment.id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Marks whether the acquirer may hold an authorisation we must find and void.
+    pub async fn set_acquirer_unsettled(
+        &self,
+        payment: &Payment,
+        unsettled: bool,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE payments SET acquirer_unsettled = ? WHERE id = ?")
+            .bind(unsettled)
+            .bind(payment.id.as_str())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Which ledger column an operation moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LedgerColumn {
+    Captured,
+    Refunded,
+    Released,
+}

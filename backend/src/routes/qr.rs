@@ -1,0 +1,33 @@
+//! `GET /api/checkout/payments/{id}/qr`: the Vipps landing page as an SVG QR code, so a
+//! desktop shopper can scan it with the phone. Rendered here to keep it out of the wasm.
+
+use axum::extract::State;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::IntoResponse;
+use qrcode::QrCode;
+use qrcode::render::svg;
+
+use super::extract::{ClientSecret, PaymentPath};
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::payments::{PaymentError, checkout};
+
+pub async fn qr(
+    State(state): State<AppState>,
+    PaymentPath(id): PaymentPath,
+    ClientSecret(secret): ClientSecret,
+) -> Result<impl IntoResponse, ApiError> {
+    let payment = checkout::get(&state, &id, &secret).await?;
+    let url = payment.vipps_url.ok_or(PaymentError::NotFound)?;
+    let code = QrCode::new(url.as_bytes()).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let image = code
+        .render::<svg::Color<'_>>()
+        .min_dimensions(160, 160)
+        .dark_color(svg::Color("#000000"))
+        .light_color(svg::Color("#ffffff"))
+        .build();
+    Ok((
+        [(CONTENT_TYPE, "image/svg+xml"), (CACHE_CONTROL, "no-store")],
+        image,
+    ))
+}
