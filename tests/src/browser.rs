@@ -1,21 +1,47 @@
-//! A headless Chromium driven through chromedriver (WebDriver), one per test.
+//! A headless Chromium driven through chromedriver (WebDriver), one per test, and what
+//! the widget's browser tests build on it (`widget`, `pages`, `network`, `axe`).
 
+pub mod axe;
+pub mod network;
+pub mod pages;
+pub mod widget;
+
+use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
+use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
-use serde_json::json;
+use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 use crate::TestResult;
 
+/// How long any wait for the page lasts before the test fails.
+pub const WAIT: Duration = Duration::from_secs(30);
+
 pub struct Browser {
     pub client: Client,
+    /// chromedriver's session URL, for the commands fantoccini does not have (CDP).
+    session_url: String,
+    http: reqwest::Client,
     _driver: Child,
     _profile: tempfile::TempDir,
 }
+
+/// What the browser pretends to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Device {
+    /// A 1280×900 desktop window.
+    Desktop,
+    /// A 390×844 phone with an iPhone user agent (Chromium's mobile emulation).
+    Phone,
+}
+
+const PHONE_USER_AGENT: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) \
+     AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
 
 /// `CHROMEDRIVER` and `CHROME` name the binaries; Debian's paths by default.
 fn binary(var: &str, default: &str) -> String {
@@ -25,18 +51,26 @@ fn binary(var: &str, default: &str) -> String {
         .unwrap_or_else(|| default.to_owned())
 }
 
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
 impl Browser {
     pub async fn start() -> TestResult<Self> {
+        Self::start_as(Device::Desktop).await
+    }
+
+    pub async fn start_as(device: Device) -> TestResult<Self> {
         let driver_path = binary("CHROMEDRIVER", "/usr/bin/chromedriver");
         let mut driver = Command::new(&driver_path)
             .arg("--port=0")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
             .map_err(|e| format!("cannot start {driver_path} (run `cargo xtask test`): {e}"))?;
         let port = driver_port(&mut driver).await?;
-        let profile = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let profile = tempfile::tempdir().map_err(err)?;
         let args = [
             "--headless".to_owned(),
             "--no-sandbox".to_owned(),
@@ -49,74 +83,171 @@ impl Browser {
             "--window-size=1280,900".to_owned(),
             format!("--user-data-dir={}", profile.path().display()),
         ];
-        let capabilities = json!({"goog:chromeOptions": {"binary": binary("CHROME", "/usr/bin/chromium"), "args": args}});
-        let serde_json::Value::Object(capabilities) = capabilities else {
+        let mut options = json!({"binary": binary("CHROME", "/usr/bin/chromium"), "args": args});
+        if device == Device::Phone {
+            options["mobileEmulation"] = json!({
+                "deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0, "touch": true},
+                "userAgent": PHONE_USER_AGENT,
+            });
+        }
+        let capabilities = json!({"goog:chromeOptions": options});
+        let Value::Object(capabilities) = capabilities else {
             return Err("capabilities must be an object".into());
         };
+        let driver_url = format!("http://127.0.0.1:{port}");
         // chromedriver is on loopback: plain HTTP, no TLS stack needed.
         let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(capabilities)
-            .connect(&format!("http://127.0.0.1:{port}"))
+            .connect(&driver_url)
             .await
             .map_err(|e| format!("chromedriver session: {e}"))?;
+        let session = client
+            .session_id()
+            .await
+            .map_err(err)?
+            .ok_or("chromedriver gave no session id")?;
         Ok(Self {
             client,
+            session_url: format!("{driver_url}/session/{session}"),
+            http: reqwest::Client::new(),
             _driver: driver,
             _profile: profile,
         })
     }
 
     /// Waits (up to 30 s) for an element matching `css`.
-    pub async fn wait_for(&self, css: &str) -> TestResult<fantoccini::elements::Element> {
+    pub async fn wait_for(&self, css: &str) -> TestResult<Element> {
         self.client
             .wait()
-            .at_most(Duration::from_secs(30))
+            .at_most(WAIT)
             .for_element(Locator::Css(css))
             .await
             .map_err(|e| format!("waiting for {css}: {e}"))
+    }
+
+    /// Waits (up to 30 s) until `script` (run in the current frame) returns something
+    /// other than `null`/`false`, and returns that. `what` names the condition in errors.
+    pub async fn wait_until(&self, what: &str, script: &str) -> TestResult<Value> {
+        let poll = async {
+            loop {
+                let value = self.client.execute(script, vec![]).await.map_err(err)?;
+                if !matches!(value, Value::Null | Value::Bool(false)) {
+                    return Ok::<_, String>(value);
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        };
+        tokio::time::timeout(WAIT, poll)
+            .await
+            .map_err(|_| format!("waited 30 s for {what}"))?
     }
 
     /// Switches to the window that is not one of `known`, waiting (up to 30 s) for it to open.
     pub async fn switch_to_new_window(&self, known: &[fantoccini::wd::WindowHandle]) -> TestResult {
         let poll = async {
             loop {
-                let windows = self.client.windows().await.map_err(|e| e.to_string())?;
+                let windows = self.client.windows().await.map_err(err)?;
                 if let Some(window) = windows.into_iter().find(|w| !known.contains(w)) {
                     return Ok::<_, String>(window);
                 }
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
         };
-        let window = tokio::time::timeout(Duration::from_secs(30), poll)
+        let window = tokio::time::timeout(WAIT, poll)
             .await
             .map_err(|_| "no new window opened within 30 s".to_owned())??;
-        self.client
-            .switch_to_window(window)
-            .await
-            .map_err(|e| e.to_string())
+        self.client.switch_to_window(window).await.map_err(err)
     }
 
-    pub async fn screenshot(&self, name: &str) -> TestResult {
-        let png = self.client.screenshot().await.map_err(|e| e.to_string())?;
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
-        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-        std::fs::write(dir.join(format!("{name}.png")), png).map_err(|e| e.to_string())
+    /// Waits (up to 30 s) until the top-level page's URL starts with `prefix`.
+    pub async fn wait_for_url(&self, prefix: &str) -> TestResult<String> {
+        let poll = async {
+            loop {
+                let url = self.client.current_url().await.map_err(err)?;
+                if url.as_str().starts_with(prefix) {
+                    return Ok::<_, String>(url.to_string());
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        };
+        tokio::time::timeout(WAIT, poll)
+            .await
+            .map_err(|_| format!("the page never went to {prefix}"))?
     }
+
+    /// Sends a Chrome DevTools Protocol command to the current page.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> TestResult<Value> {
+        let response = self
+            .http
+            .post(format!("{}/goog/cdp/execute", self.session_url))
+            .json(&json!({"cmd": cmd, "params": params}))
+            .send()
+            .await
+            .map_err(err)?;
+        let status = response.status();
+        let body: Value = response.json().await.map_err(err)?;
+        if !status.is_success() {
+            return Err(format!("CDP {cmd}: HTTP {status}: {body}"));
+        }
+        Ok(body["value"].clone())
+    }
+
+    /// The whole window, into `target/screenshots/<name>.png`.
+    pub async fn screenshot(&self, name: &str) -> TestResult {
+        let png = self.client.screenshot().await.map_err(err)?;
+        save_png(&target_dir(), name, &png)
+    }
+
+    /// One element (e.g. the widget's iframe), into `docs/screenshots/<name>.png` when
+    /// `UPDATE_SCREENSHOTS` is set, else `target/screenshots/<name>.png`.
+    pub async fn screenshot_element(&self, element: &Element, name: &str) -> TestResult {
+        let png = element.screenshot().await.map_err(err)?;
+        let dir = match std::env::var_os("UPDATE_SCREENSHOTS") {
+            Some(v) if !v.is_empty() => workspace_dir().join("docs/screenshots"),
+            _ => target_dir(),
+        };
+        save_png(&dir, name, &png)
+    }
+}
+
+fn workspace_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn target_dir() -> PathBuf {
+    workspace_dir().join("target/screenshots")
+}
+
+fn save_png(dir: &std::path::Path, name: &str, png: &[u8]) -> TestResult {
+    std::fs::create_dir_all(dir).map_err(err)?;
+    std::fs::write(dir.join(format!("{name}.png")), png).map_err(err)
 }
 
 /// Reads chromedriver's "started successfully on port N" line to learn its port, then
 /// keeps draining its output so it never blocks on a full pipe.
 async fn driver_port(driver: &mut Child) -> TestResult<u16> {
     let stdout = driver.stdout.take().ok_or("chromedriver has no stdout")?;
+    let stderr = driver.stderr.take().ok_or("chromedriver has no stderr")?;
     let mut lines = BufReader::new(stdout).lines();
-    while let Some(line) = lines.next_line().await.map_err(|e| e.to_string())? {
+    let mut errors = BufReader::new(stderr).lines();
+    let mut seen = Vec::new();
+    while let Some(line) = lines.next_line().await.map_err(err)? {
         if let Some(rest) = line.split("started successfully on port ").nth(1) {
             let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
             tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+            tokio::spawn(async move { while let Ok(Some(_)) = errors.next_line().await {} });
             return digits
                 .parse()
                 .map_err(|e| format!("chromedriver port in {line:?}: {e}"));
         }
+        seen.push(line);
     }
-    Err("chromedriver exited before it was ready".into())
+    while let Ok(Some(line)) = errors.next_line().await {
+        seen.push(line);
+    }
+    let status = driver.wait().await.map_err(err)?;
+    Err(format!(
+        "chromedriver exited ({status}) before it was ready: {}",
+        seen.join(" | ")
+    ))
 }

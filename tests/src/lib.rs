@@ -22,6 +22,8 @@ pub struct TestApp {
     pub shop_url: String,
     pub merchant_key: String,
     pub http: reqwest::Client,
+    backend_config: backend::Config,
+    backend_task: std::sync::Mutex<Option<tokio::task::JoinHandle<std::io::Result<()>>>>,
     _data: tempfile::TempDir,
 }
 
@@ -75,6 +77,7 @@ impl TestApp {
         config.outbox.poll = std::time::Duration::from_millis(50);
         config.outbox.base_delay = std::time::Duration::from_millis(20);
         config.outbox.max_delay = std::time::Duration::from_millis(200);
+        config.outbox.lease = std::time::Duration::from_millis(500);
         if let Some(ms) = options.acquirer_timeout_ms {
             config.acquirer_timeout = std::time::Duration::from_millis(ms);
         }
@@ -87,6 +90,7 @@ impl TestApp {
         if let Some(ttl) = options.payment_ttl_seconds {
             config.payment_ttl = std::time::Duration::from_secs(ttl);
         }
+        let backend_config = config.clone();
         let app = backend::Application::build(config, backend_listener)
             .await
             .map_err(|e| e.to_string())?;
@@ -98,7 +102,7 @@ impl TestApp {
             psp_checkout_url: backend_url.clone(),
             merchant_api_key: merchant_key.clone(),
         };
-        tokio::spawn(app.run());
+        let backend_task = std::sync::Mutex::new(Some(tokio::spawn(app.run())));
         tokio::spawn(simulator::run(simulator_listener, sim_config));
         tokio::spawn(demo_shop::run(shop_listener, shop_config));
         let http = reqwest::Client::builder()
@@ -110,8 +114,34 @@ impl TestApp {
             shop_url,
             merchant_key,
             http,
+            backend_config,
+            backend_task,
             _data: data,
         })
+    }
+
+    /// Stops the backend (as a crash would: nothing is flushed) and starts a new one on
+    /// the same port and database.
+    pub async fn restart_backend(&self) -> TestResult {
+        let task = self.backend_task.lock().map_err(|e| e.to_string())?.take();
+        if let Some(task) = task {
+            task.abort();
+            let _ = task.await;
+        }
+        let port = self
+            .backend_url
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse::<u16>().ok())
+            .ok_or("no port")?;
+        let listener = TcpListener::bind(("127.0.0.1", port))
+            .await
+            .map_err(|e| e.to_string())?;
+        let app = backend::Application::build(self.backend_config.clone(), listener)
+            .await
+            .map_err(|e| e.to_string())?;
+        *self.backend_task.lock().map_err(|e| e.to_string())? = Some(tokio::spawn(app.run()));
+        Ok(())
     }
 
     /// A merchant creates a payment of `amount` øre.

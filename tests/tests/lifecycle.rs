@@ -327,3 +327,93 @@ async fn a_payment_left_at_vipps_past_its_expiry_is_cancelled_and_a_late_answer_
     assert_eq!(late["errorMessage"]["errorId"], "85", "{late}");
     Ok(())
 }
+
+#[tokio::test]
+async fn an_update_owed_to_vipps_survives_a_backend_restart() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let (payment, txn) = authorised(&app).await?;
+    // Vipps is down for a good while: the capture's update stays in the outbox.
+    let fault = app
+        .http
+        .post(format!("{}/sim/updatestatus/fail", app.simulator_url))
+        .json(&json!({"status": 503, "count": 100}));
+    fault.send().await.map_err(|e| e.to_string())?;
+    let _: MerchantPayment =
+        expect_json(operate(&app, &payment, "capture", json!({})).await?, 200).await?;
+    vipps_updates(&app, 1).await?;
+    app.restart_backend().await?;
+    app.http
+        .delete(format!("{}/sim/faults", app.simulator_url))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let transactions = vipps_transactions(&app, 1).await?;
+    assert_eq!(
+        (
+            transactions[0]["status"].clone(),
+            transactions[0]["amount"].clone()
+        ),
+        (json!("CAPTURED"), json!(1000))
+    );
+    assert_eq!(
+        vipps_summary(&app, &txn).await?["capturedAmount"],
+        json!(1000)
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn concurrent_calls_share_one_access_token_and_a_401_refreshes_it_once() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let mut starts = tokio::task::JoinSet::new();
+    for i in 0..8 {
+        let payment = app.create_payment(1000 + i).await?;
+        let (http, url) = (
+            app.http.clone(),
+            format!(
+                "{}/api/checkout/payments/{}/start",
+                app.backend_url, payment.id
+            ),
+        );
+        let secret = payment.client_secret.unwrap_or_default();
+        starts.spawn(async move {
+            let response = http
+                .post(url)
+                .header("x-client-secret", secret)
+                .json(&json!({"phone_number": "91234567"}))
+                .send()
+                .await;
+            response
+                .map(|r| r.status().as_u16())
+                .map_err(|e| e.to_string())
+        });
+    }
+    let statuses: Vec<u16> = starts
+        .join_all()
+        .await
+        .into_iter()
+        .collect::<Result<_, _>>()?;
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    let tokens = |app: &TestApp| {
+        let url = format!("{}/sim/tokens", app.simulator_url);
+        let http = app.http.clone();
+        async move {
+            expect_json::<Value>(http.get(url).send().await.map_err(|e| e.to_string())?, 200).await
+        }
+    };
+    assert_eq!(tokens(&app).await?["issued"], json!(1), "single flight");
+
+    app.http
+        .post(format!("{}/sim/tokens/expire", app.simulator_url))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let payment = app.create_payment(999).await?;
+    let _: CheckoutPayment = expect_json(app.start(&payment, PHONE).await?, 200).await?;
+    assert_eq!(
+        tokens(&app).await?["issued"],
+        json!(2),
+        "one refresh after the 401, then one retry"
+    );
+    Ok(())
+}

@@ -1,0 +1,153 @@
+//! `docs/benchmarks.md`: where, when and how it was measured, and the two tables.
+
+use std::fmt::Write;
+
+use crate::speed::percentile;
+use crate::weight::{self, File};
+
+/// Total brotli size the first render should stay within: 45 KB.
+pub const BUDGET_BROTLI: u64 = 45 * 1024;
+/// Median time to the phone form the widget should stay within.
+pub const TARGET_MS: f64 = 150.0;
+
+pub struct Machine {
+    pub date: String,
+    pub cpus: usize,
+    pub cpu_model: String,
+    pub rustc: String,
+    pub chromium: String,
+}
+
+/// One row of the speed table: a page and its timings in milliseconds.
+pub struct Timing {
+    pub name: &'static str,
+    pub samples: Vec<f64>,
+}
+
+pub fn render(machine: &Machine, files: &[File], timings: &[Timing]) -> String {
+    let mut md = String::from("# Benchmarks\n\n");
+    _ = writeln!(
+        md,
+        "Measured by `cargo xtask bench` on {} on this machine: {} CPUs ({}), {}, \
+         Chromium {} (headless). It builds the widget in release mode, serves it from the \
+         backend on 127.0.0.1 and measures it in headless Chromium. Compare numbers only \
+         with runs on the same machine; nothing here is asserted by the tests.\n",
+        machine.date, machine.cpus, machine.cpu_model, machine.rustc, machine.chromium
+    );
+    weight_section(&mut md, files);
+    speed_section(&mut md, timings);
+    md
+}
+
+fn weight_section(md: &mut String, files: &[File]) {
+    md.push_str("## Weight of the first render\n\n");
+    md.push_str(
+        "Every file the shopper's browser downloads until the phone form shows: the loader \
+         from the merchant page, then the widget's document and what it loads (as the \
+         browser's resource timing lists them; API calls excluded). Sizes of the bytes as \
+         served, compressed here with node's zlib: gzip level 9, brotli quality 11.\n\n",
+    );
+    md.push_str("| file | raw | gzip | brotli |\n|---|---:|---:|---:|\n");
+    for file in files {
+        let name = match file.path.as_str() {
+            "/widget/" => "/widget/ (index.html)",
+            path => path,
+        };
+        let s = file.sizes;
+        _ = writeln!(
+            md,
+            "| `{name}` | {} | {} | {} |",
+            kb(s.raw),
+            kb(s.gzip),
+            kb(s.brotli)
+        );
+    }
+    let t = weight::total(files);
+    _ = writeln!(
+        md,
+        "| **total** | **{}** | **{}** | **{}** |\n",
+        kb(t.raw),
+        kb(t.gzip),
+        kb(t.brotli)
+    );
+    let verdict = if t.brotli <= BUDGET_BROTLI {
+        format!(
+            "within it by {}",
+            kb(BUDGET_BROTLI.saturating_sub(t.brotli))
+        )
+    } else {
+        format!(
+            "**over it by {}**",
+            kb(t.brotli.saturating_sub(BUDGET_BROTLI))
+        )
+    };
+    _ = writeln!(
+        md,
+        "Budget: {} brotli in total ({} bytes); the first render is {} bytes, {verdict}.\n",
+        kb(BUDGET_BROTLI),
+        BUDGET_BROTLI,
+        t.brotli
+    );
+}
+
+fn speed_section(md: &mut String, timings: &[Timing]) {
+    md.push_str("## Time to the phone form\n\n");
+    md.push_str(
+        "From the iframe starting to load (its `performance.timeOrigin`) to the frame that \
+         first paints `#phone`: a script injected before the document runs \
+         (CDP `Page.addScriptToEvaluateOnNewDocument`) watches for `#phone` with a \
+         MutationObserver and takes `performance.now()` in the next `requestAnimationFrame`. \
+         For the widget this covers its document, JS, wasm (download, compile, start), the \
+         `init` handshake with the loader and the first `GET` of the payment. The floor is \
+         the widget's own rendered markup and CSS as a static page, in the same kind of \
+         iframe: what any page of this look costs. Cold runs have the browser cache off \
+         (CDP `Network.setCacheDisabled`); warm runs may use it. Runs alternate between \
+         the pages, after two unrecorded warm-up rounds; a new payment for every widget run.\n\n",
+    );
+    md.push_str("| page | runs | median | p90 | min | max |\n|---|---:|---:|---:|---:|---:|\n");
+    for timing in timings {
+        let mut sorted = timing.samples.clone();
+        sorted.sort_by(f64::total_cmp);
+        _ = writeln!(
+            md,
+            "| {} | {} | {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms |",
+            timing.name,
+            sorted.len(),
+            percentile(&sorted, 50),
+            percentile(&sorted, 90),
+            percentile(&sorted, 0),
+            percentile(&sorted, 100),
+        );
+    }
+    _ = writeln!(
+        md,
+        "\nTarget: the widget's median (cold) at most {TARGET_MS:.0} ms on this machine."
+    );
+}
+
+/// Bytes as KB (1 KB = 1024 bytes) with one decimal.
+fn kb(bytes: u64) -> String {
+    let tenths = bytes.saturating_mul(10).saturating_add(512) / 1024;
+    format!("{}.{} KB", tenths / 10, tenths % 10)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kilobytes_have_one_decimal() {
+        assert_eq!(kb(46_080), "45.0 KB");
+        assert_eq!(kb(1_536), "1.5 KB");
+        assert_eq!(kb(0), "0.0 KB");
+    }
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let sorted: Vec<f64> = (1..=20).map(f64::from).collect();
+        assert_eq!(percentile(&sorted, 50), 10.0);
+        assert_eq!(percentile(&sorted, 90), 18.0);
+        assert_eq!(percentile(&sorted, 0), 1.0);
+        assert_eq!(percentile(&sorted, 100), 20.0);
+    }
+}

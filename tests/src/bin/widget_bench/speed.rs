@@ -1,0 +1,114 @@
+//! Time from the iframe starting to load (its `performance.timeOrigin`) to the frame
+//! that first paints `#phone`, for the widget and for a static copy of its phone form.
+//!
+//! A script registered through CDP (`Page.addScriptToEvaluateOnNewDocument`) runs in
+//! the iframe before anything else: a MutationObserver sees `#phone` arrive and the next
+//! `requestAnimationFrame` (the frame that paints it) records `performance.now()`. The
+//! merchant page and the iframe are on one site (`localhost`), so they share a renderer
+//! and the script reaches the frame.
+
+use e2e::TestResult;
+use e2e::browser::Browser;
+use serde_json::{Value, json};
+
+const MARK: &str = "(() => {
+  if (window === window.top) return;
+  const paint = () => requestAnimationFrame(() => { window.__phoneShownAt = performance.now(); });
+  const seen = new MutationObserver(() => {
+    if (document.getElementById('phone')) { seen.disconnect(); paint(); }
+  });
+  seen.observe(document, {childList: true, subtree: true});
+})();";
+
+const SHOWN_AT: &str =
+    "return typeof window.__phoneShownAt === 'number' ? window.__phoneShownAt : null;";
+
+/// The widget's document as rendered, without its scripts: the floor's markup.
+const MARKUP: &str = "const doc = document.documentElement.cloneNode(true);
+doc.querySelectorAll('script, link[rel=modulepreload], link[rel=preload]').forEach(e => e.remove());
+doc.querySelectorAll('[integrity]').forEach(e => e.removeAttribute('integrity'));
+return '<!doctype html>' + doc.outerHTML;";
+
+/// Registers the timing script for every document from now on.
+pub async fn prepare(browser: &Browser) -> TestResult {
+    browser
+        .cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": MARK }),
+        )
+        .await?;
+    browser.cdp("Network.enable", json!({})).await?;
+    Ok(())
+}
+
+/// Cold runs download and compile everything again; warm ones may use the cache.
+pub async fn use_cache(browser: &Browser, cache: bool) -> TestResult {
+    browser
+        .cdp(
+            "Network.setCacheDisabled",
+            json!({ "cacheDisabled": !cache }),
+        )
+        .await?;
+    Ok(())
+}
+
+/// Opens `url` (a page with one iframe) and returns the milliseconds from the iframe's
+/// start to `#phone` painted. Leaves the browser in the iframe.
+pub async fn time_to_phone(browser: &Browser, url: &str) -> TestResult<f64> {
+    browser.client.goto(url).await.map_err(err)?;
+    browser
+        .wait_for("iframe")
+        .await?
+        .enter_frame()
+        .await
+        .map_err(err)?;
+    let at = browser.wait_until("#phone to be painted", SHOWN_AT).await?;
+    at.as_f64()
+        .ok_or_else(|| format!("the timing script reported {at}"))
+}
+
+/// The current frame's rendered document without scripts.
+pub async fn markup(browser: &Browser) -> TestResult<String> {
+    match browser.client.execute(MARKUP, vec![]).await.map_err(err)? {
+        Value::String(html) => Ok(html),
+        other => Err(format!("no markup: {other}")),
+    }
+}
+
+/// A merchant page that embeds the widget for a payment.
+pub fn widget_page(checkout_origin: &str, payment: &str, secret: &str) -> String {
+    page(&format!(
+        "<div id=\"vipps-checkout\"></div><script src=\"{checkout_origin}/checkout.js\" \
+         data-payment=\"{payment}\" data-client-secret=\"{secret}\" \
+         data-container=\"#vipps-checkout\"></script>"
+    ))
+}
+
+/// The same page with the floor in an iframe styled as the loader styles its own.
+pub fn floor_page(frame_url: &str) -> String {
+    page(&format!(
+        "<div id=\"vipps-checkout\"><iframe src=\"{frame_url}\" title=\"Pay with Vipps\" \
+         style=\"display:block;width:100%;height:240px;border:0;\"></iframe></div>"
+    ))
+}
+
+fn page(body: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Benchmark shop</title></head><body><h1>Checkout</h1>{body}</body></html>"
+    )
+}
+
+/// The nearest-rank percentile `p` (0–100) of `sorted`.
+pub fn percentile(sorted: &[f64], p: usize) -> f64 {
+    let rank = sorted.len().saturating_mul(p).div_ceil(100);
+    sorted
+        .get(rank.saturating_sub(1))
+        .copied()
+        .unwrap_or(f64::NAN)
+}
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}

@@ -1,0 +1,298 @@
+//! The widget's browser-test harness: a `TestApp`, a headless Chromium and a merchant
+//! page of our own that embeds `checkout.js` (reloadable, with `data-locale` and
+//! `data-theme`, recording the widget's DOM events), plus the moves the tests share:
+//! open the widget, type the number, press Pay, and answer for the shopper at Vipps
+//! through the simulator's `/sim/` API.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use fantoccini::elements::Element;
+use serde_json::{Value, json};
+use shared::merchant::{MerchantPayment, PaymentStatus};
+
+use super::pages::PageServer;
+use super::{Browser, Device};
+use crate::{Options, TestApp, TestResult, expect_json};
+
+/// The shopper's number, as the simulator lists it and as the shopper types it.
+pub const PHONE: &str = "91234567";
+pub const PHONE_TYPED: &str = "912 34 567";
+/// A test card the acquirer approves.
+pub const APPROVED_CARD: &str = "4925000000000004";
+/// A test card declined for insufficient funds.
+pub const DECLINED_CARD: &str = "4000000000009995";
+
+/// Every `vipps-psp:*` event the loader may dispatch; the merchant page records them all.
+const EVENTS: [&str; 8] = [
+    "ready",
+    "status",
+    "started",
+    "awaiting-app",
+    "succeeded",
+    "failed",
+    "cancelled",
+    "expired",
+];
+
+/// How the merchant page embeds the widget.
+#[derive(Debug, Clone, Default)]
+pub struct Embed {
+    /// `data-locale`: `nb`, `nn` or `en`.
+    pub locale: Option<&'static str>,
+    /// `data-theme`: `light` or `dark`.
+    pub theme: Option<&'static str>,
+    /// Where `checkout.js` (and so the widget) comes from; the backend when `None`.
+    pub checkout_origin: Option<String>,
+}
+
+/// The built widget: `WIDGET_DIR`, else `frontend/dist`.
+pub fn widget_dir() -> TestResult<PathBuf> {
+    let dir = std::env::var("WIDGET_DIR").map_or_else(
+        |_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../frontend/dist"),
+        PathBuf::from,
+    );
+    if dir.join("index.html").exists() {
+        Ok(dir)
+    } else {
+        Err(format!(
+            "no built widget in {} (run `cargo xtask test`)",
+            dir.display()
+        ))
+    }
+}
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+pub struct WidgetTest {
+    pub app: TestApp,
+    pub browser: Browser,
+    /// Serves the merchant pages (its origin is the one that frames the widget).
+    pub pages: PageServer,
+}
+
+impl WidgetTest {
+    /// A desktop browser and a backend with default settings.
+    pub async fn start() -> TestResult<Self> {
+        Self::start_with(Device::Desktop, Options::default()).await
+    }
+
+    pub async fn start_with(device: Device, mut options: Options) -> TestResult<Self> {
+        // The merchant page's origin exists before the backend, which must allow it to frame.
+        let pages = PageServer::start().await?;
+        options.allowed_origins.push(pages.origin().to_owned());
+        if options.widget_dir.is_none() {
+            options.widget_dir = Some(widget_dir()?);
+        }
+        let app = TestApp::spawn_with(options).await?;
+        let browser = Browser::start_as(device).await?;
+        Ok(Self {
+            app,
+            browser,
+            pages,
+        })
+    }
+
+    /// Creates a payment and opens a merchant page with the widget for it; the browser
+    /// is left inside the widget's frame.
+    pub async fn open(&self, embed: &Embed) -> TestResult<MerchantPayment> {
+        let payment = self.app.create_payment(29_900).await?;
+        self.show(&payment, embed).await?;
+        Ok(payment)
+    }
+
+    /// Opens (or reopens) the merchant page for `payment`; leaves the browser in the widget.
+    pub async fn show(&self, payment: &MerchantPayment, embed: &Embed) -> TestResult {
+        let html = merchant_page(&self.app, payment, embed);
+        let url = self
+            .pages
+            .add_html(&format!("/checkout/{}", payment.id), &html)?;
+        self.browser.client.goto(&url).await.map_err(err)?;
+        self.enter_widget().await
+    }
+
+    /// From anywhere in the page into the widget's frame.
+    pub async fn enter_widget(&self) -> TestResult {
+        self.to_page().await?;
+        self.browser
+            .wait_for("#vipps-checkout iframe")
+            .await?
+            .enter_frame()
+            .await
+            .map_err(err)
+    }
+
+    /// Out of the widget's frame, to the merchant page.
+    pub async fn to_page(&self) -> TestResult {
+        self.browser.client.enter_parent_frame().await.map_err(err)
+    }
+
+    pub async fn type_phone(&self, text: &str) -> TestResult {
+        let input = self.browser.wait_for("#phone").await?;
+        input.clear().await.map_err(err)?;
+        input.send_keys(text).await.map_err(err)
+    }
+
+    pub async fn press(&self, css: &str) -> TestResult {
+        self.browser.wait_for(css).await?.click().await.map_err(err)
+    }
+
+    /// Types the number, presses Pay, waits for the widget to wait for Vipps; returns
+    /// the pspTransactionId of the payment now pending at Vipps.
+    pub async fn pay(&self) -> TestResult<String> {
+        self.type_phone(PHONE_TYPED).await?;
+        self.press("#pay").await?;
+        self.browser.wait_for("#waiting").await?;
+        self.pending_at_vipps().await
+    }
+
+    /// The pspTransactionId of the one payment waiting for the shopper at Vipps.
+    pub async fn pending_at_vipps(&self) -> TestResult<String> {
+        let url = format!("{}/sim/payments?phone={PHONE}", self.app.simulator_url);
+        let response = self.app.http.get(url).send().await.map_err(err)?;
+        let list: Vec<Value> = expect_json(response, 200).await?;
+        let pending: Vec<&Value> = list
+            .iter()
+            .filter(|p| p["state"] == "awaiting_user")
+            .collect();
+        match pending.as_slice() {
+            [one] => one["psp_transaction_id"]
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| format!("no psp_transaction_id in {one}")),
+            other => Err(format!(
+                "expected one payment pending at Vipps, found {}: {list:?}",
+                other.len()
+            )),
+        }
+    }
+
+    /// The shopper acts at Vipps (`approve`, `reject`, `cancel`, `timeout`); returns the
+    /// PSP's makePayment answer.
+    pub async fn at_vipps(&self, txn: &str, action: &str, body: Value) -> TestResult<Value> {
+        expect_json(self.app.vipps_control(txn, action, body).await?, 200).await
+    }
+
+    pub async fn approve(&self, txn: &str, card: &str) -> TestResult<Value> {
+        self.at_vipps(txn, "approve", json!({ "card": card })).await
+    }
+
+    /// Waits for the final screen with this `data-outcome`.
+    pub async fn outcome(&self, outcome: &str) -> TestResult<Element> {
+        self.browser
+            .wait_for(&format!("#result[data-outcome='{outcome}']"))
+            .await
+    }
+
+    /// The merchant's view of the payment.
+    pub async fn merchant_view(&self, payment: &MerchantPayment) -> TestResult<MerchantPayment> {
+        let path = format!("/v1/payments/{}", payment.id);
+        expect_json(self.app.merchant_get(&path).await?, 200).await
+    }
+
+    /// Polls the merchant API (up to 30 s) until the payment has `status`.
+    pub async fn wait_for_status(
+        &self,
+        payment: &MerchantPayment,
+        status: PaymentStatus,
+    ) -> TestResult {
+        let poll = async {
+            while self.merchant_view(payment).await?.status != status {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Ok::<_, String>(())
+        };
+        tokio::time::timeout(super::WAIT, poll)
+            .await
+            .map_err(|_| format!("the payment never became {status:?}"))?
+    }
+
+    /// The `vipps-psp:*` events the merchant page got so far: `[{name, detail}]`.
+    pub async fn events(&self) -> TestResult<Vec<Value>> {
+        self.to_page().await?;
+        let events = self
+            .browser
+            .client
+            .execute("return window.pspEvents || [];", vec![])
+            .await
+            .map_err(err);
+        self.enter_widget().await?;
+        match events? {
+            Value::Array(events) => Ok(events),
+            other => Err(format!("pspEvents is not a list: {other}")),
+        }
+    }
+
+    /// Waits until the merchant page got `vipps-psp:<name>`; returns its `detail`.
+    pub async fn event(&self, name: &str) -> TestResult<Value> {
+        self.to_page().await?;
+        let script = format!(
+            "const e = (window.pspEvents || []).find(e => e.name === {});
+             return e ? {{detail: e.detail}} : null;",
+            json!(name)
+        );
+        let found = self
+            .browser
+            .wait_until(&format!("the event vipps-psp:{name}"), &script)
+            .await;
+        self.enter_widget().await?;
+        Ok(found?["detail"].clone())
+    }
+
+    /// A picture of the widget's frame (see `Browser::screenshot_element`); the browser
+    /// stays in the widget.
+    pub async fn snapshot(&self, name: &str) -> TestResult {
+        self.settle_height().await;
+        self.to_page().await?;
+        let frame = self.browser.wait_for("#vipps-checkout iframe").await?;
+        let shot = self.browser.screenshot_element(&frame, name).await;
+        self.enter_widget().await?;
+        shot
+    }
+
+    /// Best effort, for pictures only: waits (up to 5 s) until the frame has been sized
+    /// to the widget's content.
+    async fn settle_height(&self) {
+        let script = "const m = document.querySelector('main');
+            return !!m && Math.abs(window.innerHeight - Math.ceil(m.offsetHeight)) <= 1;";
+        let fits = async {
+            while !matches!(
+                self.browser.client.execute(script, vec![]).await,
+                Ok(Value::Bool(true)) | Err(_)
+            ) {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        };
+        _ = tokio::time::timeout(Duration::from_secs(5), fits).await;
+    }
+}
+
+/// A merchant's checkout page: the container, an event recorder and the script tag.
+fn merchant_page(app: &TestApp, payment: &MerchantPayment, embed: &Embed) -> String {
+    let origin = embed.checkout_origin.as_deref().unwrap_or(&app.backend_url);
+    let attr = |name: &str, value: Option<&str>| {
+        value.map_or_else(String::new, |v| format!(" data-{name}=\"{v}\""))
+    };
+    let secret = payment.client_secret.as_deref().unwrap_or_default();
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Test shop: checkout</title>\
+         <style>body{{font-family:system-ui,sans-serif;margin:0;padding:12px}}\
+         #vipps-checkout{{max-width:480px}}</style></head><body>\
+         <h1>Checkout</h1><div id=\"vipps-checkout\"></div>\
+         <script>window.pspEvents = [];{events}.forEach(function (name) {{\
+           document.addEventListener('vipps-psp:' + name, function (e) {{\
+             window.pspEvents.push({{name: name, detail: e.detail || null}});\
+           }});\
+         }});</script>\
+         <script src=\"{origin}/checkout.js\" data-payment=\"{id}\" data-client-secret=\"{secret}\" \
+         data-container=\"#vipps-checkout\"{locale}{theme}></script></body></html>",
+        events = json!(EVENTS),
+        id = payment.id,
+        locale = attr("locale", embed.locale),
+        theme = attr("theme", embed.theme),
+    )
+}
