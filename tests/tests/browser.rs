@@ -7,7 +7,8 @@
 use std::path::PathBuf;
 
 use e2e::browser::Browser;
-use e2e::{Options, TestApp, TestResult};
+use e2e::{Options, TestApp, TestResult, eventually, expect_json};
+use serde_json::{Value, json};
 
 const PHONE: &str = "91234567";
 
@@ -82,22 +83,19 @@ async fn pay(app: &TestApp, browser: &Browser, card: &str, name: &str) -> TestRe
         .map_err(err)?;
     browser.wait_for("#result").await?;
     browser.screenshot(&format!("{name}-3-phone-app")).await?;
+    // Close the landing page and the phone app, as a shopper would.
+    for window in c.windows().await.map_err(err)? {
+        if window != shop {
+            c.switch_to_window(window).await.map_err(err)?;
+            c.close_window().await.map_err(err)?;
+        }
+    }
     c.switch_to_window(shop).await.map_err(err)?;
     Ok(())
 }
 
-#[tokio::test]
-#[ignore = "needs the built widget and chromedriver: run `cargo xtask test`"]
-async fn a_shopper_pays_through_the_widget_and_the_shop_sees_the_order_paid() -> TestResult {
-    let app = TestApp::spawn_with(Options {
-        widget_dir: Some(widget_dir()?),
-        ..Options::default()
-    })
-    .await?;
-    let browser = Browser::start().await?;
-    pay(&app, &browser, "4925000000000004", "paid").await?;
-    // The widget reported success to the page (DOM event), the shop's server checked
-    // the payment at the PSP and shows the order as paid.
+/// The payment id of the order page the shop shows after success.
+async fn paid_order(browser: &Browser) -> TestResult<String> {
     let order = browser
         .wait_for("#order-status[data-status='authorised']")
         .await?;
@@ -106,37 +104,131 @@ async fn a_shopper_pays_through_the_widget_and_the_shop_sees_the_order_paid() ->
         text.to_lowercase().contains("paid"),
         "order page says: {text}"
     );
-    browser.screenshot("paid-4-order").await?;
-    Ok(())
+    let url = browser
+        .client
+        .current_url()
+        .await
+        .map_err(|e| e.to_string())?;
+    url.path()
+        .rsplit('/')
+        .next()
+        .map(str::to_owned)
+        .ok_or_else(|| format!("no payment id in {url}"))
 }
 
-#[tokio::test]
-#[ignore = "needs the built widget and chromedriver: run `cargo xtask test`"]
-async fn a_declined_card_ends_in_the_widget_with_the_reason_in_words() -> TestResult {
+/// The statuses and amounts Vipps has received in updatestatus calls, once there are `n`.
+async fn reported(app: &TestApp, n: usize) -> TestResult<Vec<(Value, Value)>> {
+    eventually("Vipps to receive the updates", || async {
+        let response = app
+            .http
+            .get(format!("{}/sim/updatestatus", app.simulator_url))
+            .send()
+            .await;
+        let calls: Vec<Value> = expect_json(response.map_err(|e| e.to_string())?, 200).await?;
+        let all: Vec<(Value, Value)> = calls
+            .iter()
+            .flat_map(|c| c["transactions"].as_array().cloned().unwrap_or_default())
+            .map(|t| (t["status"].clone(), t["amount"].clone()))
+            .collect();
+        Ok((all.len() >= n).then_some(all))
+    })
+    .await
+}
+
+async fn browser_app() -> TestResult<(TestApp, Browser)> {
     let app = TestApp::spawn_with(Options {
         widget_dir: Some(widget_dir()?),
         ..Options::default()
     })
     .await?;
-    let browser = Browser::start().await?;
-    pay(&app, &browser, "4000000000009995", "declined").await?;
-    browser
-        .wait_for("#vipps-checkout iframe")
-        .await?
-        .enter_frame()
-        .await
-        .map_err(|e| e.to_string())?;
-    let result = browser.wait_for("#result[data-outcome='failed']").await?;
-    let reason = result
-        .attr("data-reason")
-        .await
-        .map_err(|e| e.to_string())?;
-    assert_eq!(reason.as_deref(), Some("insufficient_funds"));
-    let text = result.text().await.map_err(|e| e.to_string())?;
-    assert!(
-        text.to_lowercase().contains("insufficient funds"),
-        "the widget says: {text}"
+    Ok((app, Browser::start().await?))
+}
+
+/// Go-live flow 1: happy day, then capture and refund reported to Vipps.
+#[tokio::test]
+#[ignore = "needs the built widget and chromedriver: run `cargo xtask test`"]
+async fn a_shopper_pays_through_the_widget_then_the_merchant_captures_and_refunds() -> TestResult {
+    let (app, browser) = browser_app().await?;
+    pay(&app, &browser, "4925000000000004", "paid").await?;
+    // The widget reported success to the page (DOM event), the shop's server checked
+    // the payment at the PSP and shows the order as paid.
+    let id = paid_order(&browser).await?;
+    browser.screenshot("paid-4-order").await?;
+    let capture = app
+        .merchant_post(&format!("/v1/payments/{id}/capture"), &json!({}))
+        .await?;
+    assert_eq!(capture.status().as_u16(), 200);
+    let refund = app
+        .merchant_post(
+            &format!("/v1/payments/{id}/refund"),
+            &json!({"amount": 10000}),
+        )
+        .await?;
+    assert_eq!(refund.status().as_u16(), 200);
+    assert_eq!(
+        reported(&app, 2).await?,
+        vec![
+            (json!("CAPTURED"), json!(29900)),
+            (json!("REFUNDED"), json!(10000))
+        ]
     );
-    browser.screenshot("declined-4-widget").await?;
+    Ok(())
+}
+
+/// Go-live flow 2: happy day with cancel instead of capture.
+#[tokio::test]
+#[ignore = "needs the built widget and chromedriver: run `cargo xtask test`"]
+async fn a_paid_order_cancelled_instead_of_captured_is_reported_to_vipps() -> TestResult {
+    let (app, browser) = browser_app().await?;
+    pay(&app, &browser, "5555555555554444", "cancel-instead").await?;
+    let id = paid_order(&browser).await?;
+    let cancel = app
+        .merchant_post(&format!("/v1/payments/{id}/cancel"), &json!({}))
+        .await?;
+    assert_eq!(cancel.status().as_u16(), 200);
+    assert_eq!(
+        reported(&app, 1).await?,
+        vec![(json!("CANCELLED"), json!(29900))]
+    );
+    Ok(())
+}
+
+/// Go-live flows 3–5: insufficient funds, expired card, refused by issuer.
+#[tokio::test]
+#[ignore = "needs the built widget and chromedriver: run `cargo xtask test`"]
+async fn declined_cards_end_in_the_widget_with_the_reason_in_words() -> TestResult {
+    let (app, browser) = browser_app().await?;
+    let cases = [
+        (
+            "4000000000009995",
+            "insufficient_funds",
+            "insufficient funds",
+        ),
+        ("4000000000000069", "expired_card", "expired"),
+        ("4000000000000002", "refused_by_issuer", "declined"),
+    ];
+    for (card, reason, words) in cases {
+        pay(&app, &browser, card, &format!("declined-{reason}")).await?;
+        browser
+            .wait_for("#vipps-checkout iframe")
+            .await?
+            .enter_frame()
+            .await
+            .map_err(|e| e.to_string())?;
+        let result = browser.wait_for("#result[data-outcome='failed']").await?;
+        let shown = result
+            .attr("data-reason")
+            .await
+            .map_err(|e| e.to_string())?;
+        assert_eq!(shown.as_deref(), Some(reason));
+        let text = result.text().await.map_err(|e| e.to_string())?;
+        assert!(
+            text.to_lowercase().contains(words),
+            "the widget says for {reason}: {text}"
+        );
+        browser
+            .screenshot(&format!("declined-{reason}-widget"))
+            .await?;
+    }
     Ok(())
 }
