@@ -32,6 +32,18 @@ struct Held {
     voided: u32,
 }
 
+impl Held {
+    fn uncaptured(&self) -> u32 {
+        self.amount
+            .saturating_sub(self.captured)
+            .saturating_sub(self.voided)
+    }
+
+    fn unrefunded(&self) -> u32 {
+        self.captured.saturating_sub(self.refunded)
+    }
+}
+
 impl Default for TestAcquirer {
     fn default() -> Self {
         Self::new(Duration::from_secs(20))
@@ -46,11 +58,14 @@ impl TestAcquirer {
         }
     }
 
-    /// Applies `change` to the authorisation `reference`, refusing what it does not hold.
-    fn with_held(
+    /// Moves `amount` into the counter `field` of authorisation `reference`, if `room` allows.
+    fn take(
         &self,
         reference: &str,
-        change: impl FnOnce(&mut Held) -> Result<(), String>,
+        amount: Amount,
+        what: &str,
+        room: fn(&Held) -> u32,
+        field: fn(&mut Held) -> &mut u32,
     ) -> Result<(), AcquirerError> {
         let mut all = self
             .authorisations
@@ -59,7 +74,15 @@ impl TestAcquirer {
         let held = all.values_mut().find(|h| h.reference == reference);
         let held =
             held.ok_or_else(|| AcquirerError::Refused(format!("no authorisation {reference}")))?;
-        change(held).map_err(AcquirerError::Refused)
+        let left = room(held);
+        if amount.ore() > left {
+            return Err(AcquirerError::Refused(format!(
+                "{what} {} > {left}",
+                amount.ore()
+            )));
+        }
+        *field(held) += amount.ore();
+        Ok(())
     }
 }
 
@@ -92,51 +115,21 @@ impl Acquirer for TestAcquirer {
         Ok(Authorisation::Approved { reference })
     }
 
-    async fn capture(
-        &self,
-        reference: &str,
-        amount: Amount,
-        _operation: &str,
-    ) -> Result<(), AcquirerError> {
-        self.with_held(reference, |h| {
-            let left = h.amount.saturating_sub(h.captured).saturating_sub(h.voided);
-            if amount.ore() > left {
-                return Err(format!("capture {} > {left}", amount.ore()));
-            }
-            h.captured += amount.ore();
-            Ok(())
+    async fn capture(&self, reference: &str, amount: Amount, _: &str) -> Result<(), AcquirerError> {
+        self.take(reference, amount, "capture", Held::uncaptured, |h| {
+            &mut h.captured
         })
     }
 
-    async fn refund(
-        &self,
-        reference: &str,
-        amount: Amount,
-        _operation: &str,
-    ) -> Result<(), AcquirerError> {
-        self.with_held(reference, |h| {
-            let left = h.captured.saturating_sub(h.refunded);
-            if amount.ore() > left {
-                return Err(format!("refund {} > {left}", amount.ore()));
-            }
-            h.refunded += amount.ore();
-            Ok(())
+    async fn refund(&self, reference: &str, amount: Amount, _: &str) -> Result<(), AcquirerError> {
+        self.take(reference, amount, "refund", Held::unrefunded, |h| {
+            &mut h.refunded
         })
     }
 
-    async fn void(
-        &self,
-        reference: &str,
-        amount: Amount,
-        _operation: &str,
-    ) -> Result<(), AcquirerError> {
-        self.with_held(reference, |h| {
-            let left = h.amount.saturating_sub(h.captured).saturating_sub(h.voided);
-            if amount.ore() > left {
-                return Err(format!("void {} > {left}", amount.ore()));
-            }
-            h.voided += amount.ore();
-            Ok(())
+    async fn void(&self, reference: &str, amount: Amount, _: &str) -> Result<(), AcquirerError> {
+        self.take(reference, amount, "void", Held::uncaptured, |h| {
+            &mut h.voided
         })
     }
 
@@ -150,7 +143,7 @@ impl Acquirer for TestAcquirer {
             .map_err(|_| AcquirerError::Failed("lock".into()))?;
         Ok(all
             .get(payment.as_str())
-            .filter(|h| h.voided < h.amount.saturating_sub(h.captured))
+            .filter(|h| h.uncaptured() > 0)
             .map(|h| h.reference.clone()))
     }
 }

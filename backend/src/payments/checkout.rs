@@ -60,13 +60,12 @@ pub async fn start(
     let record = Attempt {
         psp_transaction_id: attempt.clone(),
         payment_id: id.clone(),
-        make_payment_token_hash: token_hash.clone(),
+        make_payment_token_hash: token_hash,
         answer: None,
     };
     state.store.insert_attempt(&record, now).await?;
     let claimed = Changes {
         psp_transaction_id: Some(attempt.clone()),
-        make_payment_token_hash: Some(token_hash),
         phone_number: Some(request.phone_number.clone()),
         is_app: Some(request.is_app),
         // A retry after a failure starts clean.

@@ -25,7 +25,6 @@ pub async fn create(
         return_url: request.return_url,
         client_secret_hash: keys::secret_hash(&client_secret),
         psp_transaction_id: None,
-        make_payment_token_hash: None,
         vipps_url: None,
         is_app: false,
         failure: None,

@@ -38,7 +38,6 @@ pub struct Payment {
     pub client_secret_hash: Vec<u8>,
     /// The current attempt at Vipps.
     pub psp_transaction_id: Option<PspTransactionId>,
-    pub make_payment_token_hash: Option<Vec<u8>>,
     pub vipps_url: Option<String>,
     pub is_app: bool,
     pub failure: Option<FailureReason>,

@@ -30,7 +30,6 @@ pub enum StoreError {
 #[derive(Debug, Default, Clone)]
 pub struct Changes {
     pub psp_transaction_id: Option<PspTransactionId>,
-    pub make_payment_token_hash: Option<Vec<u8>>,
     pub vipps_url: Option<String>,
     pub is_app: Option<bool>,
     pub phone_number: Option<shared::MobileNumber>,
@@ -106,17 +105,6 @@ impl PaymentStore {
         row.as_ref().map(from_row).transpose()
     }
 
-    pub async fn get_by_psp_transaction_id(
-        &self,
-        id: &PspTransactionId,
-    ) -> Result<Option<Payment>, StoreError> {
-        let row = sqlx::query("SELECT * FROM payments WHERE psp_transaction_id = ?")
-            .bind(id.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(from_row).transpose()
-    }
-
     /// Moves `id` from `from` to `to`, setting `changes`. `false` when the payment was
     /// no longer in `from` (someone else got there first): nothing was written.
     pub async fn transition(
@@ -129,23 +117,21 @@ impl PaymentStore {
         let result = sqlx::query(
             "UPDATE payments SET state = ?1,
                 psp_transaction_id = COALESCE(?2, psp_transaction_id),
-                make_payment_token_hash = COALESCE(?3, make_payment_token_hash),
-                vipps_url = COALESCE(?4, CASE WHEN ?16 THEN NULL ELSE vipps_url END),
-                is_app = COALESCE(?5, is_app),
-                phone_number = COALESCE(?6, phone_number),
-                failure_reason = COALESCE(?7, CASE WHEN ?16 THEN NULL ELSE failure_reason END),
-                card_first_six = COALESCE(?8, CASE WHEN ?16 THEN NULL ELSE card_first_six END),
-                card_last_four = COALESCE(?9, CASE WHEN ?16 THEN NULL ELSE card_last_four END),
-                card_expiry = COALESCE(?10, CASE WHEN ?16 THEN NULL ELSE card_expiry END),
-                acquirer_reference = COALESCE(?11, CASE WHEN ?16 THEN NULL ELSE acquirer_reference END),
-                make_payment_answer = COALESCE(?12, CASE WHEN ?16 THEN NULL ELSE make_payment_answer END),
-                acquirer_unsettled = COALESCE(?17, acquirer_unsettled),
-                updated_at = ?13
-             WHERE id = ?14 AND state = ?15",
+                vipps_url = COALESCE(?3, CASE WHEN ?15 THEN NULL ELSE vipps_url END),
+                is_app = COALESCE(?4, is_app),
+                phone_number = COALESCE(?5, phone_number),
+                failure_reason = COALESCE(?6, CASE WHEN ?15 THEN NULL ELSE failure_reason END),
+                card_first_six = COALESCE(?7, CASE WHEN ?15 THEN NULL ELSE card_first_six END),
+                card_last_four = COALESCE(?8, CASE WHEN ?15 THEN NULL ELSE card_last_four END),
+                card_expiry = COALESCE(?9, CASE WHEN ?15 THEN NULL ELSE card_expiry END),
+                acquirer_reference = COALESCE(?10, CASE WHEN ?15 THEN NULL ELSE acquirer_reference END),
+                make_payment_answer = COALESCE(?11, CASE WHEN ?15 THEN NULL ELSE make_payment_answer END),
+                acquirer_unsettled = COALESCE(?16, acquirer_unsettled),
+                updated_at = ?12
+             WHERE id = ?13 AND state = ?14",
         )
         .bind(to.as_str())
         .bind(changes.psp_transaction_id.map(String::from))
-        .bind(changes.make_payment_token_hash)
         .bind(changes.vipps_url)
         .bind(changes.is_app)
         .bind(changes.phone_number.map(String::from))
@@ -216,7 +202,6 @@ pub(super) fn from_row(row: &SqliteRow) -> Result<Payment, StoreError> {
         psp_transaction_id: opt("psp_transaction_id")?
             .map(|id| parse(&id))
             .transpose()?,
-        make_payment_token_hash: row.try_get("make_payment_token_hash")?,
         vipps_url: opt("vipps_url")?,
         is_app: row.try_get("is_app")?,
         failure: opt("failure_reason")?.map(|f| from_text(&f)).transpose()?,
