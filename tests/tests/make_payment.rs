@@ -205,3 +205,49 @@ async fn a_hung_acquirer_gets_fail_91_in_time_and_its_late_authorisation_is_void
     .await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn every_test_card_decline_answers_its_error_id() -> TestResult {
+    use shared::test_cards::{TEST_CARDS, TestOutcome};
+    let backend = LoneBackend::spawn().await?;
+    let http = reqwest::Client::new();
+    for card in TEST_CARDS {
+        let TestOutcome::Declined(id) = card.outcome else {
+            continue;
+        };
+        let init = awaiting_app(&backend, &http).await?;
+        let card_data = backend.card_data(&format!("{},3012,abc123", card.number))?;
+        let answer = make_payment(&http, &init, &body(&init, Some(card_data), "YES")).await?;
+        assert_eq!(
+            answer["paymentInfo"]["status"], "FAIL",
+            "{}: {answer}",
+            card.label
+        );
+        assert_eq!(
+            answer["errorMessage"]["errorId"],
+            id.code().to_string(),
+            "{}: {answer}",
+            card.label
+        );
+        assert_eq!(
+            answer["errorMessage"]["errorText"],
+            id.text(),
+            "{}",
+            card.label
+        );
+    }
+    // A past expiry on an otherwise good card is an expired card.
+    let init = awaiting_app(&backend, &http).await?;
+    let answer = make_payment(
+        &http,
+        &init,
+        &body(
+            &init,
+            Some(backend.card_data("4925000000000004,2001,abc")?),
+            "YES",
+        ),
+    )
+    .await?;
+    assert_eq!(answer["errorMessage"]["errorId"], "86", "{answer}");
+    Ok(())
+}
