@@ -1,92 +1,93 @@
-/*
- * Vipps PSP checkout loader: embeds the checkout widget in an iframe.
- *
- * Script tag (mounts into data-container, or right after the script tag without one):
- *   <script src="https://psp.example/checkout.js" data-payment="pay_…"
- *           data-client-secret="…" data-container="#vipps-checkout"></script>
- *
- * JavaScript:
- *   VippsPsp.mount("#vipps-checkout", { payment: "pay_…", clientSecret: "…" })
- *     .then(function (result) { ... });
- *   The promise resolves once with { status, reason } when the payment reaches a final
- *   status: "succeeded", "failed" (reason: a FailureReason code such as
- *   "insufficient_funds"), "cancelled" or "expired"; reason is null unless failed.
- *   It rejects (with an Error) only when it cannot mount: no container, or no
- *   payment/clientSecret.
- *
- * Events, dispatched on the container (they bubble):
- *   vipps-psp:ready      the widget has loaded (again after a reload of the frame)
- *   vipps-psp:status     detail { status, reason } on every status change
- *   vipps-psp:succeeded, vipps-psp:failed, vipps-psp:cancelled, vipps-psp:expired
- *                        once, on the final status; detail { status, reason }
- *
- * The client secret goes to the widget by postMessage, to the widget origin only,
- * and never into a URL. Messages are accepted only from our iframe and origin.
- */
+/*! Vipps PSP checkout loader 1.1.0. Embedding, events, protocol: frontend/README.md */
 (function () {
   "use strict";
 
+  var VERSION = "1.1.0";
   var SOURCE = "vipps-psp";
-  var FINAL = { succeeded: true, failed: true, cancelled: true, expired: true };
+  var SETTLES = { succeeded: 1, cancelled: 1, expired: 1 };
+  var EVENTS = { awaiting_app: "awaiting-app", succeeded: 1, failed: 1, cancelled: 1, expired: 1 };
+  var VARIABLES = ["colorPrimary", "colorBackground", "colorText", "colorDanger",
+    "borderRadius", "fontFamily", "spacingUnit"];
 
-  var script = document.currentScript || findScript();
-  var origin = new URL(script ? script.src : "/", window.location.href).origin;
+  var script = document.currentScript;
+  var origin = new URL(script ? script.src : "/", location.href).origin;
 
-  function findScript() {
-    var scripts = document.querySelectorAll("script[src]");
-    for (var i = scripts.length - 1; i >= 0; i--) {
-      if (/\/checkout\.js(\?|#|$)/.test(scripts[i].src)) return scripts[i];
-    }
-    return null;
+  // As the widget's device.rs: a phone's user agent, or a touch screen of phone size.
+  function isPhone() {
+    return /Mobi|Android|iPhone|iPad/.test(navigator.userAgent) ||
+      (matchMedia("(pointer: coarse)").matches && Math.min(screen.width, screen.height) <= 600);
+  }
+
+  function pick(value, allowed) {
+    return typeof value === "string" && allowed.test(value) ? value : null;
+  }
+
+  // Only the known variables, as strings; the widget checks each value with CSS.supports.
+  function variables(appearance) {
+    var given = (appearance && appearance.variables) || {};
+    var out = {};
+    VARIABLES.forEach(function (key) {
+      if (typeof given[key] === "string") out[key] = given[key].slice(0, 200);
+    });
+    return out;
   }
 
   function mount(target, options) {
     return new Promise(function (resolve, reject) {
       var container = typeof target === "string" ? document.querySelector(target) : target;
+      options = options || {};
       if (!container || !container.appendChild) {
         return reject(new Error("VippsPsp.mount: no container " + target));
       }
-      if (!options || !options.payment || !options.clientSecret) {
+      if (!options.payment || !options.clientSecret) {
         return reject(new Error("VippsPsp.mount: payment and clientSecret are required"));
       }
-
+      var locale = pick(options.locale, /^(nb|nn|no|en)(-[A-Za-z]{2})?$/);
+      var theme = pick(options.theme, /^(light|dark|auto)$/);
       var iframe = document.createElement("iframe");
-      iframe.src = origin + "/widget/?payment=" + encodeURIComponent(options.payment);
-      iframe.title = "Pay with Vipps";
+      iframe.src = origin + "/widget/?payment=" + encodeURIComponent(options.payment) +
+        (locale ? "&locale=" + locale : "") + (theme ? "&theme=" + theme : "");
+      iframe.title = /^(nb|nn|no)/.test(locale || navigator.language) ? "Betal med Vipps" : "Pay with Vipps";
       iframe.setAttribute("allow", "payment");
-      iframe.style.cssText = "display:block;width:100%;height:240px;border:0;";
+      iframe.style.cssText = "display:block;width:100%;height:240px;border:0";
 
       var last = null;
-      var settled = false;
 
       function emit(name, detail) {
-        var event = new CustomEvent("vipps-psp:" + name, { detail: detail, bubbles: true });
-        container.dispatchEvent(event);
+        container.dispatchEvent(new CustomEvent("vipps-psp:" + name, { detail: detail, bubbles: true }));
       }
 
       function onStatus(status, reason) {
+        var detail = { status: status, reason: reason };
         if (last === status + "/" + reason) return;
         last = status + "/" + reason;
-        emit("status", { status: status, reason: reason });
-        if (FINAL[status] === true && !settled) {
-          settled = true;
-          emit(status, { status: status, reason: reason });
-          resolve({ status: status, reason: reason });
-        }
+        emit("status", detail);
+        if (EVENTS[status]) emit(EVENTS[status] === 1 ? status : EVENTS[status], detail);
+        if (SETTLES[status]) resolve(detail);
       }
 
-      window.addEventListener("message", function (event) {
+      addEventListener("message", function (event) {
         var data = event.data;
         if (event.source !== iframe.contentWindow || event.origin !== origin) return;
         if (!data || typeof data !== "object" || data.source !== SOURCE) return;
         if (data.type === "ready") {
-          var init = { source: SOURCE, type: "init", clientSecret: String(options.clientSecret) };
-          iframe.contentWindow.postMessage(init, origin);
+          iframe.contentWindow.postMessage({
+            source: SOURCE,
+            type: "init",
+            clientSecret: String(options.clientSecret),
+            appearance: { variables: variables(options.appearance) },
+            phone: isPhone()
+          }, origin);
           emit("ready", {});
-        } else if (data.type === "resize" && typeof data.height === "number" && data.height > 0) {
+        } else if (data.type === "resize" && data.height > 0) {
           iframe.style.height = Math.ceil(data.height) + "px";
         } else if (data.type === "status" && typeof data.status === "string") {
           onStatus(data.status, typeof data.reason === "string" ? data.reason : null);
+        } else if (data.type === "started") {
+          emit("started", {});
+        } else if (data.type === "navigate" && /^https?:$/.test(url(data.url).protocol)) {
+          // The app switch on a phone: the page itself goes to Vipps.
+          location.href = url(data.url).href;
         }
       });
 
@@ -94,37 +95,42 @@
     });
   }
 
-  function mountFromScriptTag(script) {
-    var payment = script.getAttribute("data-payment");
-    if (!payment) return;
-    var selector = script.getAttribute("data-container");
-    var container;
-    if (selector) {
-      container = document.querySelector(selector);
-    } else {
+  function url(value) {
+    try {
+      return new URL(value);
+    } catch (e) {
+      return { protocol: "" };
+    }
+  }
+
+  function mountFromTag(tag) {
+    var selector = tag.getAttribute("data-container");
+    var container = selector && document.querySelector(selector);
+    if (!selector) {
       container = document.createElement("div");
-      script.parentNode.insertBefore(container, script.nextSibling);
+      tag.parentNode.insertBefore(container, tag.nextSibling);
     }
     mount(container || selector, {
-      payment: payment,
-      clientSecret: script.getAttribute("data-client-secret")
+      payment: tag.getAttribute("data-payment"),
+      clientSecret: tag.getAttribute("data-client-secret"),
+      locale: tag.getAttribute("data-locale"),
+      theme: tag.getAttribute("data-theme")
     })["catch"](function (error) {
-      if (window.console) window.console.error(error);
+      if (window.console) console.error(error);
     });
   }
 
-  window.VippsPsp = window.VippsPsp || { mount: mount };
+  window.VippsPsp = window.VippsPsp || { mount: mount, version: VERSION };
 
   if (script && script.getAttribute("data-payment")) {
-    var tag = script;
-    var container = tag.getAttribute("data-container");
+    var selector = script.getAttribute("data-container");
     // The container may come later in the page than the script tag.
-    if (container && !document.querySelector(container) && document.readyState === "loading") {
+    if (selector && !document.querySelector(selector) && document.readyState === "loading") {
       document.addEventListener("DOMContentLoaded", function () {
-        mountFromScriptTag(tag);
+        mountFromTag(script);
       });
     } else {
-      mountFromScriptTag(tag);
+      mountFromTag(script);
     }
   }
 })();

@@ -1,21 +1,19 @@
 //! The one wrapper over the widget API (`/api/checkout/payments/{id}`, same origin as the
-//! widget), on the browser's `fetch`. JSON is parsed by the browser and converted with
-//! `serde-wasm-bindgen`, which keeps `serde_json` out of the wasm.
+//! widget), on the browser's `fetch`. The browser parses the JSON; the few fields of a
+//! `CheckoutPayment` are read by hand (`Reflect`), which keeps serde out of the wasm.
 
 use std::time::Duration;
 
+use js_sys::{JSON, Object, Reflect};
 use leptos::prelude::set_timeout;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use shared::PaymentId;
-use shared::checkout::{
-    ApiErrorBody, CLIENT_SECRET_HEADER, CheckoutPayment, ErrorCode, StartPayment,
-};
+use shared::checkout::{CLIENT_SECRET_HEADER, CheckoutPayment, ErrorCode};
+use shared::{Amount, Currency, MobileNumber};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Headers, Request, RequestCache, RequestInit, Response};
+use web_sys::{AbortController, Headers, RequestInit, Response};
 
 use crate::config::Config;
+use crate::wire;
 
 /// A request that has not been answered by then is given up (and counts as `Network`).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
@@ -27,6 +25,16 @@ pub enum Error {
     Network,
     /// The server answered with an error; `Unknown` also covers bodies we cannot read.
     Api { status: u16, code: ErrorCode },
+}
+
+/// An answer and what its headers say about timing.
+#[derive(Debug)]
+pub struct Reply {
+    pub result: Result<CheckoutPayment, Error>,
+    /// The `Date` header, in Unix milliseconds.
+    pub server_ms: Option<f64>,
+    /// The `Retry-After` header of a 429, in seconds.
+    pub retry_after: Option<u32>,
 }
 
 /// The widget API for one payment, authenticated with its client secret.
@@ -41,66 +49,100 @@ impl Api {
     }
 
     /// `GET /api/checkout/payments/{id}`.
-    pub async fn payment(&self) -> Result<CheckoutPayment, Error> {
-        self.send("GET", &path(&self.config.payment_id, ""), None)
+    pub async fn payment(&self) -> Reply {
+        self.send("GET", "", None).await
+    }
+
+    /// `POST /api/checkout/payments/{id}/start` with `{phone_number, is_app}`.
+    pub async fn start(&self, phone: &MobileNumber, is_app: bool) -> Reply {
+        let body = Object::new();
+        _ = Reflect::set(&body, &"phone_number".into(), &phone.as_str().into());
+        _ = Reflect::set(&body, &"is_app".into(), &is_app.into());
+        let json = JSON::stringify(&body).ok().map(JsValue::from);
+        self.send("POST", "/start", json).await
+    }
+
+    /// `POST /api/checkout/payments/{id}/cancel`, no body.
+    pub async fn cancel(&self) -> Reply {
+        self.send("POST", "/cancel", None).await
+    }
+
+    /// `GET /api/checkout/payments/{id}/qr`: our own server's SVG of the landing page
+    /// address, as text; `None` if there is none (404) or no answer.
+    pub async fn qr(&self) -> Option<String> {
+        let response = self.fetch("GET", "/qr", None).await.ok()?;
+        if !response.ok() {
+            return None;
+        }
+        JsFuture::from(response.text().ok()?)
             .await
+            .ok()?
+            .as_string()
     }
 
-    /// `POST /api/checkout/payments/{id}/start`.
-    pub async fn start(&self, body: &StartPayment) -> Result<CheckoutPayment, Error> {
-        let value = serde_wasm_bindgen::to_value(body).map_err(|_| Error::Network)?;
-        let json = js_sys::JSON::stringify(&value).map_err(|_| Error::Network)?;
-        self.send(
-            "POST",
-            &path(&self.config.payment_id, "/start"),
-            Some(json.into()),
-        )
-        .await
-    }
-
-    async fn send<T: DeserializeOwned>(
-        &self,
-        method: &str,
-        url: &str,
-        json: Option<JsValue>,
-    ) -> Result<T, Error> {
-        let response = self.fetch(method, url, json).await?;
+    async fn send(&self, method: &str, rest: &str, json: Option<JsValue>) -> Reply {
+        let response = match self.fetch(method, rest, json).await {
+            Ok(response) => response,
+            Err(error) => {
+                return Reply {
+                    result: Err(error),
+                    server_ms: None,
+                    retry_after: None,
+                };
+            }
+        };
+        let headers = response.headers();
+        let header = |name| headers.get(name).ok().flatten();
+        let server_ms = header("date")
+            .map(|date| js_sys::Date::parse(&date))
+            .filter(|ms| ms.is_finite());
+        let retry_after = header("retry-after").and_then(|s| s.trim().parse().ok());
         let status = response.status();
         let body = match response.json() {
             Ok(promise) => JsFuture::from(promise).await.ok(),
             Err(_) => None,
         };
-        if response.ok() {
+        let result = if response.ok() {
             // A 2xx whose body never arrived is a dropped connection.
-            let body = body.ok_or(Error::Network)?;
-            return serde_wasm_bindgen::from_value(body).map_err(|_| Error::Api {
-                status,
-                code: ErrorCode::Unknown,
-            });
+            body.ok_or(Error::Network).and_then(|body| {
+                payment(&body).ok_or(Error::Api {
+                    status,
+                    code: ErrorCode::Unknown,
+                })
+            })
+        } else {
+            let code = body
+                .as_ref()
+                .and_then(|body| string(body, "code"))
+                .map_or(ErrorCode::Unknown, |code| wire::parse_code(&code));
+            // A proxy's 429 has no body of ours.
+            let code = if status == 429 {
+                ErrorCode::RateLimited
+            } else {
+                code
+            };
+            Err(Error::Api { status, code })
+        };
+        Reply {
+            result,
+            server_ms,
+            retry_after,
         }
-        let code = body
-            .and_then(|body| serde_wasm_bindgen::from_value::<ApiErrorBody>(body).ok())
-            .map_or(ErrorCode::Unknown, |body| body.code);
-        Err(Error::Api { status, code })
     }
 
     async fn fetch(
         &self,
         method: &str,
-        url: &str,
+        rest: &str,
         json: Option<JsValue>,
     ) -> Result<Response, Error> {
         let headers = Headers::new().map_err(|_| Error::Network)?;
-        headers
-            .set(CLIENT_SECRET_HEADER, self.config.client_secret.expose())
-            .map_err(|_| Error::Network)?;
+        _ = headers.set(CLIENT_SECRET_HEADER, self.config.client_secret.expose());
         let init = RequestInit::new();
         init.set_method(method);
-        init.set_cache(RequestCache::NoStore);
+        init.set_cache(web_sys::RequestCache::NoStore);
         if let Some(json) = json {
-            headers
-                .set("content-type", "application/json")
-                .map_err(|_| Error::Network)?;
+            _ = headers.set("content-type", "application/json");
             init.set_body(&json);
         }
         init.set_headers(&headers);
@@ -108,9 +150,11 @@ impl Api {
             init.set_signal(Some(&controller.signal()));
             set_timeout(move || controller.abort(), REQUEST_TIMEOUT);
         }
-        let request = Request::new_with_str_and_init(url, &init).map_err(|_| Error::Network)?;
+        let mut url = String::from("/api/checkout/payments/");
+        url.push_str(self.config.payment_id.as_str());
+        url.push_str(rest);
         let window = web_sys::window().ok_or(Error::Network)?;
-        JsFuture::from(window.fetch_with_request(&request))
+        JsFuture::from(window.fetch_with_str_and_init(&url, &init))
             .await
             .map_err(|_| Error::Network)?
             .dyn_into::<Response>()
@@ -118,14 +162,40 @@ impl Api {
     }
 }
 
-fn path(id: &PaymentId, rest: &str) -> String {
-    format!("/api/checkout/payments/{id}{rest}")
+/// A `CheckoutPayment` from the parsed JSON; `None` if any field is missing or invalid.
+fn payment(value: &JsValue) -> Option<CheckoutPayment> {
+    let ore = number(value, "amount").and_then(wire::whole_u32)?;
+    let expires_at = number(value, "expires_at").and_then(wire::whole_u32)?;
+    let phone_number = match string(value, "phone_number") {
+        Some(number) => Some(number.parse().ok()?),
+        None => None,
+    };
+    Some(CheckoutPayment {
+        id: string(value, "id")?.parse().ok()?,
+        amount: Amount::from_ore(ore.into()).ok()?,
+        currency: (string(value, "currency")? == Currency::Nok.code()).then_some(Currency::Nok)?,
+        description: string(value, "description")?,
+        merchant_name: string(value, "merchant_name")?,
+        phone_number,
+        status: wire::parse_status(&string(value, "status")?)?,
+        failure: string(value, "failure").and_then(|reason| wire::parse_reason(&reason)),
+        vipps_url: string(value, "vipps_url"),
+        is_app: get(value, "is_app").is_some_and(|v| v.is_truthy()),
+        expires_at: expires_at.into(),
+    })
 }
 
-/// The serde name of a unit variant (`CheckoutStatus::AwaitingApp` → `awaiting_app`).
-pub fn wire_name<T: Serialize>(value: &T) -> String {
-    serde_wasm_bindgen::to_value(value)
-        .ok()
-        .and_then(|value| value.as_string())
-        .unwrap_or_default()
+fn get(value: &JsValue, key: &str) -> Option<JsValue> {
+    if !value.is_object() {
+        return None;
+    }
+    Reflect::get(value, &key.into()).ok()
+}
+
+fn string(value: &JsValue, key: &str) -> Option<String> {
+    get(value, key)?.as_string()
+}
+
+fn number(value: &JsValue, key: &str) -> Option<f64> {
+    get(value, key)?.as_f64()
 }

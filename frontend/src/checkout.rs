@@ -3,9 +3,15 @@
 //! unit-tested natively (`cargo test -p frontend`).
 
 use shared::checkout::{CheckoutPayment, CheckoutStatus, ErrorCode, FailureReason};
-use shared::{Amount, MobileNumber, MobileNumberError};
+use shared::{Amount, MobileNumberError};
 
 use crate::api;
+
+mod cancel;
+mod phone;
+
+pub use cancel::{after_cancel, cancelling};
+pub use phone::{parse_phone, revalidate};
 
 /// What the widget shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +23,8 @@ pub enum Step {
     Phone(PhoneEntry),
     Waiting(Waiting),
     Done(Outcome),
+    /// Try again was pressed after a failure; the new attempt's start is in flight.
+    Retrying(FailureReason),
     /// Nothing the shopper can do in the widget helps; the merchant page has to act.
     Problem(Problem),
 }
@@ -33,29 +41,34 @@ pub struct PhoneEntry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormError {
     Invalid(MobileNumberError),
-    VippsRejected,
-    VippsUnavailable,
     /// No answer: the payment may or may not have started (a second Pay finds out).
-    Connection,
-    Unexpected,
+    NoAnswer,
+    Api(ErrorCode),
 }
 
 /// Sent to Vipps: the shopper confirms on the landing page and in the app.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Waiting {
     /// The shopper confirmed; the card is being charged.
     pub processing: bool,
     pub vipps_url: Option<String>,
-    /// Offer a link to the landing page: the window was blocked, or the page reloaded.
+    /// This attempt switches to the Vipps app on this phone (no landing window).
+    pub is_app: bool,
+    /// Offer a link to Vipps: the window was blocked, the page reloaded, or app-switch.
     pub show_link: bool,
     /// The last poll got no answer; still retrying.
     pub trouble: bool,
+    /// The cancel request is in flight.
+    pub cancelling: bool,
+    /// The last cancel request did not go through.
+    pub cancel_failed: bool,
 }
 
 /// A final status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     Succeeded,
+    /// The attempt failed; the shopper may try again until the payment expires.
     Failed(FailureReason),
     Cancelled,
     Expired,
@@ -69,9 +82,8 @@ pub enum Problem {
     BadLink,
     /// The merchant page never sent `init`.
     NoInit,
-    NotFound,
-    Unauthorized,
-    Unexpected,
+    /// An API answer the shopper cannot do anything about (`not_found`, `unauthorized`…).
+    Api(ErrorCode),
 }
 
 /// Which component renders a step; changes less often than the step itself.
@@ -97,6 +109,19 @@ pub struct Summary {
     pub merchant_name: String,
     pub description: String,
     pub amount: Amount,
+    /// Unix seconds (server clock) after which the payment can no longer be started.
+    pub expires_at: i64,
+}
+
+impl From<&CheckoutPayment> for Summary {
+    fn from(payment: &CheckoutPayment) -> Self {
+        Self {
+            merchant_name: payment.merchant_name.clone(),
+            description: payment.description.clone(),
+            amount: payment.amount,
+            expires_at: payment.expires_at,
+        }
+    }
 }
 
 impl Step {
@@ -105,7 +130,7 @@ impl Step {
             Self::Loading { .. } => Screen::Loading,
             Self::Phone(_) => Screen::Phone,
             Self::Waiting(_) => Screen::Waiting,
-            Self::Done(_) => Screen::Result,
+            Self::Done(_) | Self::Retrying(_) => Screen::Result,
             Self::Problem(_) => Screen::Problem,
         }
     }
@@ -115,6 +140,7 @@ impl Step {
         match self {
             Self::Loading { .. } => "loading",
             Self::Phone(entry) if entry.starting => "starting",
+            Self::Retrying(_) => "starting",
             Self::Phone(_) => "phone",
             Self::Waiting(_) => "waiting",
             Self::Done(_) => "result",
@@ -122,11 +148,11 @@ impl Step {
         }
     }
 
-    /// The server is asked again every poll interval while this is true.
+    /// The server is asked again after each poll interval while this is true.
     pub fn polls(&self) -> bool {
         match self {
             Self::Loading { .. } | Self::Waiting(_) => true,
-            Self::Phone(_) | Self::Done(_) | Self::Problem(_) => false,
+            Self::Phone(_) | Self::Done(_) | Self::Retrying(_) | Self::Problem(_) => false,
         }
     }
 
@@ -138,6 +164,8 @@ impl Step {
             Self::Waiting(w) if w.processing => CheckoutStatus::Processing,
             Self::Waiting(_) => CheckoutStatus::AwaitingApp,
             Self::Done(outcome) => return Some(outcome.report()),
+            // Still failed until the new attempt is accepted.
+            Self::Retrying(reason) => return Some(Outcome::Failed(*reason).report()),
         };
         Some(StatusReport {
             status,
@@ -145,15 +173,15 @@ impl Step {
         })
     }
 
-    /// The same step, marked as not hearing from the server.
-    fn with_trouble(&self) -> Self {
+    /// The same step, marked as (not) hearing from the server.
+    fn with_trouble(&self, trouble: bool) -> Self {
         match self {
-            Self::Loading { .. } => Self::Loading { trouble: true },
+            Self::Loading { .. } => Self::Loading { trouble },
             Self::Waiting(w) => Self::Waiting(Waiting {
-                trouble: true,
+                trouble,
                 ..w.clone()
             }),
-            Self::Phone(_) | Self::Done(_) | Self::Problem(_) => self.clone(),
+            Self::Phone(_) | Self::Done(_) | Self::Retrying(_) | Self::Problem(_) => self.clone(),
         }
     }
 }
@@ -170,23 +198,17 @@ impl Outcome {
     }
 }
 
-impl From<&CheckoutPayment> for Summary {
-    fn from(payment: &CheckoutPayment) -> Self {
-        Self {
-            merchant_name: payment.merchant_name.clone(),
-            description: payment.description.clone(),
-            amount: payment.amount,
-        }
-    }
-}
-
 /// The step for the server's view of the payment; `current` keeps what the widget knows
 /// about the landing page.
 pub fn from_payment(payment: &CheckoutPayment, current: &Step) -> Step {
     let waiting = |processing| {
         let known = match current {
             Step::Waiting(w) => Some(w),
-            Step::Loading { .. } | Step::Phone(_) | Step::Done(_) | Step::Problem(_) => None,
+            Step::Loading { .. }
+            | Step::Phone(_)
+            | Step::Done(_)
+            | Step::Retrying(_)
+            | Step::Problem(_) => None,
         };
         let vipps_url = payment
             .vipps_url
@@ -194,16 +216,27 @@ pub fn from_payment(payment: &CheckoutPayment, current: &Step) -> Step {
             .filter(|url| is_web_url(url))
             .or_else(|| known.and_then(|w| w.vipps_url.clone()));
         // Only a step that just opened the landing window knows it is open.
-        let show_link = known.is_none_or(|w| w.show_link);
+        let show_link = payment.is_app || known.is_none_or(|w| w.show_link);
         Step::Waiting(Waiting {
             processing,
             vipps_url,
+            is_app: payment.is_app,
             show_link,
             trouble: false,
+            cancelling: known.is_some_and(|w| w.cancelling),
+            cancel_failed: known.is_some_and(|w| w.cancel_failed),
         })
     };
     match payment.status {
-        CheckoutStatus::AwaitingPhone => Step::Phone(PhoneEntry::default()),
+        CheckoutStatus::AwaitingPhone => match current {
+            // A poll while the form is open keeps what the form shows.
+            Step::Phone(entry) => Step::Phone(entry.clone()),
+            Step::Loading { .. }
+            | Step::Waiting(_)
+            | Step::Done(_)
+            | Step::Retrying(_)
+            | Step::Problem(_) => Step::Phone(PhoneEntry::default()),
+        },
         CheckoutStatus::AwaitingApp => waiting(false),
         CheckoutStatus::Processing => waiting(true),
         CheckoutStatus::Succeeded => Step::Done(Outcome::Succeeded),
@@ -219,20 +252,25 @@ pub fn from_payment(payment: &CheckoutPayment, current: &Step) -> Step {
 pub fn after_fetch(current: &Step, result: &Result<CheckoutPayment, api::Error>) -> Step {
     let code = match result {
         Ok(payment) => return from_payment(payment, current),
-        Err(api::Error::Network) => return current.with_trouble(),
+        Err(api::Error::Network) => return current.with_trouble(true),
         Err(api::Error::Api { code, .. }) => *code,
     };
     match code {
         ErrorCode::Internal | ErrorCode::VippsUnavailable | ErrorCode::Unknown => {
-            current.with_trouble()
+            current.with_trouble(true)
         }
+        // The server answered: only slower polling (`Retry-After`), no trouble to show.
+        ErrorCode::RateLimited | ErrorCode::IdempotencyInProgress => current.with_trouble(false),
         ErrorCode::PaymentExpired => Step::Done(Outcome::Expired),
-        ErrorCode::NotFound => Step::Problem(Problem::NotFound),
-        ErrorCode::Unauthorized => Step::Problem(Problem::Unauthorized),
-        ErrorCode::InvalidRequest
+        ErrorCode::NotFound
+        | ErrorCode::Unauthorized
+        | ErrorCode::InvalidRequest
         | ErrorCode::InvalidState
         | ErrorCode::VippsRejected
-        | ErrorCode::DuplicateOrderId => Step::Problem(Problem::Unexpected),
+        | ErrorCode::DuplicateOrderId
+        | ErrorCode::AmountExceedsBalance
+        | ErrorCode::AcquirerFailed
+        | ErrorCode::IdempotencyKeyReused => Step::Problem(Problem::Api(code)),
     }
 }
 
@@ -247,53 +285,32 @@ pub fn after_start(result: &Result<CheckoutPayment, api::Error>, window_open: bo
     let code = match result {
         Ok(payment) => {
             let opened = Waiting {
-                processing: false,
-                vipps_url: None,
                 show_link: !window_open,
-                trouble: false,
+                ..Waiting::default()
             };
             return from_payment(payment, &Step::Waiting(opened));
         }
-        Err(api::Error::Network) => return form_error(FormError::Connection),
+        Err(api::Error::Network) => return form_error(FormError::NoAnswer),
         Err(api::Error::Api { code, .. }) => *code,
     };
     match code {
-        ErrorCode::VippsRejected => form_error(FormError::VippsRejected),
-        ErrorCode::VippsUnavailable => form_error(FormError::VippsUnavailable),
-        ErrorCode::InvalidRequest
+        ErrorCode::VippsRejected
+        | ErrorCode::VippsUnavailable
+        | ErrorCode::RateLimited
+        | ErrorCode::InvalidRequest
         | ErrorCode::Internal
         | ErrorCode::Unknown
-        | ErrorCode::DuplicateOrderId => form_error(FormError::Unexpected),
+        | ErrorCode::DuplicateOrderId
+        | ErrorCode::AmountExceedsBalance
+        | ErrorCode::AcquirerFailed
+        | ErrorCode::IdempotencyKeyReused
+        | ErrorCode::IdempotencyInProgress => form_error(FormError::Api(code)),
         ErrorCode::PaymentExpired => Step::Done(Outcome::Expired),
-        // Started already (another tab, or a first Pay whose answer was lost): reload it.
+        // Started already (another tab, or a first Pay whose answer was lost), or no
+        // longer startable: show where it is.
         ErrorCode::InvalidState => Step::Loading { trouble: false },
-        ErrorCode::NotFound => Step::Problem(Problem::NotFound),
-        ErrorCode::Unauthorized => Step::Problem(Problem::Unauthorized),
+        ErrorCode::NotFound | ErrorCode::Unauthorized => Step::Problem(Problem::Api(code)),
     }
-}
-
-/// Parses what the shopper typed with the server's own parser.
-pub fn parse_phone(input: &str) -> Result<MobileNumber, FormError> {
-    input.parse().map_err(FormError::Invalid)
-}
-
-/// After an edit: once an error is shown, it follows the input (and clears when valid).
-pub fn revalidate(entry: &PhoneEntry, input: &str) -> PhoneEntry {
-    let error = match entry.error {
-        Some(_) => parse_phone(input).err(),
-        None => None,
-    };
-    PhoneEntry {
-        error,
-        ..entry.clone()
-    }
-}
-
-/// The shopper is on a phone, so Vipps should switch to the app.
-pub fn is_phone(user_agent: &str) -> bool {
-    ["Mobi", "Android", "iPhone", "iPad"]
-        .iter()
-        .any(|word| user_agent.contains(word))
 }
 
 /// Only web addresses may be opened as the landing page (never `javascript:` and friends).

@@ -22,6 +22,7 @@ fn payment(status: CheckoutStatus) -> CheckoutPayment {
         status,
         failure: None,
         vipps_url: Some(LANDING.to_owned()),
+        is_app: false,
         expires_at: 1_900_000_000,
     }
 }
@@ -32,10 +33,9 @@ fn api_error(code: ErrorCode) -> Result<CheckoutPayment, api::Error> {
 
 fn waiting(show_link: bool) -> Step {
     Step::Waiting(Waiting {
-        processing: false,
         vipps_url: Some(LANDING.to_owned()),
         show_link,
-        trouble: false,
+        ..Waiting::default()
     })
 }
 
@@ -114,16 +114,18 @@ fn fetch_errors_map_by_code() {
         fetch(ErrorCode::PaymentExpired),
         Step::Done(Outcome::Expired)
     );
-    assert_eq!(fetch(ErrorCode::NotFound), Step::Problem(Problem::NotFound));
-    assert_eq!(
-        fetch(ErrorCode::Unauthorized),
-        Step::Problem(Problem::Unauthorized)
-    );
-    assert_eq!(
-        fetch(ErrorCode::InvalidRequest),
-        Step::Problem(Problem::Unexpected)
-    );
+    for code in [
+        ErrorCode::NotFound,
+        ErrorCode::Unauthorized,
+        ErrorCode::InvalidRequest,
+    ] {
+        assert_eq!(fetch(code), Step::Problem(Problem::Api(code)));
+    }
     assert_eq!(fetch(ErrorCode::Unknown), Step::Loading { trouble: true });
+    assert_eq!(
+        fetch(ErrorCode::RateLimited),
+        Step::Loading { trouble: false }
+    );
 }
 
 #[test]
@@ -135,18 +137,17 @@ fn start_errors_go_back_to_the_form_with_a_reason() {
             starting: false,
         })
     };
-    assert_eq!(
-        start(ErrorCode::VippsRejected),
-        form(FormError::VippsRejected)
-    );
-    assert_eq!(
-        start(ErrorCode::VippsUnavailable),
-        form(FormError::VippsUnavailable)
-    );
-    assert_eq!(start(ErrorCode::Internal), form(FormError::Unexpected));
+    for code in [
+        ErrorCode::VippsRejected,
+        ErrorCode::VippsUnavailable,
+        ErrorCode::RateLimited,
+        ErrorCode::Internal,
+    ] {
+        assert_eq!(start(code), form(FormError::Api(code)));
+    }
     assert_eq!(
         after_start(&Err(api::Error::Network), true),
-        form(FormError::Connection)
+        form(FormError::NoAnswer)
     );
     assert_eq!(
         start(ErrorCode::PaymentExpired),
@@ -188,7 +189,7 @@ fn an_error_follows_the_input_once_shown_and_not_before() {
     let clean = PhoneEntry::default();
     assert_eq!(revalidate(&clean, "1"), clean);
     let shown = PhoneEntry {
-        error: Some(FormError::VippsRejected),
+        error: Some(FormError::Api(ErrorCode::VippsRejected)),
         starting: false,
     };
     let typing = revalidate(&shown, "9123");
@@ -221,9 +222,75 @@ fn the_parent_hears_wire_statuses_and_final_reasons() {
 }
 
 #[test]
-fn phones_are_told_apart_from_desktops() {
-    let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148";
-    let desktop = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36";
-    assert!(is_phone(iphone));
-    assert!(!is_phone(desktop));
+fn an_app_switch_attempt_always_offers_the_way_to_the_app() {
+    let mut started = payment(CheckoutStatus::AwaitingApp);
+    started.is_app = true;
+    let Step::Waiting(w) = after_start(&Ok(started), false) else {
+        unreachable!("waiting")
+    };
+    assert!(w.is_app && w.show_link);
+    assert_eq!(w.vipps_url.as_deref(), Some(LANDING));
+}
+
+#[test]
+fn a_poll_while_the_form_is_open_keeps_its_error() {
+    let form = Step::Phone(PhoneEntry {
+        error: Some(FormError::NoAnswer),
+        starting: false,
+    });
+    let polled = after_fetch(&form, &Ok(payment(CheckoutStatus::AwaitingPhone)));
+    assert_eq!(polled, form);
+}
+
+#[test]
+fn cancel_while_waiting_ends_cancelled_or_says_it_did_not_go_through() {
+    let Some(sent) = cancelling(&waiting(false)) else {
+        unreachable!("a waiting payment can be cancelled")
+    };
+    assert!(matches!(&sent, Step::Waiting(w) if w.cancelling));
+    assert_eq!(cancelling(&sent), None, "one cancel at a time");
+    let cancelled = after_cancel(&sent, &Ok(payment(CheckoutStatus::Cancelled)));
+    assert_eq!(cancelled, Step::Done(Outcome::Cancelled));
+    for failed in [Err(api::Error::Network), api_error(ErrorCode::RateLimited)] {
+        let step = after_cancel(&sent, &failed);
+        assert!(matches!(&step, Step::Waiting(w) if w.cancel_failed && !w.cancelling));
+        assert!(step.polls(), "still waiting, still polling");
+    }
+}
+
+#[test]
+fn cancel_too_late_shows_where_the_payment_is_now() {
+    let Some(sent) = cancelling(&waiting(false)) else {
+        unreachable!("a waiting payment can be cancelled")
+    };
+    let step = after_cancel(&sent, &api_error(ErrorCode::InvalidState));
+    assert_eq!(step, Step::Loading { trouble: false });
+    let step = after_cancel(&sent, &api_error(ErrorCode::PaymentExpired));
+    assert_eq!(step, Step::Done(Outcome::Expired));
+    let processing = Step::Waiting(Waiting {
+        processing: true,
+        ..Waiting::default()
+    });
+    assert_eq!(cancelling(&processing), None, "the card is being charged");
+}
+
+#[test]
+fn a_new_attempt_after_a_failure_that_is_too_late_shows_expired() {
+    let step = after_start(&api_error(ErrorCode::PaymentExpired), true);
+    assert_eq!(step, Step::Done(Outcome::Expired));
+    let step = after_start(&api_error(ErrorCode::InvalidState), true);
+    assert_eq!(step, Step::Loading { trouble: false });
+}
+
+#[test]
+fn while_a_retry_starts_the_parent_still_hears_failed() {
+    let step = Step::Retrying(FailureReason::InsufficientFunds);
+    let report = StatusReport {
+        status: CheckoutStatus::Failed,
+        reason: Some(FailureReason::InsufficientFunds),
+    };
+    assert_eq!(step.status(), Some(report));
+    assert_eq!(step.screen(), Screen::Result);
+    assert_eq!(step.name(), "starting");
+    assert!(!step.polls());
 }

@@ -1,5 +1,6 @@
-//! What the widget is told at start: the payment id from its URL (`?payment=pay_…`) and
-//! the client secret from the parent page's `init` message (never from a URL).
+//! What the widget is told at start: the payment id, the language and the theme from its
+//! URL (`?payment=pay_…&locale=nb&theme=dark`), and the client secret from the parent
+//! page's `init` message (never from a URL).
 
 use std::fmt;
 
@@ -34,19 +35,24 @@ impl fmt::Debug for ClientSecret {
     }
 }
 
-/// The payment id in a `location.search` such as `?payment=pay_…&lang=nb`.
-pub fn payment_id_from_query(search: &str) -> Option<PaymentId> {
-    search
-        .trim_start_matches('?')
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("payment="))
-        .and_then(|id| id.parse().ok())
+/// The value of `name` in a `location.search` such as `?payment=pay_…&locale=nb`.
+pub fn query_param<'a>(search: &'a str, name: &str) -> Option<&'a str> {
+    search.trim_start_matches('?').split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=')?;
+        (key == name).then_some(value)
+    })
 }
 
-/// The payment id in this page's URL.
-pub fn payment_id_from_location() -> Option<PaymentId> {
-    let search = web_sys::window()?.location().search().ok()?;
-    payment_id_from_query(&search)
+/// The payment id in a `location.search`.
+pub fn payment_id_from_query(search: &str) -> Option<PaymentId> {
+    query_param(search, "payment").and_then(|id| id.parse().ok())
+}
+
+/// This page's `location.search` (empty if unreadable).
+pub fn location_search() -> String {
+    web_sys::window()
+        .and_then(|window| window.location().search().ok())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -69,6 +75,14 @@ mod tests {
         assert_eq!(payment_id_from_query("?payment="), None);
         assert_eq!(payment_id_from_query("?payment=pay_123"), None);
         assert_eq!(payment_id_from_query(&format!("?xpayment={ID}")), None);
+    }
+
+    #[test]
+    fn other_parameters_are_read_by_name() {
+        let search = format!("?payment={ID}&locale=nn&theme=dark");
+        assert_eq!(query_param(&search, "locale"), Some("nn"));
+        assert_eq!(query_param(&search, "theme"), Some("dark"));
+        assert_eq!(query_param(&search, "lang"), None);
     }
 
     #[test]

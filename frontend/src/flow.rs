@@ -1,53 +1,91 @@
-//! Runs the checkout: waits for the parent's `init`, loads the payment, starts it when
-//! the shopper presses Pay and polls until a final status, telling the parent page as
-//! the status changes. Components read its signals and call `pay`/`edit_phone`; every
-//! decision is a pure function in `checkout`.
+//! Runs the checkout: waits for the parent's `init`, loads the payment, starts it on Pay
+//! or Try again, cancels it, and polls until a final status, telling the parent page as
+//! the status changes. Components read its signals and call its methods; every decision
+//! is a pure function in `checkout` (steps) or `crate::polling` (timing). The shopper's
+//! actions are in `actions`, the polling loop in `polling`.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::checkout::{CheckoutPayment, StartPayment};
-use wasm_bindgen_futures::JsFuture;
+use shared::checkout::CheckoutPayment;
 
-use crate::api::Api;
-use crate::checkout::{self, PhoneEntry, Problem, Step, Summary};
+use crate::api::{Api, Reply};
+use crate::checkout::{Outcome, Problem, StatusReport, Step, Summary};
+use crate::clock::Offset;
 use crate::config::{self, Config};
+use crate::height;
 use crate::messaging::{self, Init, Parent};
-use crate::popup;
+use crate::text::Lang;
+use crate::theme::{self, Theme};
 
-/// How often the server is asked while waiting for the shopper.
-const POLL_INTERVAL_MS: i32 = 2_000;
+mod actions;
+mod polling;
+
+/// How often a payment past its deadline is asked for again (it should turn expired).
+const RECHECK_SECS: i64 = 5;
 /// How long the parent page has to answer `ready` with `init`.
 const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The widget's state, shared by all components (it is `Copy`).
 #[derive(Debug, Clone, Copy)]
 pub struct Flow {
+    pub lang: Lang,
     pub step: RwSignal<Step>,
     pub summary: RwSignal<Option<Summary>>,
     /// What the shopper typed in the phone field.
     pub phone: RwSignal<String>,
-    height: RwSignal<i32>,
-    parent: RwSignal<Option<Parent>>,
-    api: StoredValue<Option<Api>>,
-    polling: StoredValue<bool>,
+    /// Our server's SVG of the landing page address, on a desktop while waiting.
+    pub qr: RwSignal<Option<String>>,
+    /// The server's time in Unix seconds, ticking every second.
+    pub now: RwSignal<i64>,
+    inner: StoredValue<Inner>,
+}
+
+/// What the flow keeps that no view shows.
+#[derive(Debug, Default)]
+struct Inner {
+    api: Option<Api>,
+    parent: Option<Parent>,
+    reported: Option<StatusReport>,
+    height: i32,
+    offset: Offset,
+    /// Bumped by every action; a poll answer from an older generation is dropped.
+    generation: u32,
+    /// The shopper has acted in the widget: moving focus to a new step is welcome.
+    interacted: bool,
+    qr_requested: bool,
+    /// The parent page says it is on a phone.
+    parent_phone: bool,
+    /// Server time (Unix seconds) from which a payment past its deadline is asked again.
+    recheck_at: i64,
 }
 
 impl Flow {
-    /// Sets up the state and says `ready` to the parent page. Call inside a component.
+    /// Sets up the state, marks `<html>` with language and theme and says `ready` to the
+    /// parent page. Call inside a component.
     pub fn start() -> Self {
+        let search = config::location_search();
+        let param = |name| config::query_param(&search, name);
+        let languages = web_sys::window()
+            .map(|window| window.navigator().languages().to_vec())
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|language| language.as_string())
+            .collect::<Vec<_>>();
+        let lang = Lang::choose(param("locale"), languages.iter().map(String::as_str));
+        let theme = param("theme").and_then(Theme::parse).unwrap_or_default();
+        theme::mark_root(lang.code(), theme);
         let flow = Self {
+            lang,
             step: RwSignal::new(Step::Loading { trouble: false }),
             summary: RwSignal::new(None),
             phone: RwSignal::new(String::new()),
-            height: RwSignal::new(0),
-            parent: RwSignal::new(None),
-            api: StoredValue::new(None),
-            polling: StoredValue::new(false),
+            qr: RwSignal::new(None),
+            now: RwSignal::new(0),
+            inner: StoredValue::new(Inner::default()),
         };
-        flow.tell_parent();
-        let Some(payment_id) = config::payment_id_from_location() else {
+        let Some(payment_id) = config::payment_id_from_query(&search) else {
             flow.step.set(Step::Problem(Problem::BadLink));
             return flow;
         };
@@ -63,152 +101,186 @@ impl Flow {
         messaging::announce_ready();
         set_timeout(
             move || {
-                if flow.api.with_value(Option::is_none) {
+                if flow.inner.with_value(|inner| inner.api.is_none()) {
                     flow.step.set(Step::Problem(Problem::NoInit));
                 }
             },
             INIT_TIMEOUT,
         );
+        set_interval(move || flow.tick(), Duration::from_secs(1));
         flow
     }
 
-    /// The shopper edited the phone number.
-    pub fn edit_phone(self, input: String) {
-        if let Step::Phone(entry) = self.step.get_untracked() {
-            let next = checkout::revalidate(&entry, &input);
-            if next != entry {
-                self.step.set(Step::Phone(next));
-            }
-        }
-        self.phone.set(input);
-    }
-
-    /// The shopper pressed Pay. Must run inside the click: it may open a window.
-    pub fn pay(self) {
-        let (Some(api), Step::Phone(entry)) = (self.api.get_value(), self.step.get_untracked())
-        else {
-            return;
-        };
-        if entry.starting {
-            return;
-        }
-        let phone_number = match checkout::parse_phone(&self.phone.get_untracked()) {
-            Ok(number) => number,
-            Err(error) => {
-                self.step.set(Step::Phone(PhoneEntry {
-                    error: Some(error),
-                    starting: false,
-                }));
-                return;
-            }
-        };
-        let window = popup::open();
-        self.step.set(Step::Phone(PhoneEntry {
-            error: None,
-            starting: true,
-        }));
-        let is_app = window_user_agent().is_some_and(|agent| checkout::is_phone(&agent));
-        let body = StartPayment {
-            phone_number,
-            is_app,
-        };
-        spawn_local(async move {
-            let result = api.start(&body).await;
-            let next = checkout::after_start(&result, window.is_some());
-            self.apply(result.as_ref().ok(), popup::hand_over(window, next));
-        });
+    /// Moving focus to the heading of a new step helps only once the shopper has acted.
+    pub fn should_focus(self) -> bool {
+        self.inner.with_value(|inner| inner.interacted)
     }
 
     /// The widget's content height changed.
     pub fn set_height(self, height: i32) {
-        if self.height.get_untracked() != height {
-            self.height.set(height);
+        let parent = self.inner.try_update_value(|inner| {
+            let changed = inner.height != height;
+            inner.height = height;
+            inner.parent.clone().filter(|_| changed && height > 0)
+        });
+        if let Some(parent) = parent.flatten() {
+            parent.post_resize(height);
         }
     }
 
     fn connect(self, payment_id: shared::PaymentId, init: Init) {
-        if self.api.with_value(Option::is_some) {
+        if self.api().is_some() {
             return;
         }
-        let config = Config {
+        theme::apply_appearance(&init.appearance);
+        let api = Api::new(Config {
             payment_id,
             client_secret: init.client_secret,
-        };
-        self.api.set_value(Some(Api::new(config)));
-        self.parent.set(Some(init.parent));
-        self.apply(None, Step::Loading { trouble: false });
+        });
+        let height = self.inner.try_update_value(|inner| {
+            inner.api = Some(api);
+            inner.parent = Some(init.parent.clone());
+            inner.parent_phone = init.phone;
+            inner.height
+        });
+        if let Some(height) = height.filter(|h| *h > 0) {
+            init.parent.post_resize(height);
+        }
+        self.settle(None, Step::Loading { trouble: false }, 0);
+    }
+
+    /// Shows `next` (and what `payment` says) after an action, and polls if it wants.
+    fn settle(self, payment: Option<&CheckoutPayment>, next: Step, first_poll_ms: u32) {
+        self.apply(payment, next);
+        if self.step.with_untracked(Step::polls) {
+            self.poll(first_poll_ms);
+        }
     }
 
     fn apply(self, payment: Option<&CheckoutPayment>, next: Step) {
         if let Some(payment) = payment {
-            self.summary.set(Some(Summary::from(payment)));
+            let summary = Summary::from(payment);
+            if self
+                .summary
+                .with_untracked(|s| s.as_ref() != Some(&summary))
+            {
+                self.summary.set(Some(summary));
+            }
             if let Some(number) = &payment.phone_number
                 && self.phone.with_untracked(String::is_empty)
             {
-                self.phone.set(number.to_string());
+                self.phone.set(number.as_str().to_owned());
             }
         }
-        let polls = next.polls();
         if self.step.with_untracked(|step| *step != next) {
             self.step.set(next);
+            // After the views have updated (they run in queued tasks, before this).
+            queue_microtask(move || {
+                if let Some(height) = height::measure() {
+                    self.set_height(height);
+                }
+            });
         }
-        if polls {
-            self.keep_polling();
+        self.tick();
+        let report = self.step.with_untracked(Step::status);
+        let parent = self.inner.try_update_value(|inner| {
+            let changed = report.is_some() && inner.reported != report;
+            inner.reported = report;
+            inner.parent.clone().filter(|_| changed)
+        });
+        if let (Some(Some(parent)), Some(report)) = (parent, report) {
+            parent.post_status(report);
+        }
+        self.load_qr();
+    }
+
+    /// Fetches the QR code once per attempt, when a desktop shopper waits for Vipps.
+    fn load_qr(self) {
+        let wanted = self.step.with_untracked(|step| match step {
+            Step::Waiting(w) => !w.is_app && !w.processing && w.vipps_url.is_some(),
+            Step::Loading { .. }
+            | Step::Phone(_)
+            | Step::Done(_)
+            | Step::Retrying(_)
+            | Step::Problem(_) => false,
+        });
+        let first = self.inner.try_update_value(|inner| {
+            let first = wanted && !inner.qr_requested;
+            inner.qr_requested |= wanted;
+            first
+        });
+        if let (Some(true), Some(api)) = (first, self.api()) {
+            spawn_local(async move {
+                let svg = api.qr().await;
+                self.qr.set(svg);
+            });
         }
     }
 
-    /// Asks the server every interval while the step wants it; one loop at a time.
-    fn keep_polling(self) {
-        let Some(api) = self.api.get_value() else {
+    /// Every second: the countdown moves. Past the deadline, a payment on the form or
+    /// failed is asked for again every few seconds: the server will call it expired.
+    fn tick(self) {
+        let Some(expires_at) = self
+            .summary
+            .with_untracked(|s| s.as_ref().map(|s| s.expires_at))
+        else {
             return;
         };
-        if self.polling.get_value() {
-            return;
+        let offset = self.inner.with_value(|inner| inner.offset);
+        let now = offset.server_secs(js_sys::Date::now());
+        if self.now.get_untracked() != now {
+            self.now.set(now);
         }
-        self.polling.set_value(true);
-        spawn_local(async move {
-            while self.step.with_untracked(Step::polls) {
-                let result = api.payment().await;
-                let next = self
-                    .step
-                    .with_untracked(|step| checkout::after_fetch(step, &result));
-                self.apply(result.as_ref().ok(), next);
-                if self.step.with_untracked(Step::polls) {
-                    sleep(POLL_INTERVAL_MS).await;
-                }
-            }
-            self.polling.set_value(false);
+        let startable = self.step.with_untracked(|step| match step {
+            Step::Phone(entry) => !entry.starting,
+            Step::Done(outcome) => matches!(outcome, Outcome::Failed(_)),
+            Step::Loading { .. } | Step::Waiting(_) | Step::Retrying(_) | Step::Problem(_) => false,
         });
+        let recheck = self.inner.try_update_value(|inner| {
+            let due = startable && now > expires_at && now >= inner.recheck_at;
+            if due {
+                inner.recheck_at = now.saturating_add(RECHECK_SECS);
+            }
+            due
+        });
+        if recheck == Some(true) {
+            self.poll(0);
+        }
     }
 
-    /// Posts `status` and `resize` to the parent whenever they change.
-    fn tell_parent(self) {
-        let status = Memo::new(move |_| self.step.with(Step::status));
-        Effect::new(move |_| {
-            if let (Some(parent), Some(report)) = (self.parent.get(), status.get()) {
-                parent.post_status(report);
-            }
-        });
-        Effect::new(move |_| {
-            let height = self.height.get();
-            if let Some(parent) = self.parent.get()
-                && height > 0
-            {
-                parent.post_resize(height);
-            }
-        });
-    }
-}
-
-fn window_user_agent() -> Option<String> {
-    web_sys::window()?.navigator().user_agent().ok()
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    /// Notes the server's clock from an answer.
+    fn observe(self, reply: &Reply) {
+        if reply.server_ms.is_some() {
+            let offset = Offset::measure(reply.server_ms, js_sys::Date::now());
+            self.inner.update_value(|inner| inner.offset = offset);
         }
-    });
-    _ = JsFuture::from(promise).await;
+    }
+
+    fn interact(self) {
+        self.bump_generation();
+        self.inner.update_value(|inner| inner.interacted = true);
+    }
+
+    fn bump_generation(self) -> u32 {
+        self.inner
+            .try_update_value(|inner| {
+                inner.generation = inner.generation.wrapping_add(1);
+                inner.generation
+            })
+            .unwrap_or_default()
+    }
+
+    fn generation(self) -> u32 {
+        self.inner.with_value(|inner| inner.generation)
+    }
+
+    fn api(self) -> Option<Api> {
+        self.inner.with_value(|inner| inner.api.clone())
+    }
+
+    fn tell_parent(self, tell: impl FnOnce(&Parent)) {
+        if let Some(parent) = self.inner.with_value(|inner| inner.parent.clone()) {
+            tell(&parent);
+        }
+    }
 }

@@ -1,4 +1,7 @@
 //! Watches the widget's content height so the parent page can size the iframe to fit.
+//! A `ResizeObserver` catches every change while the page renders; `measure` is asked
+//! right after each step change too, since observers wait for a frame that a page in a
+//! background window may not get.
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -16,4 +19,13 @@ pub fn observe(element: HtmlElement, on_change: impl Fn(i32) + 'static) {
         callback.forget();
         std::mem::forget(observer);
     }
+}
+
+/// The widget's height now (`<main>`), laying the page out if it must.
+pub fn measure() -> Option<i32> {
+    let main = web_sys::window()?
+        .document()?
+        .query_selector("main")
+        .ok()??;
+    Some(main.dyn_into::<HtmlElement>().ok()?.offset_height())
 }

@@ -3,13 +3,18 @@
 
 mod api;
 mod checkout;
+mod clock;
 mod components;
 mod config;
+mod device;
 mod flow;
 mod height;
 mod messaging;
+mod polling;
 mod popup;
 mod text;
+mod theme;
+mod wire;
 
 fn main() {
     // index.html shows a placeholder until the app runs.

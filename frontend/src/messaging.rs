@@ -1,8 +1,9 @@
 //! The postMessage protocol with the merchant page (the loader, `loader/checkout.js`).
 //!
 //! Every message is an object with `source: "vipps-psp"`. The widget says `ready` to any
-//! origin (it carries nothing); the parent answers `init` with the client secret, and its
-//! origin is recorded; `status` and `resize` then go to that origin only.
+//! origin (it carries nothing); the parent answers `init` with the client secret (and the
+//! merchant's `appearance`, and whether it is on a phone), and its origin is recorded; `status`, `started`, `navigate`
+//! and `resize` then go to that origin only.
 
 use js_sys::{Object, Reflect};
 use leptos::ev;
@@ -10,9 +11,9 @@ use leptos::prelude::{WindowListenerHandle, window_event_listener};
 use wasm_bindgen::JsValue;
 use web_sys::MessageEvent;
 
-use crate::api::wire_name;
 use crate::checkout::StatusReport;
 use crate::config::ClientSecret;
+use crate::wire;
 
 /// The `source` of every message of the protocol.
 pub const SOURCE: &str = "vipps-psp";
@@ -28,6 +29,11 @@ pub struct Parent {
 pub struct Init {
     pub client_secret: ClientSecret,
     pub parent: Parent,
+    /// `{variables: {colorPrimary, …}}`, unchecked (see `theme`).
+    pub appearance: JsValue,
+    /// The merchant's page thinks it is on a phone (a cross-origin frame may not see
+    /// the device the top page sees, e.g. under emulation).
+    pub phone: bool,
 }
 
 /// The widget runs inside a frame (as it must: the secret comes from the parent).
@@ -69,6 +75,11 @@ pub fn listen_for_init(on_init: impl Fn(Init) + 'static) -> WindowListenerHandle
                 parent: Parent {
                     origin: event.origin(),
                 },
+                appearance: Reflect::get(&data, &"appearance".into()).unwrap_or_default(),
+                phone: Reflect::get(&data, &"phone".into())
+                    .ok()
+                    .and_then(|v| v.as_bool())
+                    == Some(true),
             });
         }
     })
@@ -78,10 +89,23 @@ impl Parent {
     /// `{source, type: "status", status, reason?}`.
     pub fn post_status(&self, report: StatusReport) {
         let message = message("status");
-        set(&message, "status", &wire_name(&report.status).into());
+        set(&message, "status", &wire::status_name(report.status).into());
         if let Some(reason) = report.reason {
-            set(&message, "reason", &wire_name(&reason).into());
+            set(&message, "reason", &wire::reason_name(reason).into());
         }
+        self.post(&message);
+    }
+
+    /// `{source, type: "started"}`: the backend accepted Pay.
+    pub fn post_started(&self) {
+        self.post(&message("started"));
+    }
+
+    /// `{source, type: "navigate", url}`: on a phone, the page itself goes to Vipps (the
+    /// app switch), since a frame may not navigate its parent.
+    pub fn post_navigate(&self, url: &str) {
+        let message = message("navigate");
+        set(&message, "url", &url.into());
         self.post(&message);
     }
 

@@ -1,166 +1,228 @@
-//! Every word the shopper sees, in one place (English; Norwegian comes next).
+//! Every word the shopper sees, in bokmål (`nb`), nynorsk (`nn`) and English (`en`).
+//! Each language is one exhaustive `match` over [`Key`], so a missing translation does
+//! not compile. Which language: the merchant's `locale`, else the browser's.
 
-use shared::checkout::FailureReason;
+use shared::MobileNumberError;
+use shared::checkout::{ErrorCode, FailureReason};
 
-use crate::checkout::{FormError, Outcome, Problem, Step, Summary};
+use crate::checkout::{FormError, Outcome, Problem, Step};
 
-pub const LOADING: &str = "Loading the payment…";
-pub const CONNECTION_TROUBLE: &str = "Connection trouble. We keep trying…";
+mod en;
+mod nb;
+mod nn;
 
-pub const PHONE_LABEL: &str = "Mobile number";
-pub const PHONE_HINT: &str = "The number you use with Vipps.";
-pub const PAY: &str = "Pay with Vipps";
-pub const STARTING: &str = "Opening Vipps…";
+/// A language the widget speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Nb,
+    Nn,
+    En,
+}
 
-pub const WAITING: &str = "Confirm the payment in the Vipps app";
-pub const WAITING_HINT: &str = "Keep this page open. It updates by itself.";
-pub const PROCESSING: &str = "Payment confirmed. Completing the payment…";
-pub const NO_VIPPS_WINDOW: &str = "Don't see Vipps?";
-pub const OPEN_VIPPS: &str = "Open Vipps";
+/// Something the widget says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Loading,
+    ConnectionTrouble,
+    PhoneHeading,
+    PhoneInstruction,
+    PhoneLabel,
+    PhoneHint,
+    PhoneEmpty,
+    PhoneNotDigits,
+    PhoneWrongLength,
+    PhoneNotMobile,
+    Pay,
+    Starting,
+    /// A request the shopper made got no answer.
+    NoAnswer,
+    /// An error answer of the API.
+    Error(ErrorCode),
+    WaitingHeading,
+    WaitingHint,
+    AppHint,
+    Processing,
+    NoVippsWindow,
+    OpenVipps,
+    QrLabel,
+    QrAlt,
+    TimeLeft,
+    Cancel,
+    Cancelling,
+    CancelFailed,
+    Succeeded,
+    /// `{amount}` and `{merchant}` are filled in.
+    Paid,
+    ThankYou,
+    Failed,
+    Failure(FailureReason),
+    TryAgain,
+    Cancelled,
+    CancelledDetail,
+    Expired,
+    ExpiredDetail,
+    ProblemHeading,
+    NotEmbedded,
+    BadLink,
+    NoInit,
+}
 
-/// The heading of a final screen.
-pub fn outcome_title(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Succeeded => "Payment complete",
-        Outcome::Failed(_) => "Payment failed",
-        Outcome::Cancelled => "Payment cancelled",
-        Outcome::Expired => "Payment expired",
+impl Lang {
+    /// The BCP 47 tag, for `<html lang>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Nb => "nb",
+            Self::Nn => "nn",
+            Self::En => "en",
+        }
+    }
+
+    /// `nb`, `no`, `nb-NO`, `no-NO` → bokmål; `nn`, `nn-NO` → nynorsk; `en…` → English.
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        let primary = tag.split(['-', '_']).next().unwrap_or_default();
+        match primary.to_ascii_lowercase().as_str() {
+            "nb" | "no" => Some(Self::Nb),
+            "nn" => Some(Self::Nn),
+            "en" => Some(Self::En),
+            _ => None,
+        }
+    }
+
+    /// The merchant's `locale` if we speak it, else the first of the browser's languages
+    /// that we speak, else English.
+    pub fn choose<'a>(locale: Option<&str>, preferred: impl IntoIterator<Item = &'a str>) -> Self {
+        locale
+            .and_then(Self::from_tag)
+            .or_else(|| preferred.into_iter().find_map(Self::from_tag))
+            .unwrap_or(Self::En)
     }
 }
 
-/// The sentence under the heading of a final screen.
-pub fn outcome_detail(outcome: Outcome, summary: Option<&Summary>) -> String {
-    match (outcome, summary) {
-        (Outcome::Succeeded, Some(s)) => format!("You paid {} to {}.", s.amount, s.merchant_name),
-        (Outcome::Succeeded, None) => "Thank you! You can close this window.".to_owned(),
-        (Outcome::Failed(reason), _) => failure(reason).to_owned(),
-        (Outcome::Cancelled, _) => "The payment was cancelled. Nothing was charged.".to_owned(),
-        (Outcome::Expired, _) => {
-            "The time to pay ran out. Nothing was charged. Go back to the shop to try again."
-                .to_owned()
-        }
+/// The words for `key` in `lang`.
+pub fn text(lang: Lang, key: Key) -> &'static str {
+    match lang {
+        Lang::Nb => nb::text(key),
+        Lang::Nn => nn::text(key),
+        Lang::En => en::text(key),
     }
 }
 
-/// Why a payment failed, in words the shopper can act on.
-pub fn failure(reason: FailureReason) -> &'static str {
-    match reason {
-        FailureReason::InsufficientFunds => {
-            "Your card was declined: insufficient funds. Try another card in Vipps."
-        }
-        FailureReason::RefusedByIssuer => {
-            "Your card was declined by your bank. Try another card in Vipps."
-        }
-        FailureReason::NoSuchIssuer => {
-            "Your card was declined: its bank is unknown. Try another card in Vipps."
-        }
-        FailureReason::SuspectedFraud => {
-            "Your bank stopped the payment for your security. Contact your bank, or try another card in Vipps."
-        }
-        FailureReason::ExceedsLimit => {
-            "Your card was declined: the amount is over your card's limit. Try another card in Vipps."
-        }
-        FailureReason::TooLate => {
-            "Your bank answered too late. Nothing was charged; please try again."
-        }
-        FailureReason::ExpiredCard => "Your card has expired. Try another card in Vipps.",
-        FailureReason::InvalidCard => "The card number is not valid. Try another card in Vipps.",
-        FailureReason::CreditCardNotAllowed => {
-            "This shop does not take credit cards. Try a debit card in Vipps."
-        }
-        FailureReason::RejectedInApp => {
-            "You declined the payment in the Vipps app. Nothing was charged."
-        }
-        FailureReason::CancelledAtVipps => {
-            "The payment was cancelled at Vipps. Nothing was charged."
-        }
-        FailureReason::TimedOut => {
-            "The payment was not confirmed in Vipps in time. Nothing was charged."
-        }
-        FailureReason::CardUnreadable => {
-            "We could not read the card details from Vipps. Nothing was charged; please try again."
-        }
-        FailureReason::Internal => "Something went wrong on our side. Nothing was charged.",
-    }
-}
-
-/// The message under the phone input.
-pub fn form_error(error: &FormError) -> String {
-    match error {
-        FormError::Invalid(invalid) => sentence(&invalid.to_string()),
-        FormError::VippsRejected => {
-            "Vipps could not start a payment for this number. Check that it is the number you use with Vipps.".to_owned()
-        }
-        FormError::VippsUnavailable => {
-            "Vipps is not answering right now. Try again in a moment.".to_owned()
-        }
-        FormError::Connection => {
-            "Connection trouble. Check your connection and press Pay again.".to_owned()
-        }
-        FormError::Unexpected => "Something went wrong. Please try again.".to_owned(),
-    }
-}
-
-/// Why the widget cannot go on.
-pub fn problem(problem: Problem) -> &'static str {
-    match problem {
-        Problem::NotEmbedded => "This payment page only works inside the shop's checkout.",
-        Problem::BadLink => "This payment link is not valid. Go back to the shop and try again.",
-        Problem::NoInit => "The payment could not start. Reload the page and try again.",
-        Problem::NotFound => "We could not find this payment. Go back to the shop and try again.",
-        Problem::Unauthorized => {
-            "This payment could not be opened here. Go back to the shop and try again."
-        }
-        Problem::Unexpected => "Something went wrong. Reload the page and try again.",
-    }
-}
-
-/// What the live region announces when the step changes.
-pub fn announcement(step: &Step) -> &'static str {
+/// What the live region announces for a step.
+pub fn announcement(step: &Step) -> Key {
     match step {
-        Step::Loading { trouble: false } => LOADING,
-        Step::Loading { trouble: true } => CONNECTION_TROUBLE,
-        Step::Phone(entry) if entry.starting => STARTING,
-        Step::Phone(_) => "Enter your mobile number to pay with Vipps.",
-        Step::Waiting(w) if w.trouble => CONNECTION_TROUBLE,
-        Step::Waiting(w) if w.processing => PROCESSING,
-        Step::Waiting(_) => WAITING,
-        Step::Done(Outcome::Failed(reason)) => failure(*reason),
+        Step::Loading { trouble: false } => Key::Loading,
+        Step::Loading { trouble: true } => Key::ConnectionTrouble,
+        Step::Phone(entry) if entry.starting => Key::Starting,
+        Step::Phone(_) => Key::PhoneInstruction,
+        Step::Waiting(w) if w.trouble => Key::ConnectionTrouble,
+        Step::Waiting(w) if w.processing => Key::Processing,
+        Step::Waiting(w) if w.cancelling => Key::Cancelling,
+        Step::Waiting(_) => Key::WaitingHeading,
+        Step::Retrying(_) => Key::Starting,
+        Step::Done(Outcome::Failed(reason)) => Key::Failure(*reason),
         Step::Done(outcome) => outcome_title(*outcome),
         Step::Problem(p) => problem(*p),
     }
 }
 
-/// `a mobile number has only digits` → `A mobile number has only digits.`
-fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
-    let Some(first) = chars.next() else {
-        return String::new();
-    };
-    format!("{}{}.", first.to_uppercase(), chars.as_str())
+/// The heading of a final screen.
+pub fn outcome_title(outcome: Outcome) -> Key {
+    match outcome {
+        Outcome::Succeeded => Key::Succeeded,
+        Outcome::Failed(_) => Key::Failed,
+        Outcome::Cancelled => Key::Cancelled,
+        Outcome::Expired => Key::Expired,
+    }
+}
+
+/// The sentence under the heading of a final screen (`Paid` needs filling in).
+pub fn outcome_detail(outcome: Outcome, known_summary: bool) -> Key {
+    match outcome {
+        Outcome::Succeeded if known_summary => Key::Paid,
+        Outcome::Succeeded => Key::ThankYou,
+        Outcome::Failed(reason) => Key::Failure(reason),
+        Outcome::Cancelled => Key::CancelledDetail,
+        Outcome::Expired => Key::ExpiredDetail,
+    }
+}
+
+/// The message under the phone input.
+pub fn form_error(error: &FormError) -> Key {
+    match error {
+        FormError::Invalid(MobileNumberError::Empty) => Key::PhoneEmpty,
+        FormError::Invalid(MobileNumberError::NotDigits) => Key::PhoneNotDigits,
+        FormError::Invalid(MobileNumberError::WrongLength) => Key::PhoneWrongLength,
+        FormError::Invalid(MobileNumberError::NotMobile) => Key::PhoneNotMobile,
+        FormError::NoAnswer => Key::NoAnswer,
+        FormError::Api(code) => Key::Error(*code),
+    }
+}
+
+/// Why the widget cannot go on.
+pub fn problem(problem: Problem) -> Key {
+    match problem {
+        Problem::NotEmbedded => Key::NotEmbedded,
+        Problem::BadLink => Key::BadLink,
+        Problem::NoInit => Key::NoInit,
+        Problem::Api(code) => Key::Error(code),
+    }
+}
+
+/// `template` with `{amount}` and `{merchant}` filled in (by hand: `str::replace` pulls
+/// in a substring searcher the wasm does not otherwise need).
+pub fn fill(template: &str, amount: &str, merchant: &str) -> String {
+    let mut out = String::with_capacity(template.len() + amount.len() + merchant.len());
+    let mut rest = template;
+    while let Some((before, after)) = rest.split_once('{') {
+        out.push_str(before);
+        rest = if let Some(after) = after.strip_prefix("amount}") {
+            out.push_str(amount);
+            after
+        } else if let Some(after) = after.strip_prefix("merchant}") {
+            out.push_str(merchant);
+            after
+        } else {
+            out.push('{');
+            after
+        };
+    }
+    out.push_str(rest);
+    out
+}
+
+/// An amount in øre as Norwegians write it: `1 234,50 kr` (no-break spaces).
+pub fn amount(ore: u32) -> String {
+    let kroner = digits(ore / 100);
+    let mut out = String::with_capacity(kroner.len() + 8);
+    for (i, digit) in kroner.chars().enumerate() {
+        if i > 0 && (kroner.len() - i).is_multiple_of(3) {
+            out.push('\u{a0}');
+        }
+        out.push(digit);
+    }
+    out.push(',');
+    let cents = ore % 100;
+    if cents < 10 {
+        out.push('0');
+    }
+    out.push_str(&digits(cents));
+    out.push_str("\u{a0}kr");
+    out
+}
+
+/// The decimal digits of `n`, without `core::fmt` (it is big in wasm).
+pub fn digits(mut n: u32) -> String {
+    let mut reversed = Vec::with_capacity(10);
+    loop {
+        reversed.push(b'0' + u8::try_from(n % 10).unwrap_or_default());
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    reversed.iter().rev().map(|b| char::from(*b)).collect()
 }
 
 #[cfg(test)]
-mod tests {
-    use shared::MobileNumberError;
-
-    use super::*;
-
-    #[test]
-    fn phone_errors_read_as_sentences() {
-        let error = FormError::Invalid(MobileNumberError::WrongLength);
-        assert_eq!(
-            form_error(&error),
-            "A Norwegian mobile number has 8 digits."
-        );
-    }
-
-    #[test]
-    fn insufficient_funds_is_explained_in_words() {
-        let text = outcome_detail(Outcome::Failed(FailureReason::InsufficientFunds), None);
-        assert_eq!(
-            text,
-            "Your card was declined: insufficient funds. Try another card in Vipps."
-        );
-    }
-}
+#[path = "text_tests.rs"]
+mod tests;

@@ -159,7 +159,8 @@ impl Browser {
         self.client.switch_to_window(window).await.map_err(err)
     }
 
-    /// Waits (up to 30 s) until the top-level page's URL starts with `prefix`.
+    /// Waits (up to 30 s) until the top-level page's URL starts with `prefix`, then
+    /// works on that page (a frame we were in went away with the old page).
     pub async fn wait_for_url(&self, prefix: &str) -> TestResult<String> {
         let poll = async {
             loop {
@@ -170,9 +171,12 @@ impl Browser {
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
         };
-        tokio::time::timeout(WAIT, poll)
+        let url = tokio::time::timeout(WAIT, poll)
             .await
-            .map_err(|_| format!("the page never went to {prefix}"))?
+            .map_err(|_| format!("the page never went to {prefix}"))??;
+        let window = self.client.window().await.map_err(err)?;
+        self.client.switch_to_window(window).await.map_err(err)?;
+        Ok(url)
     }
 
     /// Sends a Chrome DevTools Protocol command to the current page.

@@ -1,8 +1,9 @@
-//! Developer commands for the workspace: `cargo xtask demo`, `cargo xtask test`.
+//! Developer commands for the workspace: `cargo xtask demo`, `test`, `bench`.
 //!
 //! Plain `std`: it installs what the build needs (wasm target, trunk, wasm-bindgen,
 //! wasm-opt, Chromium) and drives `cargo`, `trunk` and the demo processes.
 
+mod bench;
 mod demo;
 mod error;
 mod process;
@@ -25,6 +26,8 @@ Commands:
           (http://localhost:4002; Ctrl-C stops everything)
   test    install the tools and run fmt, clippy (native and wasm), the widget build,
           the workspace tests and the browser tests, stopping at the first failure
+  bench   build the widget in release mode, measure its weight and its time to the phone
+          form in headless Chromium, and write docs/benchmarks.md
   help    show this text";
 
 fn main() -> ExitCode {
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
     let result = match command {
         Some("demo") => Workspace::locate().and_then(|ws| demo::run(&ws)),
         Some("test") => Workspace::locate().and_then(|ws| test::run(&ws)),
+        Some("bench") => Workspace::locate().and_then(|ws| bench::run(&ws)),
         None | Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -19,6 +19,7 @@ pub fn run(ws: &Workspace) -> Result<(), Error> {
 fn run_steps(ws: &Workspace, summary: &mut Summary) -> Result<(), Error> {
     let browser = summary.step("tools", || {
         tools::ensure_build_tools(ws)?;
+        tools::ensure_axe_core(ws)?;
         heading("Checking Chromium and chromedriver");
         tools::ensure_browser(ws)
     })?;
@@ -35,15 +36,17 @@ fn run_steps(ws: &Workspace, summary: &mut Summary) -> Result<(), Error> {
     summary.step("browser tests", || browser_tests(ws, &browser))
 }
 
+/// Every ignored test of the e2e crate: the browser tests (`tests/browser.rs`, `tests/widget_*.rs`).
 fn browser_tests(ws: &Workspace, browser: &Browser) -> Result<(), Error> {
-    let args = "test -p e2e --test browser -- --ignored --test-threads=1";
+    let args = "test -p e2e -- --ignored --test-threads=1";
     let mut command = Command::new(cargo());
     command
         .args(args.split_whitespace())
         .current_dir(&ws.root)
         .env("WIDGET_DIR", ws.widget_dist())
         .env("CHROMEDRIVER", &browser.chromedriver)
-        .env("CHROME", &browser.chrome);
+        .env("CHROME", &browser.chrome)
+        .env("AXE_CORE", tools::axe_core_script(ws));
     process::run(&format!("cargo {args}"), &mut command)
 }
 

@@ -1,5 +1,6 @@
 //! Installs what the build and the tests need, skipping whatever is already there:
-//! the wasm target, trunk, the wasm-bindgen CLI, a recent wasm-opt, Chromium and chromedriver.
+//! the wasm target, trunk, the wasm-bindgen CLI, a recent wasm-opt, axe-core, Chromium and
+//! chromedriver.
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -123,6 +124,53 @@ fn ensure_wasm_opt(ws: &Workspace) -> Result<(), Error> {
             "after `npm install binaryen`, {} reports version {found:?}; need >= {MIN_WASM_OPT}",
             local.display()
         ))),
+    }
+}
+
+/// axe-core's browser script, which the browser tests inject into the widget.
+pub fn axe_core_script(ws: &Workspace) -> PathBuf {
+    ws.tools_dir()
+        .join("node_modules")
+        .join("axe-core")
+        .join("axe.min.js")
+}
+
+/// axe-core from npm (next to binaryen), for the browser tests' accessibility checks.
+pub fn ensure_axe_core(ws: &Workspace) -> Result<(), Error> {
+    let script = axe_core_script(ws);
+    if script.is_file() {
+        println!("    ok: axe-core in {}", ws.tools_dir().display());
+        return Ok(());
+    }
+    if ws.which("npm")?.is_none() {
+        return Err(Error::Other(
+            "axe-core is needed for the browser tests and comes from npm, but `npm` was not \
+             found. Install Node.js and npm."
+                .to_owned(),
+        ));
+    }
+    let tools = ws.tools_dir();
+    heading(&format!(
+        "Installing axe-core from npm into {}",
+        tools.display()
+    ));
+    std::fs::create_dir_all(&tools).map_err(Error::io(format!("creating {}", tools.display())))?;
+    process::run(
+        "installing axe-core",
+        Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&tools)
+            .arg("axe-core")
+            .env("PATH", ws.path_env()?),
+    )?;
+    if script.is_file() {
+        println!("    ok: axe-core");
+        Ok(())
+    } else {
+        Err(Error::Other(format!(
+            "after `npm install axe-core`, {} is missing",
+            script.display()
+        )))
     }
 }
 

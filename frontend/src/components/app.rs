@@ -1,5 +1,6 @@
 //! The root: the payment summary, a live region, and the component for the current step.
 
+use leptos::either::EitherOf5;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -10,7 +11,8 @@ use super::summary::PaymentSummary;
 use super::waiting::Waiting;
 use crate::checkout::{Screen, Step};
 use crate::flow::Flow;
-use crate::{height, text};
+use crate::height;
+use crate::text::{announcement, text};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -20,19 +22,18 @@ pub fn App() -> impl IntoView {
     // Re-render a screen only when the screen changes, not on every step update
     // (the phone input would lose focus).
     let screen = Memo::new(move |_| flow.step.with(Step::screen));
-    let announcement = Memo::new(move |_| flow.step.with(text::announcement));
     view! {
         <main class="widget" node_ref=root data-step=move || flow.step.with(Step::name)>
             <p class="visually-hidden" role="status">
-                {announcement}
+                {move || text(flow.lang, flow.step.with(announcement))}
             </p>
-            <PaymentSummary summary=flow.summary />
+            <PaymentSummary flow />
             {move || match screen.get() {
-                Screen::Loading => view! { <Loading flow /> }.into_any(),
-                Screen::Phone => view! { <PhoneForm flow /> }.into_any(),
-                Screen::Waiting => view! { <Waiting flow /> }.into_any(),
-                Screen::Result => view! { <Outcome flow /> }.into_any(),
-                Screen::Problem => view! { <ProblemNotice flow /> }.into_any(),
+                Screen::Loading => EitherOf5::A(view! { <Loading flow /> }),
+                Screen::Phone => EitherOf5::B(view! { <PhoneForm flow /> }),
+                Screen::Waiting => EitherOf5::C(view! { <Waiting flow /> }),
+                Screen::Result => EitherOf5::D(view! { <Outcome flow /> }),
+                Screen::Problem => EitherOf5::E(view! { <ProblemNotice flow /> }),
             }}
         </main>
     }

@@ -2,19 +2,29 @@
 
 use leptos::prelude::*;
 
-use crate::checkout::{FormError, Step};
+use super::countdown::Countdown;
+use super::heading::Heading;
+use crate::checkout::Step;
 use crate::flow::Flow;
-use crate::text;
+use crate::text::{self, Key, text};
 
 #[component]
 pub fn PhoneForm(flow: Flow) -> impl IntoView {
-    let error = Memo::new(move |_| match flow.step.get() {
-        Step::Phone(entry) => entry.error,
-        Step::Loading { .. } | Step::Waiting(_) | Step::Done(_) | Step::Problem(_) => None,
-    });
-    let starting = Memo::new(move |_| matches!(flow.step.get(), Step::Phone(e) if e.starting));
-    let has_error = move || error.with(Option::is_some);
-    let message = move || error.get().as_ref().map(text::form_error);
+    let lang = flow.lang;
+    let error = move || {
+        flow.step.with(|step| match step {
+            Step::Phone(entry) => entry.error.as_ref().map(text::form_error),
+            Step::Loading { .. }
+            | Step::Waiting(_)
+            | Step::Done(_)
+            | Step::Retrying(_)
+            | Step::Problem(_) => None,
+        })
+    };
+    let starting = move || {
+        flow.step
+            .with(|s| matches!(s, Step::Phone(e) if e.starting))
+    };
     view! {
         <form
             class="pay-form"
@@ -24,33 +34,30 @@ pub fn PhoneForm(flow: Flow) -> impl IntoView {
                 flow.pay();
             }
         >
-            <label for="phone">{text::PHONE_LABEL}</label>
-            <p id="phone-hint" class="hint">{text::PHONE_HINT}</p>
+            <Heading flow key=|_| Key::PhoneHeading />
+            <label for="phone">{text(lang, Key::PhoneLabel)}</label>
+            <p id="phone-hint" class="hint">{text(lang, Key::PhoneHint)}</p>
             <input
                 id="phone"
                 name="phone"
                 type="tel"
                 inputmode="tel"
                 autocomplete="tel-national"
-                aria-describedby=move || describedby(error.get().as_ref())
-                aria-invalid=move || has_error().to_string()
-                class:invalid=has_error
+                aria-describedby=move || {
+                    if error().is_some() { "phone-error phone-hint" } else { "phone-hint" }
+                }
+                aria-invalid=move || if error().is_some() { "true" } else { "false" }
+                class:invalid=move || error().is_some()
                 prop:value=move || flow.phone.get()
                 on:input:target=move |ev| flow.edit_phone(ev.target().value())
             />
-            <Show when=has_error>
-                <p id="phone-error" class="field-error" role="alert">{message}</p>
-            </Show>
-            <button id="pay" type="submit" class="vipps-button" disabled=move || starting.get()>
-                {move || if starting.get() { text::STARTING } else { text::PAY }}
+            {move || error().map(|key| view! {
+                <p id="phone-error" class="field-error" role="alert">{text(lang, key)}</p>
+            })}
+            <button id="pay" type="submit" class="vipps-button" disabled=starting>
+                {move || text(lang, if starting() { Key::Starting } else { Key::Pay })}
             </button>
+            <Countdown flow />
         </form>
-    }
-}
-
-fn describedby(error: Option<&FormError>) -> &'static str {
-    match error {
-        Some(_) => "phone-error phone-hint",
-        None => "phone-hint",
     }
 }

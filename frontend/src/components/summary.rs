@@ -2,17 +2,18 @@
 
 use leptos::prelude::*;
 
-use crate::checkout::Summary;
+use crate::flow::Flow;
+use crate::text;
 
 #[component]
-pub fn PaymentSummary(summary: RwSignal<Option<Summary>>) -> impl IntoView {
+pub fn PaymentSummary(flow: Flow) -> impl IntoView {
     move || {
-        summary.get().map(|s| {
+        flow.summary.get().map(|s| {
             view! {
                 <header class="summary">
                     <p class="merchant">{s.merchant_name}</p>
                     <p class="description">{s.description}</p>
-                    <p class="amount">{s.amount.to_string()}</p>
+                    <p class="amount">{text::amount(s.amount.ore())}</p>
                 </header>
             }
         })

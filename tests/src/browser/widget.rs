@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use fantoccini::elements::Element;
+use fantoccini::wd::WindowHandle;
 use serde_json::{Value, json};
 use shared::merchant::{MerchantPayment, PaymentStatus};
 
@@ -71,6 +72,10 @@ pub struct WidgetTest {
     pub browser: Browser,
     /// Serves the merchant pages (its origin is the one that frames the widget).
     pub pages: PageServer,
+    /// The merchant page's window (Pay may open Vipps in another).
+    shop_window: WindowHandle,
+    /// `http://<host>:<port>` of the merchant pages.
+    shop_origin: String,
 }
 
 impl WidgetTest {
@@ -82,16 +87,26 @@ impl WidgetTest {
     pub async fn start_with(device: Device, mut options: Options) -> TestResult<Self> {
         // The merchant page's origin exists before the backend, which must allow it to frame.
         let pages = PageServer::start().await?;
-        options.allowed_origins.push(pages.origin().to_owned());
+        // On a desktop the shop and the widget are different sites, as in production. The
+        // phone emulation does not reach a frame of another site (it runs in a renderer of
+        // its own), so there the shop is on `localhost` like the backend.
+        let shop_origin = match device {
+            Device::Desktop => pages.origin().to_owned(),
+            Device::Phone => format!("http://localhost:{}", pages.port()),
+        };
+        options.allowed_origins.push(shop_origin.clone());
         if options.widget_dir.is_none() {
             options.widget_dir = Some(widget_dir()?);
         }
         let app = TestApp::spawn_with(options).await?;
         let browser = Browser::start_as(device).await?;
+        let shop_window = browser.client.window().await.map_err(err)?;
         Ok(Self {
             app,
             browser,
             pages,
+            shop_window,
+            shop_origin,
         })
     }
 
@@ -106,9 +121,9 @@ impl WidgetTest {
     /// Opens (or reopens) the merchant page for `payment`; leaves the browser in the widget.
     pub async fn show(&self, payment: &MerchantPayment, embed: &Embed) -> TestResult {
         let html = merchant_page(&self.app, payment, embed);
-        let url = self
-            .pages
-            .add_html(&format!("/checkout/{}", payment.id), &html)?;
+        let path = format!("/checkout/{}", payment.id);
+        self.pages.add_html(&path, &html)?;
+        let url = format!("{}{path}", self.shop_origin);
         self.browser.client.goto(&url).await.map_err(err)?;
         self.enter_widget().await
     }
@@ -129,23 +144,95 @@ impl WidgetTest {
         self.browser.client.enter_parent_frame().await.map_err(err)
     }
 
+    /// Clears the phone field and types `text` into it.
     pub async fn type_phone(&self, text: &str) -> TestResult {
-        let input = self.browser.wait_for("#phone").await?;
-        input.clear().await.map_err(err)?;
-        input.send_keys(text).await.map_err(err)
+        self.act_on("#phone", |input| async move {
+            input.clear().await?;
+            input.send_keys(text).await
+        })
+        .await
     }
 
+    /// Clicks the element `css` once it shows inside the frame.
     pub async fn press(&self, css: &str) -> TestResult {
-        self.browser.wait_for(css).await?.click().await.map_err(err)
+        self.act_on(css, |element| async move { element.click().await })
+            .await
+    }
+
+    /// The text of the element `css`, once there.
+    pub async fn text_of(&self, css: &str) -> TestResult<String> {
+        self.act_on(css, |element| async move { element.text().await })
+            .await
+    }
+
+    /// Finds `css`, waits until the frame has grown to show it (the loader sizes the
+    /// iframe to the widget's content as it changes), then does `act`; if the widget
+    /// re-rendered the element meanwhile, finds it again.
+    async fn act_on<T, F, Fut>(&self, css: &str, act: F) -> TestResult<T>
+    where
+        F: Fn(Element) -> Fut,
+        Fut: std::future::Future<Output = Result<T, fantoccini::error::CmdError>>,
+    {
+        // `true` once shown; else where it is, for the error message.
+        let shown = "const el = document.querySelector(arguments[0]);
+            if (!el) return 'gone';
+            const r = el.getBoundingClientRect();
+            return (r.height > 0 && r.bottom <= window.innerHeight + 1)
+              || `at ${r.top}..${r.bottom} in a frame ${window.innerHeight} high`;";
+        let mut last = Value::Null;
+        let attempt = async {
+            loop {
+                let element = self.browser.wait_for(css).await?;
+                last = self
+                    .browser
+                    .client
+                    .execute(shown, vec![Value::from(css)])
+                    .await
+                    .map_err(err)?;
+                if last != Value::Bool(true) {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+                match act(element).await {
+                    Ok(value) => return Ok::<_, String>(value),
+                    Err(e) if e.to_string().contains("stale element") => {}
+                    Err(e) => return Err(format!("{css}: {e}")),
+                }
+            }
+        };
+        let result = tokio::time::timeout(super::WAIT, attempt).await;
+        result.map_err(|_| format!("{css} never showed inside the widget's frame: {last}"))?
     }
 
     /// Types the number, presses Pay, waits for the widget to wait for Vipps; returns
     /// the pspTransactionId of the payment now pending at Vipps.
     pub async fn pay(&self) -> TestResult<String> {
         self.type_phone(PHONE_TYPED).await?;
-        self.press("#pay").await?;
+        self.press_pay().await?;
         self.browser.wait_for("#waiting").await?;
         self.pending_at_vipps().await
+    }
+
+    /// Presses Pay; on a desktop Vipps may open in a window of its own, and the shopper
+    /// comes back to the shop's.
+    pub async fn press_pay(&self) -> TestResult {
+        self.press("#pay").await?;
+        self.back_to_shop().await
+    }
+
+    /// Brings the merchant page's window to the front again (a page in the background
+    /// is not rendered, so the frame would not resize) and enters the widget, if Vipps
+    /// opened a window. Stays where it is otherwise (on a phone the page itself goes to
+    /// Vipps).
+    pub async fn back_to_shop(&self) -> TestResult {
+        let c = &self.browser.client;
+        if c.windows().await.map_err(err)?.len() < 2 {
+            return Ok(());
+        }
+        c.switch_to_window(self.shop_window.clone())
+            .await
+            .map_err(err)?;
+        self.enter_widget().await
     }
 
     /// The pspTransactionId of the one payment waiting for the shopper at Vipps.
@@ -180,10 +267,11 @@ impl WidgetTest {
     }
 
     /// Waits for the final screen with this `data-outcome`.
-    pub async fn outcome(&self, outcome: &str) -> TestResult<Element> {
+    pub async fn outcome(&self, outcome: &str) -> TestResult {
         self.browser
             .wait_for(&format!("#result[data-outcome='{outcome}']"))
             .await
+            .map(drop)
     }
 
     /// The merchant's view of the payment.
