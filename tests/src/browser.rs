@@ -1,9 +1,10 @@
 //! A headless Chromium driven through chromedriver (WebDriver), one per test, and what
-//! the widget's browser tests build on it (`widget`, `pages`, `network`, `axe`).
+//! the widget's browser tests build on it (`widget`, `shop_page`, `pages`, `network`, `axe`).
 
 pub mod axe;
 pub mod network;
 pub mod pages;
+pub mod shop_page;
 pub mod widget;
 
 use std::path::PathBuf;

@@ -13,6 +13,8 @@ use serde_json::{Value, json};
 use shared::merchant::{MerchantPayment, PaymentStatus};
 
 use super::pages::PageServer;
+pub use super::shop_page::Embed;
+use super::shop_page::merchant_page;
 use super::{Browser, Device};
 use crate::{Options, TestApp, TestResult, expect_json};
 
@@ -23,29 +25,6 @@ pub const PHONE_TYPED: &str = "912 34 567";
 pub const APPROVED_CARD: &str = "4925000000000004";
 /// A test card declined for insufficient funds.
 pub const DECLINED_CARD: &str = "4000000000009995";
-
-/// Every `vipps-psp:*` event the loader may dispatch; the merchant page records them all.
-const EVENTS: [&str; 8] = [
-    "ready",
-    "status",
-    "started",
-    "awaiting-app",
-    "succeeded",
-    "failed",
-    "cancelled",
-    "expired",
-];
-
-/// How the merchant page embeds the widget.
-#[derive(Debug, Clone, Default)]
-pub struct Embed {
-    /// `data-locale`: `nb`, `nn` or `en`.
-    pub locale: Option<&'static str>,
-    /// `data-theme`: `light` or `dark`.
-    pub theme: Option<&'static str>,
-    /// Where `checkout.js` (and so the widget) comes from; the backend when `None`.
-    pub checkout_origin: Option<String>,
-}
 
 /// The built widget: `WIDGET_DIR`, else `frontend/dist`.
 pub fn widget_dir() -> TestResult<PathBuf> {
@@ -355,32 +334,4 @@ impl WidgetTest {
         };
         _ = tokio::time::timeout(Duration::from_secs(5), fits).await;
     }
-}
-
-/// A merchant's checkout page: the container, an event recorder and the script tag.
-fn merchant_page(app: &TestApp, payment: &MerchantPayment, embed: &Embed) -> String {
-    let origin = embed.checkout_origin.as_deref().unwrap_or(&app.backend_url);
-    let attr = |name: &str, value: Option<&str>| {
-        value.map_or_else(String::new, |v| format!(" data-{name}=\"{v}\""))
-    };
-    let secret = payment.client_secret.as_deref().unwrap_or_default();
-    format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Test shop: checkout</title>\
-         <style>body{{font-family:system-ui,sans-serif;margin:0;padding:12px}}\
-         #vipps-checkout{{max-width:480px}}</style></head><body>\
-         <h1>Checkout</h1><div id=\"vipps-checkout\"></div>\
-         <script>window.pspEvents = [];{events}.forEach(function (name) {{\
-           document.addEventListener('vipps-psp:' + name, function (e) {{\
-             window.pspEvents.push({{name: name, detail: e.detail || null}});\
-           }});\
-         }});</script>\
-         <script src=\"{origin}/checkout.js\" data-payment=\"{id}\" data-client-secret=\"{secret}\" \
-         data-container=\"#vipps-checkout\"{locale}{theme}></script></body></html>",
-        events = json!(EVENTS),
-        id = payment.id,
-        locale = attr("locale", embed.locale),
-        theme = attr("theme", embed.theme),
-    )
 }
