@@ -10,12 +10,17 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use demo_shop::Config;
 use serde_json::{Value, json};
-use shared::merchant::CreatePayment;
+use shared::PaymentId;
+use shared::merchant::{Amounts, CreatePayment, MerchantPayment, PaymentStatus};
 use tokio::net::TcpListener;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 const PAYMENT_ID: &str = "pay_0123456789abcdef0123456789abcdef";
+/// The random bytes behind `PAYMENT_ID`.
+const PAYMENT_ID_BYTES: [u8; 16] = [
+    0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef,
+];
 const CLIENT_SECRET: &str = "cs_test_secret";
 const API_KEY: &str = "sk_test_merchant";
 const CHECKOUT_ORIGIN: &str = "http://widget.test:8080";
@@ -31,20 +36,26 @@ struct FakePsp {
 
 type Shared = Arc<Mutex<FakePsp>>;
 
+/// The payment as the real backend would answer it, built from the shared type so that the
+/// fake cannot drift from the wire contract.
 fn payment_json(request: &CreatePayment, status: &str, secret: Option<&str>) -> Value {
-    json!({
-        "id": PAYMENT_ID,
-        "client_secret": secret,
-        "status": status,
-        "amount": request.amount,
-        "currency": request.currency,
-        "merchant_order_id": request.merchant_order_id,
-        "description": request.description,
-        "failure": null,
-        "card": null,
-        "created_at": 1_700_000_000,
-        "expires_at": 1_700_000_600,
-    })
+    let status = serde_json::from_value(json!(status)).unwrap_or(PaymentStatus::Created);
+    let payment = MerchantPayment {
+        id: PaymentId::from_random(PAYMENT_ID_BYTES),
+        client_secret: secret.map(str::to_owned),
+        status,
+        amount: request.amount,
+        currency: request.currency,
+        merchant_order_id: request.merchant_order_id.clone(),
+        description: request.description.clone(),
+        failure: None,
+        card: None,
+        amounts: Amounts::default(),
+        return_url: request.return_url.clone(),
+        created_at: 1_700_000_000,
+        expires_at: 1_700_000_600,
+    };
+    serde_json::to_value(payment).unwrap_or_default()
 }
 
 async fn create(
