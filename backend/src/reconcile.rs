@@ -33,9 +33,11 @@ impl Reconciler {
     pub async fn tick(&self) -> Result<(), PaymentError> {
         let store = &self.state.store;
         let now = now_unix();
-        for payment in store.expired_in(PaymentState::Created, now).await? {
-            self.move_to(&payment, PaymentEvent::Expired, Changes::default())
-                .await?;
+        for unfinished in [PaymentState::Created, PaymentState::Failed] {
+            for payment in store.expired_in(unfinished, now).await? {
+                self.move_to(&payment, PaymentEvent::Expired, Changes::default())
+                    .await?;
+            }
         }
         for payment in store.expired_in(PaymentState::AwaitingApp, now).await? {
             self.settle_at_vipps(&payment).await?;

@@ -27,6 +27,8 @@ pub struct Browser {
     pub client: Client,
     /// chromedriver's session URL, for the commands fantoccini does not have (CDP).
     session_url: String,
+    driver_port: u16,
+    session_id: String,
     http: reqwest::Client,
     _driver: Child,
     _profile: tempfile::TempDir,
@@ -81,6 +83,11 @@ impl Browser {
             "--disable-component-update".to_owned(),
             "--disable-sync".to_owned(),
             "--no-first-run".to_owned(),
+            // Vipps's window opens in front of the shop's: keep the page behind it running
+            // and painting as a shopper's browser does with a visible window.
+            "--disable-background-timer-throttling".to_owned(),
+            "--disable-backgrounding-occluded-windows".to_owned(),
+            "--disable-renderer-backgrounding".to_owned(),
             "--window-size=1280,900".to_owned(),
             format!("--user-data-dir={}", profile.path().display()),
         ];
@@ -110,6 +117,8 @@ impl Browser {
         Ok(Self {
             client,
             session_url: format!("{driver_url}/session/{session}"),
+            driver_port: port,
+            session_id: session,
             http: reqwest::Client::new(),
             _driver: driver,
             _profile: profile,
@@ -212,6 +221,30 @@ impl Browser {
             _ => target_dir(),
         };
         save_png(&dir, name, &png)
+    }
+}
+
+/// Ends the WebDriver session, so that chromedriver closes Chromium before it is killed
+/// itself (killing only chromedriver would leave the browser running). Synchronous: a
+/// `Drop` cannot await, and this is one request on loopback.
+impl Drop for Browser {
+    fn drop(&mut self) {
+        use std::io::{Read, Write};
+        let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", self.driver_port)) else {
+            return;
+        };
+        let limit = Some(Duration::from_secs(10));
+        _ = stream.set_read_timeout(limit);
+        _ = stream.set_write_timeout(limit);
+        let request = format!(
+            "DELETE /session/{} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\
+             Connection: close\r\n\r\n",
+            self.session_id
+        );
+        if stream.write_all(request.as_bytes()).is_ok() {
+            // The answer comes once Chromium has quit.
+            _ = stream.read_to_end(&mut Vec::new());
+        }
     }
 }
 

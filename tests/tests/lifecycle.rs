@@ -3,7 +3,7 @@
 
 use e2e::{Options, TestApp, TestResult, eventually, expect_json};
 use serde_json::{Value, json};
-use shared::checkout::{ApiErrorBody, CheckoutPayment, ErrorCode};
+use shared::checkout::{ApiErrorBody, CheckoutPayment, CheckoutStatus, ErrorCode, FailureReason};
 use shared::merchant::{MerchantPayment, PaymentStatus};
 
 const PHONE: &str = "91234567";
@@ -325,6 +325,51 @@ async fn a_payment_left_at_vipps_past_its_expiry_is_cancelled_and_a_late_answer_
     let late: Value =
         expect_json(app.vipps_control(&txn, "approve", json!({})).await?, 200).await?;
     assert_eq!(late["errorMessage"]["errorId"], "85", "{late}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_declined_payment_left_past_its_expiry_expires_and_cannot_be_tried_again() -> TestResult {
+    let app = TestApp::spawn_with(Options {
+        payment_ttl_seconds: Some(2),
+        ..Options::default()
+    })
+    .await?;
+    let payment = app.create_payment(1000).await?;
+    let _: CheckoutPayment = expect_json(app.start(&payment, PHONE).await?, 200).await?;
+    let txn = app.vipps_payment_for(PHONE).await?["psp_transaction_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    // Insufficient funds: the payment fails, and the shopper could try again until expiry.
+    let declined: Value = expect_json(
+        app.vipps_control(&txn, "approve", json!({"card": "4000000000009995"}))
+            .await?,
+        200,
+    )
+    .await?;
+    assert_eq!(declined["errorMessage"]["errorId"], "89", "{declined}");
+
+    // The merchant API is not rate limited as the widget's polling is: wait there.
+    eventually("the failed payment to expire", || async {
+        let merchant: MerchantPayment = expect_json(
+            app.merchant_get(&format!("/v1/payments/{}", payment.id))
+                .await?,
+            200,
+        )
+        .await?;
+        Ok((merchant.status == PaymentStatus::Expired).then_some(()))
+    })
+    .await?;
+    let view = app.checkout_view(&payment).await?;
+    assert_eq!(view.status, CheckoutStatus::Expired);
+    assert_eq!(
+        view.failure,
+        Some(FailureReason::InsufficientFunds),
+        "the last decline stays on record"
+    );
+    let error: ApiErrorBody = expect_json(app.start(&payment, PHONE).await?, 410).await?;
+    assert_eq!(error.code, ErrorCode::PaymentExpired);
     Ok(())
 }
 

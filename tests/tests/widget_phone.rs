@@ -37,7 +37,9 @@ async fn on_a_phone_the_page_switches_to_vipps_and_comes_back_to_the_result() ->
         .ok_or("no psp_transaction_id")?
         .to_owned();
 
-    // The landing page: the shopper confirms, then approves in the app.
+    // The landing page replaced the merchant's page: the shopper confirms there (out of
+    // the widget's frame), then approves in the app.
+    t.to_page().await?;
     t.browser
         .wait_for("#confirm")
         .await?

@@ -36,11 +36,13 @@ fn run_steps(ws: &Workspace, summary: &mut Summary) -> Result<(), Error> {
     summary.step("browser tests", || browser_tests(ws, &browser))
 }
 
-/// The browser tests of the e2e crate (`tests/browser.rs`: the shop → widget → Vipps flows).
-/// The per-state widget suites (`tests/widget_*.rs`) are still being finished with the
-/// widget; run them with `cargo test -p e2e --test widget_outcomes -- --ignored` etc.
+/// The browser tests of the e2e crate, which a plain `cargo test` skips (`#[ignore]`: they
+/// need the built widget and Chromium): `tests/browser.rs` (the shop → widget → Vipps
+/// flows of the go-live checklist) and `tests/widget_*.rs` (every state of the widget,
+/// axe-core on each, languages, themes, the phone flow, network trouble, reloads).
+/// One at a time: each drives its own Chromium, and two cores are all CI has.
 fn browser_tests(ws: &Workspace, browser: &Browser) -> Result<(), Error> {
-    let args = "test -p e2e --test browser -- --ignored --test-threads=1";
+    let args = "test -p e2e --tests -- --ignored --test-threads=1";
     let mut command = Command::new(cargo());
     command
         .args(args.split_whitespace())

@@ -1,6 +1,6 @@
 //! Installs what the build and the tests need, skipping whatever is already there:
-//! the wasm target, trunk, the wasm-bindgen CLI, a recent wasm-opt, axe-core, Chromium and
-//! chromedriver.
+//! the wasm target, trunk, the wasm-bindgen CLI, a recent wasm-opt, esbuild, axe-core,
+//! Chromium and chromedriver.
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -23,7 +23,8 @@ pub fn ensure_build_tools(ws: &Workspace) -> Result<(), Error> {
     ensure_wasm_target(ws)?;
     ensure_trunk(ws)?;
     ensure_wasm_bindgen(ws)?;
-    ensure_wasm_opt(ws)
+    ensure_wasm_opt(ws)?;
+    ensure_esbuild(ws)
 }
 
 fn ensure_wasm_target(ws: &Workspace) -> Result<(), Error> {
@@ -137,39 +138,58 @@ pub fn axe_core_script(ws: &Workspace) -> PathBuf {
 
 /// axe-core from npm (next to binaryen), for the browser tests' accessibility checks.
 pub fn ensure_axe_core(ws: &Workspace) -> Result<(), Error> {
-    let script = axe_core_script(ws);
-    if script.is_file() {
-        println!("    ok: axe-core in {}", ws.tools_dir().display());
+    ensure_npm_package(ws, "axe-core", &axe_core_script(ws), "the browser tests")
+}
+
+/// esbuild from npm, which minifies the widget's JS glue (`frontend/build/minify-js.mjs`;
+/// trunk's own minifier cannot parse wasm-bindgen's output).
+fn ensure_esbuild(ws: &Workspace) -> Result<(), Error> {
+    let package = ws
+        .tools_dir()
+        .join("node_modules")
+        .join("esbuild")
+        .join("package.json");
+    ensure_npm_package(ws, "esbuild", &package, "the widget build")
+}
+
+/// Installs `package` from npm into the tools directory unless `marker` is there.
+fn ensure_npm_package(
+    ws: &Workspace,
+    package: &str,
+    marker: &Path,
+    for_what: &str,
+) -> Result<(), Error> {
+    if marker.is_file() {
+        println!("    ok: {package} in {}", ws.tools_dir().display());
         return Ok(());
     }
     if ws.which("npm")?.is_none() {
-        return Err(Error::Other(
-            "axe-core is needed for the browser tests and comes from npm, but `npm` was not \
-             found. Install Node.js and npm."
-                .to_owned(),
-        ));
+        return Err(Error::Other(format!(
+            "{package} is needed for {for_what} and comes from npm, but `npm` was not found. \
+             Install Node.js and npm."
+        )));
     }
     let tools = ws.tools_dir();
     heading(&format!(
-        "Installing axe-core from npm into {}",
+        "Installing {package} from npm into {}",
         tools.display()
     ));
     std::fs::create_dir_all(&tools).map_err(Error::io(format!("creating {}", tools.display())))?;
     process::run(
-        "installing axe-core",
+        &format!("installing {package}"),
         Command::new("npm")
             .args(["install", "--no-audit", "--no-fund", "--prefix"])
             .arg(&tools)
-            .arg("axe-core")
+            .arg(package)
             .env("PATH", ws.path_env()?),
     )?;
-    if script.is_file() {
-        println!("    ok: axe-core");
+    if marker.is_file() {
+        println!("    ok: {package}");
         Ok(())
     } else {
         Err(Error::Other(format!(
-            "after `npm install axe-core`, {} is missing",
-            script.display()
+            "after `npm install {package}`, {} is missing",
+            marker.display()
         )))
     }
 }

@@ -45,11 +45,14 @@ pub async fn start(
 ) -> Result<CheckoutPayment, PaymentError> {
     let payment = authorised(state, id, client_secret).await?;
     let now = now_unix();
-    if now >= payment.expires_at {
-        let expired = PaymentState::Expired;
+    if payment.state == PaymentState::Expired {
+        return Err(PaymentError::Expired);
+    }
+    if payment.is_expired_at(now) {
+        let expired = payment.state.apply(PaymentEvent::Expired)?;
         state
             .store
-            .transition(id, PaymentState::Created, expired, Changes::default())
+            .transition(id, payment.state, expired, Changes::default())
             .await?;
         return Err(PaymentError::Expired);
     }

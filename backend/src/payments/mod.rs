@@ -57,9 +57,10 @@ pub struct Payment {
 }
 
 impl Payment {
-    /// Still waiting for the shopper to press Pay, but past its expiry.
+    /// Past its expiry with nothing going on: never started, or failed and not tried
+    /// again (a new attempt is refused from now on). Reconciliation writes it down.
     pub fn is_expired_at(&self, now: i64) -> bool {
-        self.state == PaymentState::Created && now >= self.expires_at
+        matches!(self.state, PaymentState::Created | PaymentState::Failed) && now >= self.expires_at
     }
 }
 

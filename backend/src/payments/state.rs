@@ -63,7 +63,8 @@ impl PaymentState {
             (S::Charging, E::ChargeFailed) => Ok(S::Failed),
             (S::Failed, E::StartRequested) => Ok(S::Initiating),
             (S::Created | S::AwaitingApp | S::Failed, E::CancelRequested) => Ok(S::Cancelled),
-            (S::Created, E::Expired) => Ok(S::Expired),
+            // A payment nobody finished (never started, or failed and not tried again).
+            (S::Created | S::Failed, E::Expired) => Ok(S::Expired),
             (
                 S::Created,
                 E::VippsAccepted
@@ -109,8 +110,7 @@ impl PaymentState {
                 | E::ShopperConfirmed
                 | E::ShopperDeclined
                 | E::ChargeApproved
-                | E::ChargeFailed
-                | E::Expired,
+                | E::ChargeFailed,
             )
             | (S::Authorised | S::Cancelled | S::Expired, _) => invalid,
         }
@@ -224,6 +224,13 @@ mod tests {
         assert_eq!(S::Failed.apply(E::CancelRequested), Ok(S::Cancelled));
         assert!(S::Failed.apply(E::ShopperConfirmed).is_err());
         assert!(S::Failed.apply(E::ChargeApproved).is_err());
+    }
+
+    #[test]
+    fn a_payment_left_unfinished_expires_and_then_takes_nothing() {
+        assert_eq!(S::Created.apply(E::Expired), Ok(S::Expired));
+        assert_eq!(S::Failed.apply(E::Expired), Ok(S::Expired));
+        assert!(S::Expired.apply(E::StartRequested).is_err());
     }
 
     #[test]

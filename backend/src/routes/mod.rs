@@ -33,6 +33,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/checkout/payments/{id}/qr", get(qr::qr))
         .route("/vipps/make-payment", post(make_payment::make_payment))
         .route("/checkout.js", get(widget::loader))
+        .route(
+            &widget::versioned_loader_path(),
+            get(widget::versioned_loader),
+        )
         .route("/return/{id}", get(widget::return_page))
         .nest_service("/widget", widget)
         .layer(axum::middleware::from_fn_with_state(

@@ -4,10 +4,11 @@
 use std::path::Path;
 
 use axum::extract::State;
-use axum::http::HeaderValue;
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS,
+    ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE,
+    X_CONTENT_TYPE_OPTIONS,
 };
+use axum::http::{HeaderName, HeaderValue};
 use axum::response::{Html, IntoResponse};
 use shared::checkout::CheckoutStatus;
 use tower::ServiceBuilder;
@@ -21,11 +22,45 @@ use crate::payments::{PaymentError, now_unix, view};
 
 const LOADER: &str = include_str!("../../../frontend/loader/checkout.js");
 
+/// The loader's version (`VERSION` in `frontend/loader/checkout.js`; a test keeps the two
+/// equal). Served at `/checkout/{LOADER_VERSION}/checkout.js`, a URL whose bytes never
+/// change, fit for a Subresource Integrity hash.
+pub const LOADER_VERSION: &str = "1.1.0";
+
+/// The path of this version of the loader.
+pub fn versioned_loader_path() -> String {
+    format!("/checkout/{LOADER_VERSION}/checkout.js")
+}
+
+/// `GET /checkout.js`: the current loader, cached briefly so that merchants who do not
+/// pin a version get fixes within minutes.
 pub async fn loader() -> impl IntoResponse {
+    loader_with(HeaderValue::from_static("public, max-age=300"))
+}
+
+/// `GET /checkout/{LOADER_VERSION}/checkout.js`: the same bytes, cached for a year.
+pub async fn versioned_loader() -> impl IntoResponse {
+    loader_with(HeaderValue::from_static(
+        "public, max-age=31536000, immutable",
+    ))
+}
+
+/// Any page may load the script, and with `crossorigin="anonymous"` (required with
+/// `integrity`) the browser only runs it if we allow that origin: allow all.
+fn loader_with(cache: HeaderValue) -> impl IntoResponse {
     (
         [
-            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (CACHE_CONTROL, "public, max-age=300"),
+            (
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/javascript; charset=utf-8"),
+            ),
+            (CACHE_CONTROL, cache),
+            (ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*")),
+            (
+                HeaderName::from_static("cross-origin-resource-policy"),
+                HeaderValue::from_static("cross-origin"),
+            ),
+            (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
         ],
         LOADER,
     )
@@ -107,4 +142,19 @@ pub async fn return_page(
             )
         }),
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_served_version_is_the_loaders_own() {
+        let declared = format!("var VERSION = \"{LOADER_VERSION}\";");
+        assert!(
+            LOADER.contains(&declared),
+            "bump LOADER_VERSION with the loader"
+        );
+        assert!(LOADER.starts_with(&format!("/*! Vipps PSP checkout loader {LOADER_VERSION}.")));
+    }
 }

@@ -118,9 +118,13 @@ impl WidgetTest {
             .map_err(err)
     }
 
-    /// Out of the widget's frame, to the merchant page.
+    /// Out of the widget's frame, to the top of the current window (the merchant page,
+    /// or whatever replaced it). Switching to the window itself works even when the frame
+    /// we were in is gone, as after the page navigated away.
     pub async fn to_page(&self) -> TestResult {
-        self.browser.client.enter_parent_frame().await.map_err(err)
+        let c = &self.browser.client;
+        let window = c.window().await.map_err(err)?;
+        c.switch_to_window(window).await.map_err(err)
     }
 
     /// Clears the phone field and types `text` into it.
