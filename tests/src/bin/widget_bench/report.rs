@@ -88,6 +88,13 @@ fn weight_section(md: &mut String, files: &[File]) {
         BUDGET_BROTLI,
         t.brotli
     );
+    if t.brotli > BUDGET_BROTLI {
+        md.push_str(
+            "What the wasm is made of, what was cut and why the rest stays (a Leptos 0.8 \
+             hello world alone is about 36 KB brotli of wasm and JS): \
+             [frontend/README.md, Weight](../frontend/README.md#weight).\n\n",
+        );
+    }
 }
 
 fn speed_section(md: &mut String, timings: &[Timing]) {
