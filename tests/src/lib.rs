@@ -41,6 +41,8 @@ pub struct Options {
     /// The acquirer's deadline in makePayment, and how slow the slow test card is.
     pub acquirer_timeout_ms: Option<u64>,
     pub slow_card_ms: Option<u64>,
+    /// The first retry delay of status updates to Vipps (20 ms unless set).
+    pub outbox_base_delay_ms: Option<u64>,
 }
 
 async fn bind() -> TestResult<(TcpListener, String)> {
@@ -75,8 +77,9 @@ impl TestApp {
         // Background jobs run fast here so tests wait on them briefly.
         config.reconcile_interval = std::time::Duration::from_millis(50);
         config.outbox.poll = std::time::Duration::from_millis(50);
-        config.outbox.base_delay = std::time::Duration::from_millis(20);
-        config.outbox.max_delay = std::time::Duration::from_millis(200);
+        let base_delay = options.outbox_base_delay_ms.unwrap_or(20);
+        config.outbox.base_delay = std::time::Duration::from_millis(base_delay);
+        config.outbox.max_delay = std::time::Duration::from_millis(base_delay.saturating_mul(10));
         config.outbox.lease = std::time::Duration::from_millis(500);
         if let Some(ms) = options.acquirer_timeout_ms {
             config.acquirer_timeout = std::time::Duration::from_millis(ms);
@@ -207,6 +210,12 @@ impl TestApp {
             .send()
             .await
             .map_err(|e| e.to_string())
+    }
+
+    /// The merchant's view of the payment (`GET /v1/payments/{id}`).
+    pub async fn merchant_view(&self, payment: &MerchantPayment) -> TestResult<MerchantPayment> {
+        let path = format!("/v1/payments/{}", payment.id);
+        expect_json(self.merchant_get(&path).await?, 200).await
     }
 
     /// The widget's view of the payment.

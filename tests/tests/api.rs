@@ -33,15 +33,6 @@ async fn started(app: &TestApp) -> TestResult<(MerchantPayment, String)> {
     Ok((payment, txn))
 }
 
-async fn merchant_view(app: &TestApp, payment: &MerchantPayment) -> TestResult<MerchantPayment> {
-    expect_json(
-        app.merchant_get(&format!("/v1/payments/{}", payment.id))
-            .await?,
-        200,
-    )
-    .await
-}
-
 #[tokio::test]
 async fn a_payment_is_authorised_end_to_end_and_keeps_only_six_and_four_digits() -> TestResult {
     let app = TestApp::spawn().await?;
@@ -64,7 +55,7 @@ async fn a_payment_is_authorised_end_to_end_and_keeps_only_six_and_four_digits()
         app.checkout_view(&payment).await?.status,
         CheckoutStatus::Succeeded
     );
-    let merchant = merchant_view(&app, &payment).await?;
+    let merchant = app.merchant_view(&payment).await?;
     assert_eq!(merchant.status, PaymentStatus::Authorised);
     let card = merchant.card.ok_or("no masked card")?;
     assert_eq!(
@@ -99,7 +90,7 @@ async fn an_insufficient_funds_card_fails_with_error_89_and_that_reason() -> Tes
         )
     );
     assert_eq!(
-        merchant_view(&app, &payment).await?.status,
+        app.merchant_view(&payment).await?.status,
         PaymentStatus::Failed
     );
     Ok(())
@@ -112,7 +103,7 @@ async fn a_rejection_in_the_app_fails_with_error_93_and_charges_nothing() -> Tes
     let answer: Value =
         expect_json(app.vipps_control(&txn, "reject", json!({})).await?, 200).await?;
     assert_eq!(answer["errorMessage"]["errorId"], "93", "{answer}");
-    let merchant = merchant_view(&app, &payment).await?;
+    let merchant = app.merchant_view(&payment).await?;
     assert_eq!(
         (merchant.status, merchant.failure),
         (PaymentStatus::Failed, Some(FailureReason::RejectedInApp))
@@ -136,7 +127,7 @@ async fn make_payment_with_a_wrong_or_missing_token_is_401_and_changes_nothing()
         assert_eq!(response.status().as_u16(), 401);
     }
     assert_eq!(
-        merchant_view(&app, &payment).await?.status,
+        app.merchant_view(&payment).await?.status,
         PaymentStatus::AwaitingApp
     );
     Ok(())
@@ -250,7 +241,7 @@ async fn an_expired_payment_cannot_be_started() -> TestResult {
     let error: ApiErrorBody = expect_json(app.start(&payment, PHONE).await?, 410).await?;
     assert_eq!(error.code, ErrorCode::PaymentExpired);
     assert_eq!(
-        merchant_view(&app, &payment).await?.status,
+        app.merchant_view(&payment).await?.status,
         PaymentStatus::Expired
     );
     Ok(())
@@ -273,7 +264,7 @@ async fn a_make_payment_after_the_shopper_cancelled_is_too_late_and_charges_noth
     .await?;
     assert_eq!(answer["paymentInfo"]["status"], "FAIL", "{answer}");
     assert_eq!(answer["errorMessage"]["errorId"], "85", "{answer}");
-    let merchant = merchant_view(&app, &payment).await?;
+    let merchant = app.merchant_view(&payment).await?;
     assert_eq!(merchant.status, PaymentStatus::Cancelled);
     assert!(merchant.card.is_none(), "no card was charged or kept");
 
@@ -314,7 +305,7 @@ async fn after_a_failure_the_shopper_can_try_again_with_a_new_attempt_at_vipps()
     )
     .await?;
     assert_eq!(paid["paymentInfo"]["status"], "OK", "{paid}");
-    let merchant = merchant_view(&app, &payment).await?;
+    let merchant = app.merchant_view(&payment).await?;
     assert_eq!(
         (merchant.status, merchant.failure),
         (PaymentStatus::Authorised, None)

@@ -89,12 +89,7 @@ async fn a_repeated_create_replays_the_first_payment_without_creating_another() 
     let fresh = create(&app, "key-2", &body).await?;
     assert_eq!(fresh.status, 409, "{fresh:?}");
     assert_eq!(fresh.error_code()?, ErrorCode::DuplicateOrderId);
-    let stored: MerchantPayment = expect_json(
-        app.merchant_get(&format!("/v1/payments/{}", payment.id))
-            .await?,
-        200,
-    )
-    .await?;
+    let stored: MerchantPayment = app.merchant_view(&payment).await?;
     assert_eq!(stored.id, payment.id);
     Ok(())
 }

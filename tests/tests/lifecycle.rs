@@ -105,16 +105,13 @@ async fn happy_day_capture_then_refund_is_reported_to_vipps() -> TestResult {
         (PaymentStatus::PartiallyRefunded, 600)
     );
 
-    let calls = vipps_updates(&app, 2).await?;
-    let statuses: Vec<Value> = calls
-        .iter()
-        .flat_map(|c| c["transactions"].as_array().cloned().unwrap_or_default())
-        .map(|t| t["status"].clone())
-        .collect();
+    // One updatestatus call or two: the worker batches whatever is due together.
+    let transactions = vipps_transactions(&app, 2).await?;
+    let statuses: Vec<Value> = transactions.iter().map(|t| t["status"].clone()).collect();
     assert_eq!(
         statuses,
         vec![json!("CAPTURED"), json!("REFUNDED")],
-        "{calls:?}"
+        "{transactions:?}"
     );
     let summary = vipps_summary(&app, &txn).await?;
     assert_eq!(
@@ -224,12 +221,7 @@ async fn illegal_operations_are_typed_4xx_and_change_nothing() -> TestResult {
         json!({"amount": 401}),
     )
     .await?;
-    let unchanged: MerchantPayment = expect_json(
-        app.merchant_get(&format!("/v1/payments/{}", payment.id))
-            .await?,
-        200,
-    )
-    .await?;
+    let unchanged: MerchantPayment = app.merchant_view(&payment).await?;
     assert_eq!(
         (unchanged.amounts.captured, unchanged.amounts.refunded),
         (600, 0)
@@ -266,6 +258,44 @@ async fn updatestatus_is_retried_through_5xx_under_the_same_request_id() -> Test
 }
 
 #[tokio::test]
+async fn a_later_update_waits_for_an_earlier_one_of_the_same_payment_being_retried() -> TestResult {
+    // The capture's first delivery fails and is retried a second later; the cancel that
+    // follows it must not overtake it at Vipps (a cancel, then a capture, would be refused).
+    let app = TestApp::spawn_with(Options {
+        outbox_base_delay_ms: Some(1_000),
+        ..Options::default()
+    })
+    .await?;
+    let (payment, _) = authorised(&app).await?;
+    let fault = app
+        .http
+        .post(format!("{}/sim/updatestatus/fail", app.simulator_url))
+        .json(&json!({"status": 503, "count": 1}));
+    fault.send().await.map_err(|e| e.to_string())?;
+    let _: MerchantPayment = expect_json(
+        operate(&app, &payment, "capture", json!({"amount": 400})).await?,
+        200,
+    )
+    .await?;
+    vipps_updates(&app, 1).await?;
+    let _: MerchantPayment =
+        expect_json(operate(&app, &payment, "cancel", json!({})).await?, 200).await?;
+    let delivered: Vec<(Value, Value)> = vipps_transactions(&app, 2)
+        .await?
+        .iter()
+        .map(|t| (t["status"].clone(), t["amount"].clone()))
+        .collect();
+    assert_eq!(
+        delivered,
+        vec![
+            (json!("CAPTURED"), json!(400)),
+            (json!("CANCELLED"), json!(600))
+        ]
+    );
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_4xx_from_vipps_parks_the_update_as_dead_for_the_operator() -> TestResult {
     let app = TestApp::spawn().await?;
     let (payment, _) = authorised(&app).await?;
@@ -298,11 +328,11 @@ async fn a_4xx_from_vipps_parks_the_update_as_dead_for_the_operator() -> TestRes
     Ok(())
 }
 
-#[tokio::test]
-async fn a_payment_left_at_vipps_past_its_expiry_is_cancelled_and_a_late_answer_is_too_late()
--> TestResult {
+/// A backend whose payments expire `ttl` seconds after creation, and a payment of 1000
+/// øre started at Vipps; returns them with its pspTransactionId.
+async fn started_with_ttl(ttl: u64) -> TestResult<(TestApp, MerchantPayment, String)> {
     let app = TestApp::spawn_with(Options {
-        payment_ttl_seconds: Some(1),
+        payment_ttl_seconds: Some(ttl),
         ..Options::default()
     })
     .await?;
@@ -310,15 +340,17 @@ async fn a_payment_left_at_vipps_past_its_expiry_is_cancelled_and_a_late_answer_
     let _: CheckoutPayment = expect_json(app.start(&payment, PHONE).await?, 200).await?;
     let txn = app.vipps_payment_for(PHONE).await?["psp_transaction_id"]
         .as_str()
-        .unwrap_or_default()
+        .ok_or("no psp_transaction_id")?
         .to_owned();
+    Ok((app, payment, txn))
+}
+
+#[tokio::test]
+async fn a_payment_left_at_vipps_past_its_expiry_is_cancelled_and_a_late_answer_is_too_late()
+-> TestResult {
+    let (app, payment, txn) = started_with_ttl(1).await?;
     eventually("the payment to be cancelled", || async {
-        let p: MerchantPayment = expect_json(
-            app.merchant_get(&format!("/v1/payments/{}", payment.id))
-                .await?,
-            200,
-        )
-        .await?;
+        let p: MerchantPayment = app.merchant_view(&payment).await?;
         Ok((p.status == PaymentStatus::Cancelled).then_some(()))
     })
     .await?;
@@ -330,17 +362,7 @@ async fn a_payment_left_at_vipps_past_its_expiry_is_cancelled_and_a_late_answer_
 
 #[tokio::test]
 async fn a_declined_payment_left_past_its_expiry_expires_and_cannot_be_tried_again() -> TestResult {
-    let app = TestApp::spawn_with(Options {
-        payment_ttl_seconds: Some(2),
-        ..Options::default()
-    })
-    .await?;
-    let payment = app.create_payment(1000).await?;
-    let _: CheckoutPayment = expect_json(app.start(&payment, PHONE).await?, 200).await?;
-    let txn = app.vipps_payment_for(PHONE).await?["psp_transaction_id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let (app, payment, txn) = started_with_ttl(2).await?;
     // Insufficient funds: the payment fails, and the shopper could try again until expiry.
     let declined: Value = expect_json(
         app.vipps_control(&txn, "approve", json!({"card": "4000000000009995"}))
@@ -352,12 +374,7 @@ async fn a_declined_payment_left_past_its_expiry_expires_and_cannot_be_tried_aga
 
     // The merchant API is not rate limited as the widget's polling is: wait there.
     eventually("the failed payment to expire", || async {
-        let merchant: MerchantPayment = expect_json(
-            app.merchant_get(&format!("/v1/payments/{}", payment.id))
-                .await?,
-            200,
-        )
-        .await?;
+        let merchant: MerchantPayment = app.merchant_view(&payment).await?;
         Ok((merchant.status == PaymentStatus::Expired).then_some(()))
     })
     .await?;

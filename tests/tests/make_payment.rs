@@ -57,6 +57,21 @@ async fn make_payment(
     expect_json(response, 200).await
 }
 
+/// makePayment as Vipps sends it once the shopper approved with `card` (`NUMBER,YYMM,SESSION`).
+async fn approved_with(
+    backend: &LoneBackend,
+    http: &reqwest::Client,
+    init: &InitRequest,
+    card: &str,
+) -> TestResult<Value> {
+    make_payment(
+        http,
+        init,
+        &body(init, Some(backend.card_data(card)?), "YES"),
+    )
+    .await
+}
+
 fn body(init: &InitRequest, card_data: Option<String>, confirmed: &str) -> Value {
     json!({"pspTransactionId": init.psp_transaction_id, "merchantSerialNumber": "123456",
            "cardData": card_data, "confirmed": confirmed})
@@ -123,20 +138,10 @@ async fn a_repeat_after_a_decline_gets_the_same_fail_and_no_second_charge() -> T
     let backend = LoneBackend::spawn().await?;
     let http = reqwest::Client::new();
     let init = awaiting_app(&backend, &http).await?;
-    let first = make_payment(
-        &http,
-        &init,
-        &body(&init, Some(backend.card_data(NO_FUNDS)?), "YES"),
-    )
-    .await?;
+    let first = approved_with(&backend, &http, &init, NO_FUNDS).await?;
     assert_eq!(first["errorMessage"]["errorId"], "89", "{first}");
     // Vipps retries, even with other card data: the first result stands.
-    let again = make_payment(
-        &http,
-        &init,
-        &body(&init, Some(backend.card_data(APPROVED)?), "YES"),
-    )
-    .await?;
+    let again = approved_with(&backend, &http, &init, APPROVED).await?;
     assert_eq!(again, first);
     assert_eq!(backend.charges(), 1);
     Ok(())
@@ -191,16 +196,39 @@ async fn a_hung_acquirer_gets_fail_91_in_time_and_its_late_authorisation_is_void
     let http = reqwest::Client::new();
     let init = awaiting_app(&backend, &http).await?;
     let slow = "4000000000000259,3012,3854ba014e184e0d8ba259253f4adbfa";
-    let answer = make_payment(
-        &http,
-        &init,
-        &body(&init, Some(backend.card_data(slow)?), "YES"),
-    )
-    .await?;
+    let answer = approved_with(&backend, &http, &init, slow).await?;
     assert_eq!(answer["errorMessage"]["errorId"], "91", "{answer}");
     // The acquirer authorised after we gave up: reconciliation finds and voids it.
     e2e::eventually("the forgotten authorisation to be voided", || async {
         Ok((backend.voids() == 1).then_some(()))
+    })
+    .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_charge_that_outlives_its_stuck_deadline_is_failed_answered_fail_and_voided() -> TestResult
+{
+    // The charge takes 5 s, but reconciliation counts a charge stuck at once: it fails
+    // the payment (FAIL 91 on record) and voids what the acquirer holds, while the
+    // acquirer is still answering. Its late "approved" must change none of that.
+    let tweak = |config: &mut backend::Config| {
+        config.acquirer_timeout = std::time::Duration::from_secs(10);
+        config.stuck_after = std::time::Duration::ZERO;
+    };
+    let backend = LoneBackend::spawn_with(tweak, std::time::Duration::from_secs(5)).await?;
+    let http = reqwest::Client::new();
+    let init = awaiting_app(&backend, &http).await?;
+    let slow = "4000000000000259,3012,3854ba014e184e0d8ba259253f4adbfa";
+    let answer = approved_with(&backend, &http, &init, slow).await?;
+    assert_eq!(answer["paymentInfo"]["status"], "FAIL", "{answer}");
+    assert_eq!(answer["errorMessage"]["errorId"], "91", "{answer}");
+    // What is on record says the same: Vipps's retry hears FAIL 91 again.
+    let again = approved_with(&backend, &http, &init, slow).await?;
+    assert_eq!(again, answer);
+    assert_eq!(backend.charges(), 1, "charged once");
+    e2e::eventually("the authorisation to be voided", || async {
+        Ok((backend.voids() >= 1).then_some(()))
     })
     .await?;
     Ok(())

@@ -88,7 +88,7 @@ impl PaymentStore {
     pub async fn claim_new_batch(&self, request_id: &str, max: i64) -> Result<u64, StoreError> {
         let result = sqlx::query(
             "UPDATE outbox SET batch_id = ? WHERE id IN (
-                SELECT id FROM outbox WHERE state = 'pending' AND batch_id IS NULL ORDER BY created_at, id LIMIT ?)",
+                SELECT id FROM outbox WHERE state = 'pending' AND batch_id IS NULL ORDER BY rowid LIMIT ?)",
         )
         .bind(request_id)
         .bind(max)
@@ -98,15 +98,24 @@ impl PaymentStore {
     }
 
     /// A batch that is due, leased until `lease_until_ms` so no other worker sends it meanwhile.
+    /// Vipps hears each payment's updates in the order they happened (a capture before the
+    /// cancel that releases the rest): a batch waits while an older update of one of its
+    /// payments is still pending in another batch (being retried, say). Order is the
+    /// insertion order, SQLite's `rowid` (outbox rows are never deleted).
     pub async fn lease_due_batch(
         &self,
         now_ms: i64,
         lease_until_ms: i64,
     ) -> Result<Option<Batch>, StoreError> {
         let due: Option<(String, i64)> = sqlx::query_as(
-            "SELECT batch_id, next_attempt_at_ms FROM outbox
-             WHERE state = 'pending' AND batch_id IS NOT NULL AND next_attempt_at_ms <= ?
-             ORDER BY next_attempt_at_ms LIMIT 1",
+            "SELECT o.batch_id, o.next_attempt_at_ms FROM outbox o
+             WHERE o.state = 'pending' AND o.batch_id IS NOT NULL AND o.next_attempt_at_ms <= ?
+               AND NOT EXISTS (
+                 SELECT 1 FROM outbox mine JOIN outbox older ON older.payment_id = mine.payment_id
+                 WHERE mine.batch_id = o.batch_id AND mine.state = 'pending'
+                   AND older.state = 'pending' AND older.rowid < mine.rowid
+                   AND (older.batch_id IS NULL OR older.batch_id <> o.batch_id))
+             ORDER BY o.next_attempt_at_ms LIMIT 1",
         )
         .bind(now_ms)
         .fetch_optional(self.pool())
@@ -127,7 +136,7 @@ impl PaymentStore {
         }
         let rows = sqlx::query(
             "SELECT psp_transaction_id, status, amount_ore, currency, payment_text, attempts FROM outbox
-             WHERE batch_id = ? AND state = 'pending' ORDER BY created_at, id",
+             WHERE batch_id = ? AND state = 'pending' ORDER BY rowid",
         )
         .bind(&request_id)
         .fetch_all(self.pool())

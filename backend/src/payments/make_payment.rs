@@ -164,7 +164,14 @@ async fn decide(
         .transition(&payment.id, charging, to, changes)
         .await?
     {
-        tracing::error!(payment = %payment.id, "charged payment changed state under us");
+        // Reconciliation judged the charge stuck and failed it while the acquirer was
+        // still answering. What it recorded stands (Vipps must not hear OK for a payment
+        // we hold as failed), and an authorisation we got anyway is voided by it.
+        tracing::error!(payment = %payment.id, "the charge outlived its deadline; its outcome is void");
+        if event == PaymentEvent::ChargeApproved {
+            state.store.set_acquirer_unsettled(payment, true).await?;
+        }
+        return Ok(None);
     }
     tracing::info!(payment = %payment.id, state = %to, "makePayment answered");
     Ok(Some(answer))

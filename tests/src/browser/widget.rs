@@ -259,8 +259,7 @@ impl WidgetTest {
 
     /// The merchant's view of the payment.
     pub async fn merchant_view(&self, payment: &MerchantPayment) -> TestResult<MerchantPayment> {
-        let path = format!("/v1/payments/{}", payment.id);
-        expect_json(self.app.merchant_get(&path).await?, 200).await
+        self.app.merchant_view(payment).await
     }
 
     /// Polls the merchant API (up to 30 s) until the payment has `status`.
