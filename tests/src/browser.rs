@@ -64,6 +64,12 @@ impl Browser {
     }
 
     pub async fn start_as(device: Device) -> TestResult<Self> {
+        Self::start_with_flags(device, &[]).await
+    }
+
+    /// With extra Chromium command-line switches (e.g. `--force-prefers-reduced-motion`,
+    /// which, unlike CDP's media emulation, also reaches frames of other sites).
+    pub async fn start_with_flags(device: Device, flags: &[&str]) -> TestResult<Self> {
         let driver_path = binary("CHROMEDRIVER", "/usr/bin/chromedriver");
         let mut driver = Command::new(&driver_path)
             .arg("--port=0")
@@ -90,7 +96,10 @@ impl Browser {
             "--disable-renderer-backgrounding".to_owned(),
             "--window-size=1280,900".to_owned(),
             format!("--user-data-dir={}", profile.path().display()),
-        ];
+        ]
+        .into_iter()
+        .chain(flags.iter().map(|flag| (*flag).to_owned()))
+        .collect::<Vec<_>>();
         let mut options = json!({"binary": binary("CHROME", "/usr/bin/chromium"), "args": args});
         if device == Device::Phone {
             options["mobileEmulation"] = json!({
@@ -133,6 +142,19 @@ impl Browser {
             .for_element(Locator::Css(css))
             .await
             .map_err(|e| format!("waiting for {css}: {e}"))
+    }
+
+    /// Runs `script` (a function body; `arguments[i]` are `args`) in the current frame.
+    pub async fn eval(&self, script: &str, args: Vec<Value>) -> TestResult<Value> {
+        self.client.execute(script, args).await.map_err(err)
+    }
+
+    /// As `eval`, for a script that returns a string.
+    pub async fn eval_string(&self, script: &str, args: Vec<Value>) -> TestResult<String> {
+        match self.eval(script, args).await? {
+            Value::String(s) => Ok(s),
+            other => Err(format!("expected a string from {script:?}, got {other}")),
+        }
     }
 
     /// Waits (up to 30 s) until `script` (run in the current frame) returns something

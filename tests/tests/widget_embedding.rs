@@ -105,11 +105,7 @@ async fn the_loader_ignores_messages_that_do_not_come_from_the_widgets_frame() -
          document.body.appendChild(f);",
         url = Value::from(forger_url)
     );
-    t.browser
-        .client
-        .execute(&inject, vec![])
-        .await
-        .map_err(err)?;
+    t.browser.eval(&inject, vec![]).await?;
     // Messages are handled in order and the loader listened first: once the page has
     // seen both markers, the loader has seen (and must have dropped) the forgeries.
     t.browser
@@ -119,14 +115,10 @@ async fn the_loader_ignores_messages_that_do_not_come_from_the_widgets_frame() -
         )
         .await?;
     let height = t
-        .browser
-        .client
-        .execute(
+        .browser.eval(
             "return document.querySelector('#vipps-checkout iframe').getBoundingClientRect().height;",
             vec![],
-        )
-        .await
-        .map_err(err)?;
+        ).await?;
     assert!(
         height.as_f64().is_some_and(|h| h > 100.0),
         "a forged resize changed the frame: {height}"
@@ -195,16 +187,7 @@ async fn press_key(t: &WidgetTest, key: &str) -> TestResult {
 async fn focused(t: &WidgetTest) -> TestResult<String> {
     let script = "const a = document.activeElement;
         return a ? (a.id || (a.closest('[id]') ? a.tagName + ' in #' + a.closest('[id]').id : a.tagName)) : '';";
-    match t
-        .browser
-        .client
-        .execute(script, vec![])
-        .await
-        .map_err(err)?
-    {
-        Value::String(s) => Ok(s),
-        other => Err(format!("activeElement: {other}")),
-    }
+    t.browser.eval_string(script, vec![]).await
 }
 
 #[tokio::test]

@@ -15,10 +15,6 @@ use shared::merchant::PaymentStatus;
 use shared::test_cards::{TEST_CARDS, TestOutcome};
 use shared::vipps::ErrorId;
 
-fn err(e: impl std::fmt::Display) -> String {
-    e.to_string()
-}
-
 /// The `FailureReason` a card decline must end in; `None` for ids that are no decline.
 fn reason_for(id: ErrorId) -> Option<&'static str> {
     match id {
@@ -176,15 +172,7 @@ async fn after_a_decline_try_again_starts_a_new_attempt_that_can_succeed() -> Te
     let first = t.pay().await?;
     t.approve(&first, DECLINED_CARD).await?;
     t.outcome("failed").await?;
-    t.press("#retry").await?;
-    t.back_to_shop().await?;
-    // Try again may return to the form (number kept) or go straight to Vipps.
-    let next = t.browser.wait_for("#pay, #waiting").await?;
-    if next.attr("id").await.map_err(err)?.as_deref() == Some("pay") {
-        t.press_pay().await?;
-    }
-    t.browser.wait_for("#waiting").await?;
-    let second = t.pending_at_vipps().await?;
+    let second = t.try_again().await?;
     assert_ne!(first, second, "a new attempt has a new pspTransactionId");
     let (status, _) = answer_of(&t.approve(&second, APPROVED_CARD).await?);
     assert_eq!(status, "OK");

@@ -63,7 +63,16 @@ impl WidgetTest {
         Self::start_with(Device::Desktop, Options::default()).await
     }
 
-    pub async fn start_with(device: Device, mut options: Options) -> TestResult<Self> {
+    pub async fn start_with(device: Device, options: Options) -> TestResult<Self> {
+        Self::start_with_flags(device, options, &[]).await
+    }
+
+    /// With extra Chromium switches (see `Browser::start_with_flags`).
+    pub async fn start_with_flags(
+        device: Device,
+        mut options: Options,
+        flags: &[&str],
+    ) -> TestResult<Self> {
         // The merchant page's origin exists before the backend, which must allow it to frame.
         let pages = PageServer::start().await?;
         // On a desktop the shop and the widget are different sites, as in production. The
@@ -78,7 +87,7 @@ impl WidgetTest {
             options.widget_dir = Some(widget_dir()?);
         }
         let app = TestApp::spawn_with(options).await?;
-        let browser = Browser::start_as(device).await?;
+        let browser = Browser::start_with_flags(device, flags).await?;
         let shop_window = browser.client.window().await.map_err(err)?;
         Ok(Self {
             app,
@@ -216,6 +225,20 @@ impl WidgetTest {
             .await
             .map_err(err)?;
         self.enter_widget().await
+    }
+
+    /// Presses Try again after a failure and waits for the new attempt to wait at Vipps;
+    /// returns its pspTransactionId.
+    pub async fn try_again(&self) -> TestResult<String> {
+        self.press("#retry").await?;
+        self.back_to_shop().await?;
+        // Try again may return to the form (number kept) or go straight to Vipps.
+        let next = self.browser.wait_for("#pay, #waiting").await?;
+        if next.attr("id").await.map_err(err)?.as_deref() == Some("pay") {
+            self.press_pay().await?;
+        }
+        self.browser.wait_for("#waiting").await?;
+        self.pending_at_vipps().await
     }
 
     /// The pspTransactionId of the one payment waiting for the shopper at Vipps.
