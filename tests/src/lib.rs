@@ -244,6 +244,27 @@ impl TestApp {
             .ok_or_else(|| format!("Vipps has no payment for {phone}"))
     }
 
+    /// Makes the simulator answer the next `count` updatestatus calls with `status`.
+    pub async fn fail_status_updates(&self, status: u16, count: u32) -> TestResult {
+        let url = format!("{}/sim/updatestatus/fail", self.simulator_url);
+        let body = serde_json::json!({"status": status, "count": count});
+        let response = self
+            .http
+            .post(url)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if response.status().is_success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "the simulator refused the fault: {}",
+                response.status()
+            ))
+        }
+    }
+
     /// Drives the simulator's test controls: `approve`, `reject`, `cancel`, `timeout`.
     pub async fn vipps_control(
         &self,

@@ -239,11 +239,7 @@ async fn illegal_operations_are_typed_4xx_and_change_nothing() -> TestResult {
 async fn updatestatus_is_retried_through_5xx_under_the_same_request_id() -> TestResult {
     let app = TestApp::spawn().await?;
     let (payment, _) = authorised(&app).await?;
-    let fault = app
-        .http
-        .post(format!("{}/sim/updatestatus/fail", app.simulator_url))
-        .json(&json!({"status": 503, "count": 2}));
-    fault.send().await.map_err(|e| e.to_string())?;
+    app.fail_status_updates(503, 2).await?;
     let _: MerchantPayment =
         expect_json(operate(&app, &payment, "capture", json!({})).await?, 200).await?;
     let calls = vipps_updates(&app, 3).await?;
@@ -267,11 +263,7 @@ async fn a_later_update_waits_for_an_earlier_one_of_the_same_payment_being_retri
     })
     .await?;
     let (payment, _) = authorised(&app).await?;
-    let fault = app
-        .http
-        .post(format!("{}/sim/updatestatus/fail", app.simulator_url))
-        .json(&json!({"status": 503, "count": 1}));
-    fault.send().await.map_err(|e| e.to_string())?;
+    app.fail_status_updates(503, 1).await?;
     let _: MerchantPayment = expect_json(
         operate(&app, &payment, "capture", json!({"amount": 400})).await?,
         200,
@@ -299,11 +291,7 @@ async fn a_later_update_waits_for_an_earlier_one_of_the_same_payment_being_retri
 async fn a_4xx_from_vipps_parks_the_update_as_dead_for_the_operator() -> TestResult {
     let app = TestApp::spawn().await?;
     let (payment, _) = authorised(&app).await?;
-    let fault = app
-        .http
-        .post(format!("{}/sim/updatestatus/fail", app.simulator_url))
-        .json(&json!({"status": 400, "count": 1}));
-    fault.send().await.map_err(|e| e.to_string())?;
+    app.fail_status_updates(400, 1).await?;
     let _: MerchantPayment =
         expect_json(operate(&app, &payment, "capture", json!({})).await?, 200).await?;
     let dead = eventually("a dead update", || async {
@@ -395,11 +383,7 @@ async fn an_update_owed_to_vipps_survives_a_backend_restart() -> TestResult {
     let app = TestApp::spawn().await?;
     let (payment, txn) = authorised(&app).await?;
     // Vipps is down for a good while: the capture's update stays in the outbox.
-    let fault = app
-        .http
-        .post(format!("{}/sim/updatestatus/fail", app.simulator_url))
-        .json(&json!({"status": 503, "count": 100}));
-    fault.send().await.map_err(|e| e.to_string())?;
+    app.fail_status_updates(503, 100).await?;
     let _: MerchantPayment =
         expect_json(operate(&app, &payment, "capture", json!({})).await?, 200).await?;
     vipps_updates(&app, 1).await?;

@@ -190,6 +190,18 @@ async fn focused(t: &WidgetTest) -> TestResult<String> {
     t.browser.eval_string(script, vec![]).await
 }
 
+/// Waits until focus is on the heading of the step `#id` (where a screen reader reads on).
+async fn focus_reaches_heading_of(t: &WidgetTest, id: &str) -> TestResult {
+    let script = format!(
+        "const a = document.activeElement;
+         return !!a && a.tagName === 'H1' && !!a.closest('#{id}');"
+    );
+    t.browser
+        .wait_until(&format!("focus on the heading of #{id}"), &script)
+        .await
+        .map(drop)
+}
+
 #[tokio::test]
 #[ignore = "needs the built widget and chromedriver: run `cargo xtask test`"]
 async fn a_shopper_on_the_keyboard_alone_can_pay_and_cancel() -> TestResult {
@@ -206,15 +218,7 @@ async fn a_shopper_on_the_keyboard_alone_can_pay_and_cancel() -> TestResult {
     t.browser.wait_for("#waiting").await?;
     t.back_to_shop().await?;
     // Focus follows the shopper to the new step's heading, where a screen reader reads on.
-    let heading = t
-        .browser
-        .wait_until(
-            "focus on the waiting step's heading",
-            "const a = document.activeElement;
-             return !!a && a.tagName === 'H1' && !!a.closest('#waiting');",
-        )
-        .await?;
-    assert_eq!(heading, Value::Bool(true));
+    focus_reaches_heading_of(&t, "waiting").await?;
 
     // Cancel is a few Tabs away, and Enter on it ends the payment.
     let mut presses = 0;
@@ -229,14 +233,6 @@ async fn a_shopper_on_the_keyboard_alone_can_pay_and_cancel() -> TestResult {
     }
     press_key(&t, ENTER).await?;
     t.outcome("cancelled").await?;
-    let result = t
-        .browser
-        .wait_until(
-            "focus on the result's heading",
-            "const a = document.activeElement;
-             return !!a && a.tagName === 'H1' && !!a.closest('#result');",
-        )
-        .await?;
-    assert_eq!(result, Value::Bool(true));
+    focus_reaches_heading_of(&t, "result").await?;
     Ok(())
 }

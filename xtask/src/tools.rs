@@ -96,25 +96,12 @@ fn ensure_wasm_opt(ws: &Workspace) -> Result<(), Error> {
         println!("    ok: wasm-opt {version} in {}", ws.node_bin().display());
         return Ok(());
     }
-    if ws.which("npm")?.is_none() {
-        return Err(Error::Other(format!(
-            "wasm-opt >= {MIN_WASM_OPT} is needed and comes from npm, but `npm` was not found. \
-             Install Node.js and npm (do not use Debian's binaryen package: it is too old)."
-        )));
-    }
-    let tools = ws.tools_dir();
-    heading(&format!(
-        "Installing binaryen (wasm-opt) from npm into {}",
-        tools.display()
-    ));
-    std::fs::create_dir_all(&tools).map_err(Error::io(format!("creating {}", tools.display())))?;
-    process::run(
-        "installing binaryen",
-        Command::new("npm")
-            .args(["install", "--no-audit", "--no-fund", "--prefix"])
-            .arg(&tools)
-            .arg("binaryen")
-            .env("PATH", ws.path_env()?),
+    npm_install(
+        ws,
+        "binaryen",
+        &format!(
+            "wasm-opt >= {MIN_WASM_OPT} (do not use Debian's binaryen package: it is too old)"
+        ),
     )?;
     match wasm_opt_version(&local) {
         Some(version) if version >= MIN_WASM_OPT => {
@@ -138,7 +125,12 @@ pub fn axe_core_script(ws: &Workspace) -> PathBuf {
 
 /// axe-core from npm (next to binaryen), for the browser tests' accessibility checks.
 pub fn ensure_axe_core(ws: &Workspace) -> Result<(), Error> {
-    ensure_npm_package(ws, "axe-core", &axe_core_script(ws), "the browser tests")
+    ensure_npm_package(
+        ws,
+        "axe-core",
+        &axe_core_script(ws),
+        "axe-core (for the browser tests)",
+    )
 }
 
 /// esbuild from npm, which minifies the widget's JS glue (`frontend/build/minify-js.mjs`;
@@ -149,7 +141,7 @@ fn ensure_esbuild(ws: &Workspace) -> Result<(), Error> {
         .join("node_modules")
         .join("esbuild")
         .join("package.json");
-    ensure_npm_package(ws, "esbuild", &package, "the widget build")
+    ensure_npm_package(ws, "esbuild", &package, "esbuild (for the widget build)")
 }
 
 /// Installs `package` from npm into the tools directory unless `marker` is there.
@@ -163,10 +155,24 @@ fn ensure_npm_package(
         println!("    ok: {package} in {}", ws.tools_dir().display());
         return Ok(());
     }
+    npm_install(ws, package, for_what)?;
+    if marker.is_file() {
+        println!("    ok: {package}");
+        Ok(())
+    } else {
+        Err(Error::Other(format!(
+            "after `npm install {package}`, {} is missing",
+            marker.display()
+        )))
+    }
+}
+
+/// `npm install <package>` into the tools directory; `needed` says what for, if npm is missing.
+fn npm_install(ws: &Workspace, package: &str, needed: &str) -> Result<(), Error> {
     if ws.which("npm")?.is_none() {
         return Err(Error::Other(format!(
-            "{package} is needed for {for_what} and comes from npm, but `npm` was not found. \
-             Install Node.js and npm."
+            "{needed} is needed and comes from npm (package {package}), but `npm` was not \
+             found. Install Node.js and npm."
         )));
     }
     let tools = ws.tools_dir();
@@ -182,16 +188,7 @@ fn ensure_npm_package(
             .arg(&tools)
             .arg(package)
             .env("PATH", ws.path_env()?),
-    )?;
-    if marker.is_file() {
-        println!("    ok: {package}");
-        Ok(())
-    } else {
-        Err(Error::Other(format!(
-            "after `npm install {package}`, {} is missing",
-            marker.display()
-        )))
-    }
+    )
 }
 
 /// Chromium and chromedriver for the browser tests.
