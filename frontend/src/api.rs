@@ -13,6 +13,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestInit, Response};
 
 use crate::config::Config;
+use crate::text::Lang;
 use crate::wire;
 
 /// A request that has not been answered by then is given up (and counts as `Network`).
@@ -53,11 +54,12 @@ impl Api {
         self.send("GET", "", None).await
     }
 
-    /// `POST /api/checkout/payments/{id}/start` with `{phone_number, is_app}`.
-    pub async fn start(&self, phone: &MobileNumber, is_app: bool) -> Reply {
+    /// `POST /api/checkout/payments/{id}/start` with `{phone_number, is_app, lang}`.
+    pub async fn start(&self, phone: &MobileNumber, is_app: bool, lang: Lang) -> Reply {
         let body = Object::new();
         _ = Reflect::set(&body, &"phone_number".into(), &phone.as_str().into());
         _ = Reflect::set(&body, &"is_app".into(), &is_app.into());
+        _ = Reflect::set(&body, &"lang".into(), &lang.code().into());
         let json = JSON::stringify(&body).ok().map(JsValue::from);
         self.send("POST", "/start", json).await
     }

@@ -57,62 +57,21 @@ pub fn code_name(code: ErrorCode) -> &'static str {
     }
 }
 
-pub const STATUSES: [CheckoutStatus; 7] = [
-    CheckoutStatus::AwaitingPhone,
-    CheckoutStatus::AwaitingApp,
-    CheckoutStatus::Processing,
-    CheckoutStatus::Succeeded,
-    CheckoutStatus::Failed,
-    CheckoutStatus::Cancelled,
-    CheckoutStatus::Expired,
-];
-
-pub const REASONS: [FailureReason; 14] = [
-    FailureReason::NoSuchIssuer,
-    FailureReason::RefusedByIssuer,
-    FailureReason::SuspectedFraud,
-    FailureReason::ExceedsLimit,
-    FailureReason::TooLate,
-    FailureReason::ExpiredCard,
-    FailureReason::InvalidCard,
-    FailureReason::CreditCardNotAllowed,
-    FailureReason::InsufficientFunds,
-    FailureReason::RejectedInApp,
-    FailureReason::CancelledAtVipps,
-    FailureReason::TimedOut,
-    FailureReason::CardUnreadable,
-    FailureReason::Internal,
-];
-
-pub const CODES: [ErrorCode; 15] = [
-    ErrorCode::InvalidRequest,
-    ErrorCode::Unauthorized,
-    ErrorCode::NotFound,
-    ErrorCode::PaymentExpired,
-    ErrorCode::InvalidState,
-    ErrorCode::DuplicateOrderId,
-    ErrorCode::VippsRejected,
-    ErrorCode::VippsUnavailable,
-    ErrorCode::RateLimited,
-    ErrorCode::AmountExceedsBalance,
-    ErrorCode::AcquirerFailed,
-    ErrorCode::IdempotencyKeyReused,
-    ErrorCode::IdempotencyInProgress,
-    ErrorCode::Internal,
-    ErrorCode::Unknown,
-];
-
 pub fn parse_status(name: &str) -> Option<CheckoutStatus> {
-    STATUSES.into_iter().find(|s| status_name(*s) == name)
+    CheckoutStatus::ALL
+        .into_iter()
+        .find(|s| status_name(*s) == name)
 }
 
 pub fn parse_reason(name: &str) -> Option<FailureReason> {
-    REASONS.into_iter().find(|r| reason_name(*r) == name)
+    FailureReason::ALL
+        .into_iter()
+        .find(|r| reason_name(*r) == name)
 }
 
 /// Codes this build does not know are `Unknown`, as serde's `#[serde(other)]` has it.
 pub fn parse_code(name: &str) -> ErrorCode {
-    CODES
+    ErrorCode::ALL
         .into_iter()
         .find(|c| code_name(*c) == name)
         .unwrap_or(ErrorCode::Unknown)
@@ -155,15 +114,15 @@ mod tests {
 
     #[test]
     fn every_name_is_the_one_serde_uses_and_parses_back() {
-        for status in STATUSES {
+        for status in CheckoutStatus::ALL {
             assert_eq!(status_name(status), serde_name(status));
             assert_eq!(parse_status(status_name(status)), Some(status));
         }
-        for reason in REASONS {
+        for reason in FailureReason::ALL {
             assert_eq!(reason_name(reason), serde_name(reason));
             assert_eq!(parse_reason(reason_name(reason)), Some(reason));
         }
-        for code in CODES {
+        for code in ErrorCode::ALL {
             assert_eq!(code_name(code), serde_name(code));
             assert_eq!(parse_code(code_name(code)), code);
         }

@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::text::Lang;
 use crate::{Amount, Currency, MobileNumber, PaymentId};
 
 /// The header that carries the client secret from the widget.
@@ -24,6 +25,19 @@ pub enum CheckoutStatus {
     Failed,
     Cancelled,
     Expired,
+}
+
+impl CheckoutStatus {
+    /// Every variant, in declaration order.
+    pub const ALL: [Self; 7] = [
+        Self::AwaitingPhone,
+        Self::AwaitingApp,
+        Self::Processing,
+        Self::Succeeded,
+        Self::Failed,
+        Self::Cancelled,
+        Self::Expired,
+    ];
 }
 
 impl CheckoutStatus {
@@ -60,6 +74,26 @@ pub enum FailureReason {
     Internal,
 }
 
+impl FailureReason {
+    /// Every variant, in declaration order.
+    pub const ALL: [Self; 14] = [
+        Self::NoSuchIssuer,
+        Self::RefusedByIssuer,
+        Self::SuspectedFraud,
+        Self::ExceedsLimit,
+        Self::TooLate,
+        Self::ExpiredCard,
+        Self::InvalidCard,
+        Self::CreditCardNotAllowed,
+        Self::InsufficientFunds,
+        Self::RejectedInApp,
+        Self::CancelledAtVipps,
+        Self::TimedOut,
+        Self::CardUnreadable,
+        Self::Internal,
+    ];
+}
+
 /// A payment as the widget sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckoutPayment {
@@ -88,6 +122,10 @@ pub struct StartPayment {
     /// The shopper is on a phone: Vipps switches to the app instead of the landing page.
     #[serde(default)]
     pub is_app: bool,
+    /// The widget's language, so that the page Vipps sends the shopper back to speaks it
+    /// too. Without it that page follows the browser's `Accept-Language`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<Lang>,
 }
 
 /// Stable machine codes in every 4xx/5xx body of our APIs.
@@ -119,6 +157,27 @@ pub enum ErrorCode {
     /// A code this build does not know yet.
     #[serde(other)]
     Unknown,
+}
+
+impl ErrorCode {
+    /// Every variant, in declaration order.
+    pub const ALL: [Self; 15] = [
+        Self::InvalidRequest,
+        Self::Unauthorized,
+        Self::NotFound,
+        Self::PaymentExpired,
+        Self::InvalidState,
+        Self::DuplicateOrderId,
+        Self::VippsRejected,
+        Self::VippsUnavailable,
+        Self::RateLimited,
+        Self::AmountExceedsBalance,
+        Self::AcquirerFailed,
+        Self::IdempotencyKeyReused,
+        Self::IdempotencyInProgress,
+        Self::Internal,
+        Self::Unknown,
+    ];
 }
 
 /// The body of every error answer: a stable code and a sentence for developers.

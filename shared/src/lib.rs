@@ -2,7 +2,7 @@
 //!
 //! Everything here is plain data: domain newtypes that cannot hold an invalid value
 //! (parse, don't validate), the DTOs the widget and merchants exchange with the backend,
-//! and the Vipps PSP API v2 wire types. Only `serde` and `thiserror`: it must stay light
+//! the Vipps PSP API v2 wire types, and every word a shopper reads (`text`). Only `serde` and `thiserror`: it must stay light
 //! enough for the widget's wasm.
 
 pub mod amount;
@@ -12,6 +12,7 @@ pub mod merchant;
 pub mod mobile_number;
 pub mod sandbox;
 pub mod test_cards;
+pub mod text;
 pub mod vipps;
 
 pub use amount::{Amount, AmountError, Currency};

@@ -3,7 +3,9 @@
 
 use e2e::{Options, TestApp, TestResult, expect_json};
 use serde_json::{Value, json};
-use shared::checkout::{ApiErrorBody, CheckoutPayment, CheckoutStatus, ErrorCode, FailureReason};
+use shared::checkout::{
+    ApiErrorBody, CLIENT_SECRET_HEADER, CheckoutPayment, CheckoutStatus, ErrorCode, FailureReason,
+};
 use shared::merchant::{MerchantPayment, PaymentStatus};
 
 const PHONE: &str = "91234567";
@@ -421,6 +423,28 @@ async fn only_the_merchants_origins_may_frame_the_widget() -> TestResult {
     Ok(())
 }
 
+/// The return page for `payment`, with `query` appended and `Accept-Language` if given.
+async fn return_page(
+    app: &TestApp,
+    payment: &MerchantPayment,
+    query: &str,
+    accept_language: Option<&str>,
+) -> TestResult<String> {
+    let url = format!("{}/return/{}{query}", app.backend_url, payment.id);
+    let mut request = app.http.get(url);
+    if let Some(languages) = accept_language {
+        request = request.header("accept-language", languages);
+    }
+    let response = request.send().await.map_err(|e| e.to_string())?;
+    assert_eq!(response.status(), 200);
+    let csp = response.headers().get("content-security-policy").cloned();
+    assert!(
+        csp.is_some_and(|v| v.as_bytes().starts_with(b"default-src 'none'")),
+        "the return page runs no script"
+    );
+    response.text().await.map_err(|e| e.to_string())
+}
+
 #[tokio::test]
 async fn the_return_page_shows_server_state_and_leads_back_to_the_merchant() -> TestResult {
     let app = TestApp::spawn().await?;
@@ -428,21 +452,15 @@ async fn the_return_page_shows_server_state_and_leads_back_to_the_merchant() -> 
                       "return_url": "https://shop.example/orders/r1?a=1&b=2"});
     let payment: MerchantPayment =
         expect_json(app.merchant_post("/v1/payments", &body).await?, 201).await?;
-    let page = app
-        .http
-        .get(format!("{}/return/{}", app.backend_url, payment.id))
-        .send()
-        .await;
-    let page = page
-        .map_err(|e| e.to_string())?
-        .text()
-        .await
-        .map_err(|e| e.to_string())?;
+    let page = return_page(&app, &payment, "", None).await?;
     assert!(page.contains("data-status=\"created\""), "{page}");
     assert!(
         page.contains("href=\"https://shop.example/orders/r1?a=1&amp;b=2\""),
         "{page}"
     );
+    // Not final yet: the page reloads itself until it is.
+    assert!(page.contains("http-equiv=\"refresh\""), "{page}");
+    assert!(page.contains("<html lang=\"en\">"), "{page}");
     let bad = json!({"amount": 100, "merchant_order_id": "r2", "description": "x", "return_url": "javascript:alert(1)"});
     assert_eq!(
         expect_json::<ApiErrorBody>(app.merchant_post("/v1/payments", &bad).await?, 400)
@@ -450,5 +468,43 @@ async fn the_return_page_shows_server_state_and_leads_back_to_the_merchant() -> 
             .code,
         ErrorCode::InvalidRequest
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_return_page_speaks_the_widgets_language_else_the_browsers() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let payment = app.create_payment(100).await?;
+    let bokmal = return_page(&app, &payment, "", Some("nb-NO,nb;q=0.9,en;q=0.8")).await?;
+    assert!(bokmal.contains("<html lang=\"nb\">"), "{bokmal}");
+    assert!(bokmal.contains("<h1>Betalingen pågår</h1>"), "{bokmal}");
+    // The widget's language (added to the redirect) wins over the browser's.
+    let nynorsk = return_page(&app, &payment, "?lang=nn", Some("en-US")).await?;
+    assert!(nynorsk.contains("<h1>Betalinga pågår</h1>"), "{nynorsk}");
+    // One we do not speak falls back to the browser's.
+    let english = return_page(&app, &payment, "?lang=xx", Some("en-GB")).await?;
+    assert!(
+        english.contains("<h1>Payment in progress</h1>"),
+        "{english}"
+    );
+
+    // The widget says its language when it starts; one we do not speak is refused, and
+    // the payment is left as it was.
+    let secret = payment.client_secret.clone().unwrap_or_default();
+    let start = app
+        .http
+        .post(format!(
+            "{}/api/checkout/payments/{}/start",
+            app.backend_url, payment.id
+        ))
+        .header(CLIENT_SECRET_HEADER, secret)
+        .json(&json!({"phone_number": "91234567", "lang": "de"}))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let refused: ApiErrorBody = expect_json(start, 400).await?;
+    assert_eq!(refused.code, ErrorCode::InvalidRequest);
+    let view = app.checkout_view(&payment).await?;
+    assert_eq!(view.status, CheckoutStatus::AwaitingPhone);
     Ok(())
 }

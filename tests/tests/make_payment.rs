@@ -11,6 +11,15 @@ const NO_FUNDS: &str = "4000000000009995,3012,3854ba014e184e0d8ba259253f4adbfa";
 
 /// Creates a payment, starts it, and returns what the backend sent to Vipps.
 async fn awaiting_app(backend: &LoneBackend, http: &reqwest::Client) -> TestResult<InitRequest> {
+    awaiting_app_with(backend, http, &json!({"phone_number": "91234567"})).await
+}
+
+/// A payment started with `start` as the widget's request body, as Vipps's init saw it.
+async fn awaiting_app_with(
+    backend: &LoneBackend,
+    http: &reqwest::Client,
+    start: &Value,
+) -> TestResult<InitRequest> {
     let order = format!(
         "o{}",
         backend.vipps.inits.lock().map_err(|e| e.to_string())?.len()
@@ -31,7 +40,7 @@ async fn awaiting_app(backend: &LoneBackend, http: &reqwest::Client) -> TestResu
     let response = http
         .post(format!("{}/api/checkout/payments/{id}/start", backend.url))
         .header("x-client-secret", secret)
-        .json(&json!({"phone_number": "91234567"}))
+        .json(start)
         .send()
         .await
         .map_err(|e| e.to_string())?;
@@ -92,6 +101,14 @@ async fn init_carries_the_merchants_amount_and_a_fresh_token_per_payment() -> Te
         first
             .psp_redirect_url
             .starts_with(&format!("{}/return/pay_", backend.url))
+    );
+    // Without the widget's language the return page follows the browser's.
+    assert!(!first.psp_redirect_url.contains('?'), "{first:?}");
+    let start = json!({"phone_number": "91234567", "lang": "nn"});
+    let nynorsk = awaiting_app_with(&backend, &http, &start).await?;
+    assert!(
+        nynorsk.psp_redirect_url.ends_with("?lang=nn"),
+        "{nynorsk:?}"
     );
     assert!(
         first

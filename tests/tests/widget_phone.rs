@@ -18,7 +18,13 @@ fn err(e: impl std::fmt::Display) -> String {
 #[ignore = "needs the built widget and chromedriver: run `cargo xtask test`"]
 async fn on_a_phone_the_page_switches_to_vipps_and_comes_back_to_the_result() -> TestResult {
     let t = WidgetTest::start_with(Device::Phone, Options::default()).await?;
-    let payment = t.open(&Embed::default()).await?;
+    // The merchant chose nynorsk for a browser set to English: the return page, reached
+    // through Vipps, speaks nynorsk too.
+    let embed = Embed {
+        locale: Some("nn"),
+        ..Embed::default()
+    };
+    let payment = t.open(&embed).await?;
     t.type_phone(PHONE_TYPED).await?;
     t.snapshot("phone-form-mobile").await?;
     t.press("#pay").await?;
@@ -50,10 +56,12 @@ async fn on_a_phone_the_page_switches_to_vipps_and_comes_back_to_the_result() ->
     t.approve(&txn, APPROVED_CARD).await?;
 
     let back = format!("{}/return/{}", t.app.backend_url, payment.id);
-    t.browser.wait_for_url(&back).await?;
+    let url = t.browser.wait_for_url(&back).await?;
+    assert!(url.ends_with("?lang=nn"), "{url}");
     t.browser
         .wait_for("#return[data-status='authorised']")
         .await?;
+    t.browser.wait_for("html[lang='nn']").await?;
     t.browser.screenshot("phone-return-page").await?;
     Ok(())
 }

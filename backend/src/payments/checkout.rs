@@ -1,6 +1,7 @@
 //! Widget use cases: read a payment with its client secret, and start it at Vipps.
 
 use shared::checkout::{CheckoutPayment, StartPayment};
+use shared::text::Lang;
 use shared::vipps::InitRequest;
 use shared::{PaymentId, PspTransactionId};
 
@@ -97,7 +98,7 @@ pub async fn start(
         customer_mobile_number: Some(request.phone_number),
         amount: i64::from(payment.amount.ore()),
         currency: payment.currency.code().to_owned(),
-        psp_redirect_url: format!("{public}/return/{id}"),
+        psp_redirect_url: return_url(public, id, request.lang),
         make_payment_url: format!("{public}/vipps/make-payment"),
         make_payment_token: Some(make_payment_token),
         payment_text: Some(payment.description.as_str().to_owned()),
@@ -162,4 +163,12 @@ pub async fn cancel(
     }
     tracing::info!(payment = %id, "payment cancelled by the shopper");
     get(state, id, client_secret).await
+}
+
+/// Where Vipps sends the shopper back to: our return page, in the widget's language.
+fn return_url(public: &str, id: &PaymentId, lang: Option<Lang>) -> String {
+    match lang {
+        Some(lang) => format!("{public}/return/{id}?lang={}", lang.code()),
+        None => format!("{public}/return/{id}"),
+    }
 }

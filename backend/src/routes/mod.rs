@@ -6,6 +6,7 @@ mod health;
 mod make_payment;
 mod merchant;
 mod qr;
+mod return_page;
 mod widget;
 
 use axum::Router;
@@ -37,7 +38,7 @@ pub fn router(state: AppState) -> Router {
             &widget::versioned_loader_path(),
             get(widget::versioned_loader),
         )
-        .route("/return/{id}", get(widget::return_page))
+        .route("/return/{id}", get(return_page::return_page))
         .nest_service("/widget", widget)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -1,24 +1,16 @@
-//! What browsers load from us: the loader script, the built widget, and the page
-//! Vipps sends the shopper back to (`pspRedirectUrl`), which shows server state only.
+//! What browsers load from us: the loader script and the built widget.
 
 use std::path::Path;
 
-use axum::extract::State;
 use axum::http::header::{
     ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE,
     X_CONTENT_TYPE_OPTIONS,
 };
 use axum::http::{HeaderName, HeaderValue};
-use axum::response::{Html, IntoResponse};
-use shared::checkout::CheckoutStatus;
+use axum::response::IntoResponse;
 use tower::ServiceBuilder;
 use tower_http::services::ServeDir;
 use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
-
-use super::extract::PaymentPath;
-use crate::app::AppState;
-use crate::error::ApiError;
-use crate::payments::{PaymentError, now_unix, view};
 
 const LOADER: &str = include_str!("../../../frontend/loader/checkout.js");
 
@@ -90,58 +82,6 @@ pub fn files(dir: &Path, allowed_origins: &[String]) -> WidgetFiles {
             HeaderValue::from_static("nosniff"),
         ))
         .service(ServeDir::new(dir).append_index_html_on_directories(true))
-}
-
-/// `GET /return/{id}`: where Vipps redirects the shopper. The outcome shown comes from
-/// our own state; the merchant page learns it through the widget, never through this.
-pub async fn return_page(
-    State(state): State<AppState>,
-    PaymentPath(id): PaymentPath,
-) -> Result<Html<String>, ApiError> {
-    let payment = state
-        .store
-        .get(&id)
-        .await
-        .map_err(PaymentError::from)?
-        .ok_or(PaymentError::NotFound)?;
-    let (title, text) = match view::checkout_status(&payment, now_unix()) {
-        CheckoutStatus::Succeeded => (
-            "Payment complete",
-            "Thank you. You can close this window and return to the shop.",
-        ),
-        CheckoutStatus::Processing
-        | CheckoutStatus::AwaitingApp
-        | CheckoutStatus::AwaitingPhone => (
-            "Payment in progress",
-            "Finish in the Vipps app, then return to the shop.",
-        ),
-        CheckoutStatus::Failed => (
-            "Payment not completed",
-            "The payment did not go through. Return to the shop to try again.",
-        ),
-        CheckoutStatus::Cancelled => (
-            "Payment cancelled",
-            "The payment was cancelled. Return to the shop to try again.",
-        ),
-        CheckoutStatus::Expired => (
-            "Payment expired",
-            "The payment expired. Return to the shop to start again.",
-        ),
-    };
-    Ok(Html(format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
-         content=\"width=device-width,initial-scale=1\"><title>{title}</title><style>body{{font-family:system-ui,\
-         sans-serif;max-width:28rem;margin:4rem auto;padding:0 1rem;color:#1f1f1f}}h1{{font-size:1.4rem}}</style>\
-         </head><body><main id=\"return\" data-status=\"{status}\"><h1>{title}</h1><p>{text}</p>{back}</main></body></html>",
-        status = payment.state,
-        back = payment.return_url.map_or(String::new(), |url| {
-            // ReturnUrl cannot contain quotes or angle brackets.
-            format!(
-                "<p><a id=\"back-to-shop\" href=\"{}\">Back to the shop</a></p>",
-                url.as_str().replace('&', "&amp;")
-            )
-        }),
-    )))
 }
 
 #[cfg(test)]

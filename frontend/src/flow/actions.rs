@@ -94,7 +94,7 @@ impl Flow {
         self.qr.set(None);
         self.step.set(pending);
         spawn_local(async move {
-            let reply = api.start(&number, is_app).await;
+            let reply = api.start(&number, is_app, self.lang).await;
             self.observe(&reply);
             let next = checkout::after_start(&reply.result, window.is_some());
             if let Ok(payment) = &reply.result {

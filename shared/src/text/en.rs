@@ -1,8 +1,8 @@
 //! English.
 
-use shared::checkout::{ErrorCode, FailureReason};
+use crate::checkout::{ErrorCode, FailureReason};
 
-use super::Key;
+use super::{Key, ReturnKey};
 
 pub fn text(key: Key) -> &'static str {
     match key {
@@ -48,6 +48,18 @@ pub fn text(key: Key) -> &'static str {
         Key::NotEmbedded => "This payment page only works inside the shop's checkout.",
         Key::BadLink => "This payment link is not valid. Go back to the shop and try again.",
         Key::NoInit => "The payment could not start. Reload the page and try again.",
+    }
+}
+
+pub fn return_text(key: ReturnKey) -> &'static str {
+    match key {
+        ReturnKey::InProgress => "Payment in progress",
+        ReturnKey::FinishInApp => {
+            "Finish the payment in the Vipps app. This page updates by itself."
+        }
+        ReturnKey::PaidDetail => "Thank you. You can close this window and go back to the shop.",
+        ReturnKey::FailedDetail => "No money was taken. Go back to the shop to try again.",
+        ReturnKey::BackToShop => "Back to the shop",
     }
 }
 

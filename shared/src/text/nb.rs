@@ -1,8 +1,8 @@
 //! Norsk bokmål.
 
-use shared::checkout::{ErrorCode, FailureReason};
+use crate::checkout::{ErrorCode, FailureReason};
 
-use super::Key;
+use super::{Key, ReturnKey};
 
 pub fn text(key: Key) -> &'static str {
     match key {
@@ -48,6 +48,20 @@ pub fn text(key: Key) -> &'static str {
         Key::NotEmbedded => "Denne betalingssiden virker bare i kassen til butikken.",
         Key::BadLink => "Betalingslenken er ikke gyldig. Gå tilbake til butikken og prøv igjen.",
         Key::NoInit => "Betalingen kunne ikke starte. Last inn siden på nytt og prøv igjen.",
+    }
+}
+
+pub fn return_text(key: ReturnKey) -> &'static str {
+    match key {
+        ReturnKey::InProgress => "Betalingen pågår",
+        ReturnKey::FinishInApp => {
+            "Fullfør betalingen i Vipps-appen. Denne siden oppdateres av seg selv."
+        }
+        ReturnKey::PaidDetail => "Takk! Du kan lukke dette vinduet og gå tilbake til butikken.",
+        ReturnKey::FailedDetail => {
+            "Ingen penger er trukket. Gå tilbake til butikken for å prøve igjen."
+        }
+        ReturnKey::BackToShop => "Tilbake til butikken",
     }
 }
 

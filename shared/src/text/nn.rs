@@ -1,8 +1,8 @@
 //! Norsk nynorsk.
 
-use shared::checkout::{ErrorCode, FailureReason};
+use crate::checkout::{ErrorCode, FailureReason};
 
-use super::Key;
+use super::{Key, ReturnKey};
 
 pub fn text(key: Key) -> &'static str {
     match key {
@@ -48,6 +48,20 @@ pub fn text(key: Key) -> &'static str {
         Key::NotEmbedded => "Denne betalingssida verkar berre i kassa til butikken.",
         Key::BadLink => "Betalingslenka er ikkje gyldig. Gå tilbake til butikken og prøv igjen.",
         Key::NoInit => "Betalinga kunne ikkje starte. Last inn sida på nytt og prøv igjen.",
+    }
+}
+
+pub fn return_text(key: ReturnKey) -> &'static str {
+    match key {
+        ReturnKey::InProgress => "Betalinga pågår",
+        ReturnKey::FinishInApp => {
+            "Fullfør betalinga i Vipps-appen. Denne sida blir oppdatert av seg sjølv."
+        }
+        ReturnKey::PaidDetail => "Takk! Du kan lukke dette vindauget og gå tilbake til butikken.",
+        ReturnKey::FailedDetail => {
+            "Ingen pengar er trekte. Gå tilbake til butikken for å prøve igjen."
+        }
+        ReturnKey::BackToShop => "Tilbake til butikken",
     }
 }
 

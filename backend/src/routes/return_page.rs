@@ -1,0 +1,197 @@
+//! `GET /return/{id}`: the page Vipps sends the shopper back to (`pspRedirectUrl`).
+//!
+//! It shows our own state, never a value from the redirect, and updates itself until the
+//! payment is final: the redirect may open in another browser than the widget's, or
+//! never happen, and the merchant's page learns the outcome through the widget, not here.
+//! Anyone with the link can open it, so it tells the status only: no amount, no
+//! merchant, no decline reason.
+
+use axum::extract::{Query, State};
+use axum::http::header::{
+    ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_SECURITY_POLICY, HeaderMap, REFERRER_POLICY,
+};
+use axum::response::{Html, IntoResponse};
+use serde::Deserialize;
+use shared::checkout::CheckoutStatus;
+use shared::text::{Key, Lang, ReturnKey, return_text, text};
+
+use super::extract::PaymentPath;
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::payments::{PaymentError, now_unix, view};
+
+/// Seconds between reloads while the payment is not final.
+const REFRESH_SECS: u32 = 2;
+
+#[derive(Debug, Deserialize)]
+pub struct ReturnQuery {
+    /// The widget's language, added to `pspRedirectUrl` when the payment started.
+    lang: Option<String>,
+}
+
+pub async fn return_page(
+    State(state): State<AppState>,
+    PaymentPath(id): PaymentPath,
+    Query(query): Query<ReturnQuery>,
+    headers: HeaderMap,
+) -> Result<impl IntoResponse, ApiError> {
+    let payment = state
+        .store
+        .get(&id)
+        .await
+        .map_err(PaymentError::from)?
+        .ok_or(PaymentError::NotFound)?;
+    let browser = headers
+        .get(ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok());
+    let lang = language(query.lang.as_deref(), browser);
+    let status = view::checkout_status(&payment, now_unix());
+    let page = Page {
+        lang,
+        status,
+        internal_state: payment.state.to_string(),
+        back: payment.return_url.map(|url| url.as_str().to_owned()),
+    };
+    Ok((
+        [
+            (CACHE_CONTROL, "no-store"),
+            (
+                CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+            ),
+            (REFERRER_POLICY, "no-referrer"),
+        ],
+        Html(page.render()),
+    ))
+}
+
+/// The widget's language if it sent one we speak, else the browser's, else English.
+fn language(widget: Option<&str>, accept_language: Option<&str>) -> Lang {
+    widget
+        .and_then(Lang::from_tag)
+        .or_else(|| accept_language.and_then(Lang::from_accept_language))
+        .unwrap_or(Lang::En)
+}
+
+struct Page {
+    lang: Lang,
+    status: CheckoutStatus,
+    /// Our state's name, for tests and support (`data-status`).
+    internal_state: String,
+    /// The merchant's page for this order; a `ReturnUrl` holds no quotes or angle brackets.
+    back: Option<String>,
+}
+
+impl Page {
+    fn heading(&self) -> &'static str {
+        let lang = self.lang;
+        match self.status {
+            CheckoutStatus::AwaitingPhone
+            | CheckoutStatus::AwaitingApp
+            | CheckoutStatus::Processing => return_text(lang, ReturnKey::InProgress),
+            CheckoutStatus::Succeeded => text(lang, Key::Succeeded),
+            CheckoutStatus::Failed => text(lang, Key::Failed),
+            CheckoutStatus::Cancelled => text(lang, Key::Cancelled),
+            CheckoutStatus::Expired => text(lang, Key::Expired),
+        }
+    }
+
+    fn detail(&self) -> &'static str {
+        let lang = self.lang;
+        match self.status {
+            CheckoutStatus::AwaitingPhone | CheckoutStatus::AwaitingApp => {
+                return_text(lang, ReturnKey::FinishInApp)
+            }
+            CheckoutStatus::Processing => text(lang, Key::Processing),
+            CheckoutStatus::Succeeded => return_text(lang, ReturnKey::PaidDetail),
+            CheckoutStatus::Failed => return_text(lang, ReturnKey::FailedDetail),
+            CheckoutStatus::Cancelled => text(lang, Key::CancelledDetail),
+            CheckoutStatus::Expired => text(lang, Key::ExpiredDetail),
+        }
+    }
+
+    fn render(&self) -> String {
+        let refresh = if self.status.is_final() {
+            String::new()
+        } else {
+            format!("<meta http-equiv=\"refresh\" content=\"{REFRESH_SECS}\">")
+        };
+        let back = self.back.as_ref().map_or(String::new(), |url| {
+            format!(
+                "<p><a id=\"back-to-shop\" href=\"{}\">{}</a></p>",
+                url.replace('&', "&amp;"),
+                return_text(self.lang, ReturnKey::BackToShop)
+            )
+        });
+        format!(
+            "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+             <meta name=\"color-scheme\" content=\"light dark\">{refresh}<title>{heading}</title>\
+             <style>{STYLE}</style></head><body><main id=\"return\" data-status=\"{state}\" \
+             data-final=\"{is_final}\"><h1>{heading}</h1><p>{detail}</p>{back}</main></body></html>",
+            lang = self.lang.code(),
+            heading = self.heading(),
+            detail = self.detail(),
+            state = self.internal_state,
+            is_final = self.status.is_final(),
+        )
+    }
+}
+
+/// The widget's look without its CSS file: system font, Vipps orange links, dark mode.
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:28rem;margin:4rem auto;\
+padding:0 1rem;color:#1f1f1f;background:#fff;line-height:1.5}h1{font-size:1.4rem}\
+a{color:#b83c00}@media(prefers-color-scheme:dark){body{color:#f2f2f2;background:#121212}\
+a{color:#ff8a4c}}";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(status: CheckoutStatus, lang: Lang) -> Page {
+        Page {
+            lang,
+            status,
+            internal_state: "authorised".to_owned(),
+            back: Some("https://shop.example/o?a=1&b=2".to_owned()),
+        }
+    }
+
+    #[test]
+    fn the_widgets_language_wins_then_the_browsers_then_english() {
+        assert_eq!(language(Some("nn"), Some("en-GB,en")), Lang::Nn);
+        assert_eq!(language(Some("xx"), Some("nb-NO,en;q=0.5")), Lang::Nb);
+        assert_eq!(language(None, Some("de-DE")), Lang::En);
+        assert_eq!(language(None, None), Lang::En);
+    }
+
+    #[test]
+    fn a_final_page_stands_still_and_one_in_progress_reloads_itself() {
+        let done = page(CheckoutStatus::Succeeded, Lang::Nb).render();
+        assert!(done.contains("<html lang=\"nb\">"), "{done}");
+        assert!(done.contains("<h1>Betalingen er fullført</h1>"), "{done}");
+        assert!(done.contains(">Tilbake til butikken</a>"), "{done}");
+        assert!(done.contains("href=\"https://shop.example/o?a=1&amp;b=2\""));
+        assert!(!done.contains("http-equiv=\"refresh\""), "{done}");
+        let waiting = page(CheckoutStatus::Processing, Lang::En).render();
+        assert!(waiting.contains("http-equiv=\"refresh\" content=\"2\""));
+        assert!(
+            waiting.contains("<h1>Payment in progress</h1>"),
+            "{waiting}"
+        );
+        assert!(waiting.contains("data-final=\"false\""), "{waiting}");
+    }
+
+    #[test]
+    fn every_status_has_its_own_words_in_every_language() {
+        for lang in [Lang::Nb, Lang::Nn, Lang::En] {
+            let mut seen = std::collections::HashSet::new();
+            for status in CheckoutStatus::ALL {
+                let p = page(status, lang);
+                seen.insert((p.heading(), p.detail()));
+            }
+            // Awaiting the phone and awaiting the app read the same; all others differ.
+            assert_eq!(seen.len(), CheckoutStatus::ALL.len() - 1, "{lang:?}");
+        }
+    }
+}
