@@ -1,8 +1,8 @@
-/*! Vipps PSP checkout loader 1.1.0. Embedding, events, protocol: frontend/README.md */
+/*! Vipps PSP checkout loader 1.2.0. Embedding, events, protocol: frontend/README.md */
 (function () {
   "use strict";
 
-  var VERSION = "1.1.0";
+  var VERSION = "1.2.0";
   var SOURCE = "vipps-psp";
   var SETTLES = { succeeded: 1, cancelled: 1, expired: 1 };
   var EVENTS = { awaiting_app: "awaiting-app", succeeded: 1, failed: 1, cancelled: 1, expired: 1 };
@@ -22,7 +22,8 @@
     return typeof value === "string" && allowed.test(value) ? value : null;
   }
 
-  // Only the known variables, as strings; the widget checks each value with CSS.supports.
+  // Only the known variables, as strings; the widget checks each value with CSS.supports,
+  // the server (which draws the first phone form with them) by their shape.
   function variables(appearance) {
     var given = (appearance && appearance.variables) || {};
     var out = {};
@@ -44,9 +45,14 @@
       }
       var locale = pick(options.locale, /^(nb|nn|no|en)(-[A-Za-z]{2})?$/);
       var theme = pick(options.theme, /^(light|dark|auto)$/);
+      var look = variables(options.appearance);
+      var query = "";
+      Object.keys(look).forEach(function (key) {
+        query += "&" + key + "=" + encodeURIComponent(look[key]);
+      });
       var iframe = document.createElement("iframe");
       iframe.src = origin + "/widget/?payment=" + encodeURIComponent(options.payment) +
-        (locale ? "&locale=" + locale : "") + (theme ? "&theme=" + theme : "");
+        (locale ? "&locale=" + locale : "") + (theme ? "&theme=" + theme : "") + query;
       iframe.title = /^(nb|nn|no)/.test(locale || navigator.language) ? "Betal med Vipps" : "Pay with Vipps";
       iframe.setAttribute("allow", "payment");
       iframe.style.cssText = "display:block;width:100%;height:240px;border:0";
@@ -75,7 +81,7 @@
             source: SOURCE,
             type: "init",
             clientSecret: String(options.clientSecret),
-            appearance: { variables: variables(options.appearance) },
+            appearance: { variables: look },
             phone: isPhone()
           }, origin);
           emit("ready", {});

@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 use shared::checkout::CheckoutPayment;
 
 use crate::api::{Api, Reply};
+use crate::boot;
 use crate::checkout::{Outcome, Problem, StatusReport, Step, Summary};
 use crate::clock::Offset;
 use crate::config::{self, Config};
@@ -59,6 +60,8 @@ struct Inner {
     parent_phone: bool,
     /// Server time (Unix seconds) from which a payment past its deadline is asked again.
     recheck_at: i64,
+    /// Pay was pressed in the server's form before the app ran (see `boot`).
+    pay_pending: bool,
 }
 
 impl Flow {
@@ -73,7 +76,9 @@ impl Flow {
             .into_iter()
             .filter_map(|language| language.as_string())
             .collect::<Vec<_>>();
-        let lang = Lang::choose(param("locale"), languages.iter().map(String::as_str));
+        // The server's phone form, if the page came with one, is in the language to keep.
+        let lang = boot::lang()
+            .unwrap_or_else(|| Lang::choose(param("locale"), languages.iter().map(String::as_str)));
         let theme = param("theme").and_then(Theme::parse).unwrap_or_default();
         theme::mark_root(lang.code(), theme);
         let flow = Self {
@@ -109,6 +114,40 @@ impl Flow {
         );
         set_interval(move || flow.tick(), Duration::from_secs(1));
         flow
+    }
+
+    /// Called by the view after each step it shows. Past the first loading step, the
+    /// server's phone form (`boot`) hands over what the shopper did in it, and a press on
+    /// Pay there is carried out as soon as the phone step is here.
+    pub fn step_shown(self) {
+        if self
+            .step
+            .with_untracked(|step| *step == Step::Loading { trouble: false })
+        {
+            return;
+        }
+        if let Some(handover) = boot::hand_over() {
+            if !handover.typed.is_empty() && self.phone.with_untracked(String::is_empty) {
+                self.phone.set(handover.typed);
+            }
+            if let Some(caret) = handover.caret {
+                // After the field shows the number (views update in queued tasks).
+                queue_microtask(move || boot::place_caret("phone", caret));
+            }
+            self.inner
+                .update_value(|inner| inner.pay_pending = handover.pending);
+        }
+        let phone_step = self
+            .step
+            .with_untracked(|step| matches!(step, Step::Phone(_)));
+        if phone_step
+            && self
+                .inner
+                .try_update_value(|inner| std::mem::take(&mut inner.pay_pending))
+                == Some(true)
+        {
+            self.pay();
+        }
     }
 
     /// Moving focus to the heading of a new step helps only once the shopper has acted.

@@ -2,6 +2,7 @@
 //! See `flow` for how it runs and `checkout` for the state machine.
 
 mod api;
+mod boot;
 mod checkout;
 mod clock;
 mod components;

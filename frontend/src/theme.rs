@@ -3,6 +3,7 @@
 //! the browser agrees each value is valid for what it styles (`CSS.supports`).
 
 use js_sys::Reflect;
+use shared::appearance::{MAX_VALUE_LEN, VARIABLES};
 use wasm_bindgen::JsValue;
 
 /// The colour scheme.
@@ -35,21 +36,6 @@ impl Theme {
     }
 }
 
-/// `appearance.variables` keys: (key, custom property, the property `CSS.supports` checks
-/// the value against).
-pub const VARIABLES: [(&str, &str, &str); 7] = [
-    ("colorPrimary", "--primary", "color"),
-    ("colorBackground", "--bg", "background-color"),
-    ("colorText", "--text", "color"),
-    ("colorDanger", "--danger", "color"),
-    ("borderRadius", "--radius", "border-radius"),
-    ("fontFamily", "--font", "font-family"),
-    ("spacingUnit", "--space", "padding"),
-];
-
-/// Longer values are refused without asking the browser.
-const MAX_VALUE_LEN: usize = 200;
-
 /// Sets the merchant's variables on `<html>`: known keys with string values the browser
 /// accepts only; everything else is ignored.
 pub fn apply_appearance(appearance: &JsValue) {
@@ -59,15 +45,15 @@ pub fn apply_appearance(appearance: &JsValue) {
     let Some(root) = root_style() else {
         return;
     };
-    for (key, property, probe) in VARIABLES {
-        let value = Reflect::get(&variables, &key.into())
+    for variable in VARIABLES {
+        let value = Reflect::get(&variables, &variable.key.into())
             .ok()
             .and_then(|value| value.as_string());
         if let Some(value) = value
             && value.len() <= MAX_VALUE_LEN
-            && web_sys::css::supports_with_value(probe, &value).unwrap_or(false)
+            && web_sys::css::supports_with_value(variable.probe, &value).unwrap_or(false)
         {
-            _ = root.set_property(property, &value);
+            _ = root.set_property(variable.property, &value);
         }
     }
 }

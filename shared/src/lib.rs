@@ -6,6 +6,7 @@
 //! enough for the widget's wasm.
 
 pub mod amount;
+pub mod appearance;
 pub mod checkout;
 pub mod ids;
 pub mod merchant;

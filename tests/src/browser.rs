@@ -228,21 +228,25 @@ impl Browser {
         Ok(body["value"].clone())
     }
 
-    /// The whole window, into `target/screenshots/<name>.png`.
+    /// The whole window, as [`Self::screenshot_element`] saves one element.
     pub async fn screenshot(&self, name: &str) -> TestResult {
         let png = self.client.screenshot().await.map_err(err)?;
-        save_png(&target_dir(), name, &png)
+        save_png(&screenshot_dir(), name, &png)
     }
 
     /// One element (e.g. the widget's iframe), into `docs/screenshots/<name>.png` when
     /// `UPDATE_SCREENSHOTS` is set, else `target/screenshots/<name>.png`.
     pub async fn screenshot_element(&self, element: &Element, name: &str) -> TestResult {
         let png = element.screenshot().await.map_err(err)?;
-        let dir = match std::env::var_os("UPDATE_SCREENSHOTS") {
-            Some(v) if !v.is_empty() => workspace_dir().join("docs/screenshots"),
-            _ => target_dir(),
-        };
-        save_png(&dir, name, &png)
+        save_png(&screenshot_dir(), name, &png)
+    }
+}
+
+/// `docs/screenshots` when `UPDATE_SCREENSHOTS` is set, else `target/screenshots`.
+fn screenshot_dir() -> std::path::PathBuf {
+    match std::env::var_os("UPDATE_SCREENSHOTS") {
+        Some(v) if !v.is_empty() => workspace_dir().join("docs/screenshots"),
+        _ => target_dir(),
     }
 }
 

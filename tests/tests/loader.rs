@@ -8,7 +8,12 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use e2e::{TestApp, TestResult};
 
-const VERSION: &str = "1.1.0";
+const VERSION: &str = "1.2.0";
+/// Released earlier, with the hash merchants pinned: served as it was, for good.
+const RELEASED: [(&str, &str); 1] = [(
+    "1.1.0",
+    "sha384-srPCHUEuvGDdD26ikYPd4MsN8eYykIaqSyiJ6D7HZU8ELFizUIzmBAHxHgLBXQx6",
+)];
 
 fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
@@ -74,14 +79,27 @@ async fn the_versioned_loader_is_the_current_one_cached_for_good_and_loadable_an
     Ok(())
 }
 
+fn sri(bytes: &[u8]) -> String {
+    format!("sha384-{}", STANDARD.encode(digest(&SHA384, bytes)))
+}
+
+#[tokio::test]
+async fn earlier_loaders_stay_at_their_urls_with_the_bytes_merchants_pinned() -> TestResult {
+    let app = TestApp::spawn().await?;
+    for (version, hash) in RELEASED {
+        let (headers, served) = fetch(&app, &format!("/checkout/{version}/checkout.js")).await?;
+        assert_eq!(sri(served.as_bytes()), hash, "loader {version} changed");
+        assert!(header(&headers, "cache-control").contains("immutable"));
+        assert_eq!(header(&headers, "access-control-allow-origin"), "*");
+    }
+    Ok(())
+}
+
 #[tokio::test]
 async fn the_integrity_hash_in_the_readme_is_the_served_loaders() -> TestResult {
     let app = TestApp::spawn().await?;
     let (_, served) = fetch(&app, &format!("/checkout/{VERSION}/checkout.js")).await?;
-    let hash = format!(
-        "sha384-{}",
-        STANDARD.encode(digest(&SHA384, served.as_bytes()))
-    );
+    let hash = sri(served.as_bytes());
     let readme_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../frontend/README.md");
     let readme = std::fs::read_to_string(readme_path).map_err(err)?;
     assert!(

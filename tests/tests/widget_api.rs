@@ -7,44 +7,16 @@
 //! Ignored in a plain `cargo test`: `cargo xtask test` builds the widget and runs them.
 
 use e2e::browser::Device;
+use e2e::browser::shop_page::mount_page;
 use e2e::browser::widget::{APPROVED_CARD, DECLINED_CARD, Embed, WidgetTest};
 use e2e::{Options, TestResult};
-use serde_json::{Value, json};
-use shared::merchant::MerchantPayment;
+use serde_json::json;
 
 /// `--radius` as the widget's stylesheet sets it.
 const DEFAULT_RADIUS: &str = "8px";
 
 fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
-}
-
-/// A page that loads the loader without `data-payment` and mounts the widget from script,
-/// keeping what the promise settles with in `window.outcome`.
-fn api_page(backend: &str, payment: &MerchantPayment, appearance: &Value) -> String {
-    let options = json!({
-        "payment": payment.id,
-        "clientSecret": payment.client_secret,
-        "locale": "en",
-        "appearance": appearance,
-    });
-    format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>API shop</title>\
-         </head><body><h1>Checkout</h1><div id=\"vipps-checkout\"></div>\
-         <script src=\"{backend}/checkout.js\"></script>\
-         <script>window.outcome = null; window.settled = 0;\
-           VippsPsp.mount('#vipps-checkout', {options}).then(function (o) {{\
-             window.outcome = o; window.settled += 1; }});</script></body></html>"
-    )
-}
-
-/// A computed style inside the widget's frame.
-async fn style_of(t: &WidgetTest, css: &str, property: &str) -> TestResult<String> {
-    let script = "return getComputedStyle(document.querySelector(arguments[0]))
-        .getPropertyValue(arguments[1]).trim();";
-    t.browser
-        .eval_string(script, vec![Value::from(css), Value::from(property)])
-        .await
 }
 
 #[tokio::test]
@@ -58,18 +30,18 @@ async fn mount_applies_the_merchants_colours_and_settles_once_with_the_outcome()
     }});
     let url = t.pages.add_html(
         "/api-shop",
-        &api_page(&t.app.backend_url, &payment, &appearance),
+        &mount_page(&t.app.backend_url, &payment, &appearance),
     )?;
     t.browser.client.goto(&url).await.map_err(err)?;
     t.enter_widget().await?;
     t.browser.wait_for("#pay").await?;
     assert_eq!(
-        style_of(&t, "#pay", "background-color").await?,
+        t.style_of("#pay", "background-color").await?,
         "rgb(10, 92, 54)",
         "the merchant's primary colour paints the Pay button"
     );
     assert_eq!(
-        style_of(&t, ":root", "--radius").await?,
+        t.style_of(":root", "--radius").await?,
         DEFAULT_RADIUS,
         "a value the browser finds invalid is dropped"
     );
@@ -154,7 +126,7 @@ async fn shoppers_who_ask_for_reduced_motion_get_no_spinning() -> TestResult {
         "the browser asks the widget for reduced motion"
     );
     assert_eq!(
-        style_of(&t, "#waiting .spinner", "animation-name").await?,
+        t.style_of("#waiting .spinner", "animation-name").await?,
         "none"
     );
     Ok(())

@@ -8,6 +8,7 @@ mod merchant;
 mod qr;
 mod return_page;
 mod widget;
+mod widget_page;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -16,10 +17,13 @@ use tower_http::trace::TraceLayer;
 use crate::app::AppState;
 
 pub fn router(state: AppState) -> Router {
-    let widget = widget::files(
-        &state.config.widget_dir,
-        &state.config.merchant.allowed_origins,
-    );
+    // The page is ours (it may carry the phone form); the other files are as built.
+    let widget = Router::new()
+        .route("/index.html", get(widget_page::page))
+        .fallback_service(widget::files(
+            &state.config.widget_dir,
+            &state.config.merchant.allowed_origins,
+        ));
     Router::new()
         .route("/health", get(health::health))
         .route("/v1/payments", post(merchant::create))
@@ -35,11 +39,12 @@ pub fn router(state: AppState) -> Router {
         .route("/vipps/make-payment", post(make_payment::make_payment))
         .route("/checkout.js", get(widget::loader))
         .route(
-            &widget::versioned_loader_path(),
+            "/checkout/{version}/checkout.js",
             get(widget::versioned_loader),
         )
         .route("/return/{id}", get(return_page::return_page))
-        .nest_service("/widget", widget)
+        .route("/widget/", get(widget_page::page))
+        .nest("/widget", widget)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::idempotency::layer,

@@ -1,13 +1,13 @@
 //! What browsers load from us: the loader script and the built widget.
 
-use std::path::Path;
-
+use axum::extract::Path;
+use axum::http::StatusCode;
 use axum::http::header::{
     ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE,
     X_CONTENT_TYPE_OPTIONS,
 };
 use axum::http::{HeaderName, HeaderValue};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use tower::ServiceBuilder;
 use tower_http::services::ServeDir;
 use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
@@ -17,29 +17,48 @@ const LOADER: &str = include_str!("../../../frontend/loader/checkout.js");
 /// The loader's version (`VERSION` in `frontend/loader/checkout.js`; a test keeps the two
 /// equal). Served at `/checkout/{LOADER_VERSION}/checkout.js`, a URL whose bytes never
 /// change, fit for a Subresource Integrity hash.
-pub const LOADER_VERSION: &str = "1.1.0";
+pub const LOADER_VERSION: &str = "1.2.0";
 
-/// The path of this version of the loader.
-pub fn versioned_loader_path() -> String {
-    format!("/checkout/{LOADER_VERSION}/checkout.js")
+/// Earlier versions, byte for byte as released (`frontend/loader/released/`): merchants
+/// pin them with an `integrity` hash, so their URLs keep working.
+const RELEASED: [(&str, &str); 1] = [(
+    "1.1.0",
+    include_str!("../../../frontend/loader/released/checkout-1.1.0.js"),
+)];
+
+/// The loader of `version`, if we have it.
+fn loader_of(version: &str) -> Option<&'static str> {
+    if version == LOADER_VERSION {
+        return Some(LOADER);
+    }
+    RELEASED
+        .iter()
+        .find(|(released, _)| *released == version)
+        .map(|(_, bytes)| *bytes)
 }
 
 /// `GET /checkout.js`: the current loader, cached briefly so that merchants who do not
 /// pin a version get fixes within minutes.
 pub async fn loader() -> impl IntoResponse {
-    loader_with(HeaderValue::from_static("public, max-age=300"))
+    loader_with(HeaderValue::from_static("public, max-age=300"), LOADER)
 }
 
-/// `GET /checkout/{LOADER_VERSION}/checkout.js`: the same bytes, cached for a year.
-pub async fn versioned_loader() -> impl IntoResponse {
-    loader_with(HeaderValue::from_static(
-        "public, max-age=31536000, immutable",
-    ))
+/// `GET /checkout/{version}/checkout.js`: that version's bytes, cached for a year; 404
+/// for a version we never released.
+pub async fn versioned_loader(Path(version): Path<String>) -> Response {
+    match loader_of(&version) {
+        Some(bytes) => loader_with(
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+            bytes,
+        )
+        .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 /// Any page may load the script, and with `crossorigin="anonymous"` (required with
 /// `integrity`) the browser only runs it if we allow that origin: allow all.
-fn loader_with(cache: HeaderValue) -> impl IntoResponse {
+fn loader_with(cache: HeaderValue, bytes: &'static str) -> impl IntoResponse {
     (
         [
             (
@@ -54,20 +73,25 @@ fn loader_with(cache: HeaderValue) -> impl IntoResponse {
             ),
             (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
         ],
-        LOADER,
+        bytes,
     )
 }
 
-/// The trunk-built widget (`index.html`, JS, wasm, CSS). Only the merchant's own
-/// origins may frame it (CSP `frame-ancestors`); browsers revalidate every file.
-/// The widget's files with our security headers around them.
+/// CSP `frame-ancestors`: only the merchant's own origins may frame the widget.
+pub fn frame_ancestors(allowed_origins: &[String]) -> HeaderValue {
+    let ancestors = format!("frame-ancestors 'self' {}", allowed_origins.join(" "));
+    HeaderValue::from_str(ancestors.trim())
+        .unwrap_or(HeaderValue::from_static("frame-ancestors 'self'"))
+}
+
+/// The trunk-built widget's files (JS, wasm; its page goes through `widget_page`) with
+/// our security headers: only the merchant's own origins may frame it (CSP
+/// `frame-ancestors`), and browsers revalidate every file.
 type Header<S> = SetResponseHeader<S, HeaderValue>;
 pub type WidgetFiles = Header<Header<Header<ServeDir>>>;
 
-pub fn files(dir: &Path, allowed_origins: &[String]) -> WidgetFiles {
-    let ancestors = format!("frame-ancestors 'self' {}", allowed_origins.join(" "));
-    let csp = HeaderValue::from_str(ancestors.trim())
-        .unwrap_or(HeaderValue::from_static("frame-ancestors 'self'"));
+pub fn files(dir: &std::path::Path, allowed_origins: &[String]) -> WidgetFiles {
+    let csp = frame_ancestors(allowed_origins);
     ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::overriding(
             CONTENT_SECURITY_POLICY,
@@ -96,5 +120,19 @@ mod tests {
             "bump LOADER_VERSION with the loader"
         );
         assert!(LOADER.starts_with(&format!("/*! Vipps PSP checkout loader {LOADER_VERSION}.")));
+    }
+
+    #[test]
+    fn each_released_loader_is_the_version_its_url_says() {
+        for (version, bytes) in RELEASED {
+            assert_ne!(
+                version, LOADER_VERSION,
+                "a release is not the current loader"
+            );
+            assert!(bytes.contains(&format!("var VERSION = \"{version}\";")));
+            assert_eq!(loader_of(version), Some(bytes));
+        }
+        assert_eq!(loader_of(LOADER_VERSION), Some(LOADER));
+        assert_eq!(loader_of("0.0.1"), None);
     }
 }

@@ -22,6 +22,11 @@ pub fn App() -> impl IntoView {
     // Re-render a screen only when the screen changes, not on every step update
     // (the phone input would lose focus).
     let screen = Memo::new(move |_| flow.step.with(Step::screen));
+    // Effects run after the views: the app's form is there to take the server's over.
+    Effect::new(move |_| {
+        flow.step.track();
+        flow.step_shown();
+    });
     view! {
         <main class="widget" node_ref=root data-step=move || flow.step.with(Step::name)>
             <p class="visually-hidden" role="status">

@@ -3,7 +3,7 @@
 //! Unlike the demo shop's POST-rendered checkout it can be reloaded, and it can set
 //! `data-locale` and `data-theme`.
 
-use serde_json::json;
+use serde_json::{Value, json};
 use shared::merchant::MerchantPayment;
 
 use crate::TestApp;
@@ -56,5 +56,24 @@ pub fn merchant_page(app: &TestApp, payment: &MerchantPayment, embed: &Embed) ->
         id = payment.id,
         locale = attr("locale", embed.locale),
         theme = attr("theme", embed.theme),
+    )
+}
+
+/// A page that loads the loader without `data-payment` and mounts the widget from script,
+/// keeping what the promise settles with in `window.outcome`.
+pub fn mount_page(backend: &str, payment: &MerchantPayment, appearance: &Value) -> String {
+    let options = json!({
+        "payment": payment.id,
+        "clientSecret": payment.client_secret,
+        "locale": "en",
+        "appearance": appearance,
+    });
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>API shop</title>\
+         </head><body><h1>Checkout</h1><div id=\"vipps-checkout\"></div>\
+         <script src=\"{backend}/checkout.js\"></script>\
+         <script>window.outcome = null; window.settled = 0;\
+           VippsPsp.mount('#vipps-checkout', {options}).then(function (o) {{\
+             window.outcome = o; window.settled += 1; }});</script></body></html>"
     )
 }

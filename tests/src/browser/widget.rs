@@ -42,6 +42,45 @@ pub fn widget_dir() -> TestResult<PathBuf> {
     }
 }
 
+/// The built widget whose app does not start by itself: a copy of it without the
+/// module script that runs the app, so a test can act in the page
+/// before the app runs, then start it with [`WidgetTest::start_app`].
+pub struct HeldWidget {
+    pub dir: tempfile::TempDir,
+    /// The module script trunk wrote: it imports the JS glue and runs the wasm.
+    pub app_script: String,
+}
+
+impl HeldWidget {
+    pub fn copy() -> TestResult<Self> {
+        let built = widget_dir()?;
+        let dir = tempfile::tempdir().map_err(err)?;
+        for entry in std::fs::read_dir(&built).map_err(err)? {
+            let path = entry.map_err(err)?.path();
+            if let Some(name) = path.file_name().filter(|_| path.is_file()) {
+                std::fs::copy(&path, dir.path().join(name)).map_err(err)?;
+            }
+        }
+        let index = dir.path().join("index.html");
+        let mut html = std::fs::read_to_string(&index).map_err(err)?;
+        let app_script = cut(&mut html, "<script type=module>", "</script>")
+            .or_else(|| cut(&mut html, "<script type=\"module\">", "</script>"))
+            .ok_or("no module script in the built index.html")?;
+        std::fs::write(&index, html).map_err(err)?;
+        Ok(Self { dir, app_script })
+    }
+}
+
+/// Removes the first `start…end` from `html`; returns what was between them.
+fn cut(html: &mut String, start: &str, end: &str) -> Option<String> {
+    let from = html.find(start)?;
+    let inner = from + start.len();
+    let to = inner + html.get(inner..)?.find(end)?;
+    let between = html.get(inner..to)?.to_owned();
+    html.replace_range(from..to + end.len(), "");
+    Some(between)
+}
+
 fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
@@ -134,6 +173,25 @@ impl WidgetTest {
         let c = &self.browser.client;
         let window = c.window().await.map_err(err)?;
         c.switch_to_window(window).await.map_err(err)
+    }
+
+    /// Runs the app of a [`HeldWidget`] in the widget's frame (the browser is there).
+    pub async fn start_app(&self, held: &HeldWidget) -> TestResult {
+        let script = "const s = document.createElement('script');
+            s.type = 'module'; s.textContent = arguments[0]; document.head.append(s);";
+        self.browser
+            .eval(script, vec![Value::String(held.app_script.clone())])
+            .await
+            .map(drop)
+    }
+
+    /// A computed style inside the widget's frame.
+    pub async fn style_of(&self, css: &str, property: &str) -> TestResult<String> {
+        let script = "return getComputedStyle(document.querySelector(arguments[0]))
+            .getPropertyValue(arguments[1]).trim();";
+        self.browser
+            .eval_string(script, vec![Value::from(css), Value::from(property)])
+            .await
     }
 
     /// Clears the phone field and types `text` into it.
@@ -348,7 +406,7 @@ impl WidgetTest {
     /// Best effort, for pictures only: waits (up to 5 s) until the frame has been sized
     /// to the widget's content.
     async fn settle_height(&self) {
-        let script = "const m = document.querySelector('main');
+        let script = "const m = document.querySelector('#boot-form, main');
             return !!m && Math.abs(window.innerHeight - Math.ceil(m.offsetHeight)) <= 1;";
         let fits = async {
             while !matches!(

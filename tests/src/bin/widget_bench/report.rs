@@ -39,37 +39,36 @@ pub fn render(machine: &Machine, files: &[File], timings: &[Timing]) -> String {
     md
 }
 
+/// The app's code: the widget's JS glue and wasm, which the served page's phone form
+/// does not wait for.
+fn is_app_code(path: &str) -> bool {
+    path.starts_with("/widget/") && (path.ends_with(".js") || path.ends_with(".wasm"))
+}
+
 fn weight_section(md: &mut String, files: &[File]) {
-    md.push_str("## Weight of the first render\n\n");
+    let (app, first): (Vec<File>, Vec<File>) =
+        files.iter().cloned().partition(|f| is_app_code(&f.path));
+    md.push_str(
+        "## Weight of the first render
+
+",
+    );
     md.push_str(
         "Every file the shopper's browser downloads until the phone form shows: the loader \
-         from the merchant page, then the widget's document and what it loads (as the \
-         browser's resource timing lists them; API calls excluded). Sizes of the bytes as \
-         served, compressed here with node's zlib: gzip level 9, brotli quality 11.\n\n",
+         from the merchant page, then the widget's page as the backend serves it for a \
+         payment that waits for a number, with the phone form and the CSS in it. The page \
+         also asks for the app's JS glue and wasm (preloads and a module script, which do \
+         not hold up the page's first paint); they make the app run, which takes the form \
+         over (`frontend/src/boot.rs`), and are listed after. As the browser's resource \
+         timing lists them; API calls excluded. Sizes of the bytes as served, compressed \
+         here with node's zlib: gzip level 9, brotli quality 11.\n\n",
     );
     md.push_str("| file | raw | gzip | brotli |\n|---|---:|---:|---:|\n");
-    for file in files {
-        let name = match file.path.as_str() {
-            "/widget/" => "/widget/ (index.html)",
-            path => path,
-        };
-        let s = file.sizes;
-        _ = writeln!(
-            md,
-            "| `{name}` | {} | {} | {} |",
-            kb(s.raw),
-            kb(s.gzip),
-            kb(s.brotli)
-        );
-    }
-    let t = weight::total(files);
-    _ = writeln!(
-        md,
-        "| **total** | **{}** | **{}** | **{}** |\n",
-        kb(t.raw),
-        kb(t.gzip),
-        kb(t.brotli)
-    );
+    rows(md, &first);
+    let t = total_row(md, "**first render**", &first);
+    rows(md, &app);
+    let all = total_row(md, "**with the app running**", files);
+    md.push('\n');
     let verdict = if t.brotli <= BUDGET_BROTLI {
         format!(
             "within it by {}",
@@ -83,31 +82,62 @@ fn weight_section(md: &mut String, files: &[File]) {
     };
     _ = writeln!(
         md,
-        "Budget: {} brotli in total ({} bytes); the first render is {} bytes, {verdict}.\n",
+        "Budget: {} brotli for the first render ({} bytes); it is {} bytes, {verdict}. \
+         With the app running, {} brotli in all.\n",
         kb(BUDGET_BROTLI),
         BUDGET_BROTLI,
-        t.brotli
+        t.brotli,
+        kb(all.brotli)
     );
-    if t.brotli > BUDGET_BROTLI {
-        md.push_str(
-            "What the wasm is made of, what was cut and why the rest stays (a Leptos 0.8 \
-             hello world alone is about 36 KB brotli of wasm and JS): \
-             [frontend/README.md, Weight](../frontend/README.md#weight).\n\n",
+    md.push_str(
+        "What the app's wasm is made of and what was cut from it (a Leptos 0.8 hello world \
+         alone is about 36 KB brotli of wasm and JS): \
+         [frontend/README.md, Weight](../frontend/README.md#weight).\n\n",
+    );
+}
+
+fn rows(md: &mut String, files: &[File]) {
+    for file in files {
+        let name = match file.path.as_str() {
+            "/widget/" => "/widget/ (the page, with the phone form)",
+            path => path,
+        };
+        let s = file.sizes;
+        _ = writeln!(
+            md,
+            "| `{name}` | {} | {} | {} |",
+            kb(s.raw),
+            kb(s.gzip),
+            kb(s.brotli)
         );
     }
+}
+
+fn total_row(md: &mut String, name: &str, files: &[File]) -> weight::Sizes {
+    let t = weight::total(files);
+    _ = writeln!(
+        md,
+        "| {name} | **{}** | **{}** | **{}** |",
+        kb(t.raw),
+        kb(t.gzip),
+        kb(t.brotli)
+    );
+    t
 }
 
 fn speed_section(md: &mut String, timings: &[Timing]) {
     md.push_str("## Time to the phone form\n\n");
     md.push_str(
         "From the iframe starting to load (its `performance.timeOrigin`) to the frame that \
-         first paints `#phone`: a script injected before the document runs \
-         (CDP `Page.addScriptToEvaluateOnNewDocument`) watches for `#phone` with a \
+         first paints a phone field: a script injected before the document runs \
+         (CDP `Page.addScriptToEvaluateOnNewDocument`) watches for the field with a \
          MutationObserver and takes `performance.now()` in the next `requestAnimationFrame`. \
-         For the widget this covers its document, JS, wasm (download, compile, start), the \
-         `init` handshake with the loader and the first `GET` of the payment. The floor is \
-         the widget's own rendered markup and CSS as a static page, in the same kind of \
-         iframe: what any page of this look costs. Cold runs have the browser cache off \
+         Two moments for the widget: the phone form of the served page (`#boot-phone`: the \
+         shopper can type and press Pay from here), and the app's own form (`#phone`), which \
+         also covers the JS and wasm (download, compile, start), the `init` handshake with \
+         the loader and the first `GET` of the payment. The floor is the widget's own \
+         rendered markup and CSS as a static page, in the same kind of iframe: what any \
+         page of this look costs. Cold runs have the browser cache off \
          (CDP `Network.setCacheDisabled`); warm runs may use it. Runs alternate between \
          the pages, after two unrecorded warm-up rounds; a new payment for every widget run.\n\n",
     );
@@ -128,7 +158,8 @@ fn speed_section(md: &mut String, timings: &[Timing]) {
     }
     _ = writeln!(
         md,
-        "\nTarget: the widget's median (cold) at most {TARGET_MS:.0} ms on this machine."
+        "\nTarget: the widget's phone form painted at a median (cold) of at most \
+         {TARGET_MS:.0} ms on this machine."
     );
 }
 
@@ -147,6 +178,15 @@ mod tests {
         assert_eq!(kb(46_080), "45.0 KB");
         assert_eq!(kb(1_536), "1.5 KB");
         assert_eq!(kb(0), "0.0 KB");
+    }
+
+    #[test]
+    fn the_first_render_leaves_out_only_the_widgets_js_and_wasm() {
+        assert!(is_app_code("/widget/frontend-1a2b.js"));
+        assert!(is_app_code("/widget/frontend-1a2b_bg.wasm"));
+        assert!(!is_app_code("/checkout.js"), "the loader makes the frame");
+        assert!(!is_app_code("/widget/"));
+        assert!(!is_app_code("/widget/style-1a2b.css"));
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Time from the iframe starting to load (its `performance.timeOrigin`) to the frame
-//! that first paints `#phone`, for the widget and for a static copy of its phone form.
+//! that first paints a phone field (the server's `#boot-phone` or the app's `#phone`),
+//! and to the one that paints the app's `#phone`, for the widget and for a static copy
+//! of its phone form.
 //!
 //! A script registered through CDP (`Page.addScriptToEvaluateOnNewDocument`) runs in
-//! the iframe before anything else: a MutationObserver sees `#phone` arrive and the next
-//! `requestAnimationFrame` (the frame that paints it) records `performance.now()`. The
+//! the iframe before anything else: a MutationObserver sees each field arrive and the
+//! next `requestAnimationFrame` (the frame that paints it) records `performance.now()`. The
 //! merchant page and the iframe are on one site (`localhost`), so they share a renderer
 //! and the script reaches the frame.
 
@@ -13,15 +15,25 @@ use serde_json::{Value, json};
 
 const MARK: &str = "(() => {
   if (window === window.top) return;
-  const paint = () => requestAnimationFrame(() => { window.__phoneShownAt = performance.now(); });
+  const paint = (key) => requestAnimationFrame(() => { window[key] = performance.now(); });
+  let form = false;
   const seen = new MutationObserver(() => {
-    if (document.getElementById('phone')) { seen.disconnect(); paint(); }
+    const app = document.getElementById('phone');
+    if (!form && (app || document.getElementById('boot-phone'))) { form = true; paint('__formShownAt'); }
+    if (app) { seen.disconnect(); paint('__appShownAt'); }
   });
   seen.observe(document, {childList: true, subtree: true});
 })();";
 
-const SHOWN_AT: &str =
-    "return typeof window.__phoneShownAt === 'number' ? window.__phoneShownAt : null;";
+const SHOWN_AT: &str = "const f = window.__formShownAt, a = window.__appShownAt;
+return typeof f === 'number' && typeof a === 'number' ? [f, a] : null;";
+
+/// Milliseconds from the iframe's start to a phone field painted, and to the app's.
+#[derive(Debug, Clone, Copy)]
+pub struct Shown {
+    pub form: f64,
+    pub app: f64,
+}
 
 /// The widget's document as rendered, without its scripts: the floor's markup.
 const MARKUP: &str = "const doc = document.documentElement.cloneNode(true);
@@ -53,8 +65,8 @@ pub async fn use_cache(browser: &Browser, cache: bool) -> TestResult {
 }
 
 /// Opens `url` (a page with one iframe) and returns the milliseconds from the iframe's
-/// start to `#phone` painted. Leaves the browser in the iframe.
-pub async fn time_to_phone(browser: &Browser, url: &str) -> TestResult<f64> {
+/// start to a phone field painted and to the app's. Leaves the browser in the iframe.
+pub async fn time_to_phone(browser: &Browser, url: &str) -> TestResult<Shown> {
     browser.client.goto(url).await.map_err(err)?;
     browser
         .wait_for("iframe")
@@ -63,8 +75,13 @@ pub async fn time_to_phone(browser: &Browser, url: &str) -> TestResult<f64> {
         .await
         .map_err(err)?;
     let at = browser.wait_until("#phone to be painted", SHOWN_AT).await?;
-    at.as_f64()
-        .ok_or_else(|| format!("the timing script reported {at}"))
+    match (
+        at.get(0).and_then(Value::as_f64),
+        at.get(1).and_then(Value::as_f64),
+    ) {
+        (Some(form), Some(app)) => Ok(Shown { form, app }),
+        _ => Err(format!("the timing script reported {at}")),
+    }
 }
 
 /// The current frame's rendered document without scripts.

@@ -1,0 +1,192 @@
+//! `GET /widget/`: the widget's page, with the phone form already in it when the payment
+//! waits for one, so the shopper sees and can type into the form before the app's
+//! JavaScript and WebAssembly have arrived.
+//!
+//! The form is plain HTML in the widget's own markup and classes (`style.css`), in the
+//! merchant's `locale` or else the browser's language, wearing the merchant's appearance
+//! variables (the loader puts them in the URL; only values of a plain shape are taken,
+//! `shared::appearance`). Its Pay button works at once: a
+//! press before the app runs is kept (`data-pending`) and carried out by the app, which
+//! then takes the form over with what was typed, the focus and the caret
+//! (`frontend/src/boot.rs`). The payment is looked up by its id alone, so the page says
+//! nothing more than whether the payment still waits for a number (as `/return/{id}`
+//! does): amount and merchant come with the app, over the client secret.
+//! In every other case (a started, final or unknown payment) the page is served as
+//! built, with its loading spinner.
+
+use axum::extract::{Query, State};
+use axum::http::header::{
+    ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_SECURITY_POLICY, HeaderMap, X_CONTENT_TYPE_OPTIONS,
+};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use std::collections::HashMap;
+
+use shared::PaymentId;
+use shared::appearance::{VARIABLES, plainly_valid};
+use shared::checkout::CheckoutStatus;
+use shared::text::{Key, Lang, text};
+
+use super::widget::frame_ancestors;
+use crate::app::AppState;
+use crate::payments::{now_unix, view};
+
+/// `?payment=…&locale=…&theme=…` and the appearance variables (`&colorPrimary=…`), as
+/// the loader writes them; unknown keys are ignored.
+type PageQuery = HashMap<String, String>;
+
+pub async fn page(
+    State(state): State<AppState>,
+    Query(query): Query<PageQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let headers_out = [
+        (
+            CONTENT_SECURITY_POLICY,
+            frame_ancestors(&state.config.merchant.allowed_origins),
+        ),
+        (CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+    ];
+    let path = state.config.widget_dir.join("index.html");
+    let Ok(built) = tokio::fs::read_to_string(&path).await else {
+        tracing::error!(path = %path.display(), "the widget is not built");
+        return (
+            StatusCode::NOT_FOUND,
+            headers_out,
+            "The widget is not built.",
+        )
+            .into_response();
+    };
+    let param = |name: &str| query.get(name).map(String::as_str);
+    let page = match awaits_phone(&state, param("payment")).await {
+        true => {
+            let browser = headers
+                .get(ACCEPT_LANGUAGE)
+                .and_then(|value| value.to_str().ok());
+            let lang = language(param("locale"), browser);
+            with_boot_form(built, lang, &look(&query))
+        }
+        false => built,
+    };
+    (headers_out, Html(page)).into_response()
+}
+
+/// The payment exists and waits for the shopper's number. Anything else, a store error
+/// included, serves the page without the form: the app finds out and says what it is.
+async fn awaits_phone(state: &AppState, payment: Option<&str>) -> bool {
+    let Some(id) = payment.and_then(|id| id.parse::<PaymentId>().ok()) else {
+        return false;
+    };
+    match state.store.get(&id).await {
+        Ok(Some(payment)) => {
+            view::checkout_status(&payment, now_unix()) == CheckoutStatus::AwaitingPhone
+        }
+        Ok(None) => false,
+        Err(error) => {
+            tracing::warn!(%error, "widget page: payment lookup failed");
+            false
+        }
+    }
+}
+
+/// `built` with the form at the end of its body.
+fn with_boot_form(mut built: String, lang: Lang, look: &str) -> String {
+    let at = built.rfind("</body>").unwrap_or(built.len());
+    built.insert_str(at, &boot_form(lang, look));
+    built
+}
+
+/// The merchant's appearance variables of a plain shape as CSS declarations
+/// (`--primary:#0a5c36;`); the others wait for the app, which asks the browser.
+fn look(query: &PageQuery) -> String {
+    VARIABLES
+        .iter()
+        .filter_map(|variable| {
+            let value = query.get(variable.key)?;
+            plainly_valid(variable.kind, value).then(|| format!("{}:{value};", variable.property))
+        })
+        .collect()
+}
+
+/// As the app chooses (`Lang::choose`): the merchant's `locale`, else the browser's.
+fn language(locale: Option<&str>, accept_language: Option<&str>) -> Lang {
+    locale
+        .and_then(Lang::from_tag)
+        .or_else(|| accept_language.and_then(Lang::from_accept_language))
+        .unwrap_or(Lang::En)
+}
+
+/// The phone step as the app draws it (`components/phone_form.rs`), with a placeholder
+/// for the summary. The field has no `name`: without JavaScript a submit sends no number
+/// anywhere (a URL would carry it into logs). The style
+/// hides the spinner, and the app's `<main>` until it takes over, and sets the merchant's
+/// look (`look`: checked declarations) until the app sets it on `<html>`. The script keeps
+/// a press on Pay for the app and tells the loader the height.
+fn boot_form(lang: Lang, look: &str) -> String {
+    let t = |key| text(lang, key);
+    format!(
+        "<style>#boot{{display:none}}#boot-form~main{{display:none}}:root{{{look}}}</style>\
+         <div id=\"boot-form\" class=\"boot-stage\" lang=\"{code}\">\
+         <div class=\"summary skeleton\" aria-hidden=\"true\"><p class=\"merchant\"></p>\
+         <p class=\"description\"></p><p class=\"amount\"></p></div>\
+         <form class=\"pay-form\" novalidate data-starting=\"{starting}\">\
+         <h1>{heading}</h1><label for=\"boot-phone\">{label}</label>\
+         <p id=\"boot-phone-hint\" class=\"hint\">{hint}</p>\
+         <input id=\"boot-phone\" type=\"tel\" inputmode=\"tel\" \
+         autocomplete=\"tel-national\" aria-describedby=\"boot-phone-hint\">\
+         <button type=\"submit\" class=\"vipps-button\">{pay}</button></form></div>\
+         <script>{BOOT_SCRIPT}</script>",
+        code = lang.code(),
+        starting = t(Key::Starting),
+        heading = t(Key::PhoneHeading),
+        label = t(Key::PhoneLabel),
+        hint = t(Key::PhoneHint),
+        pay = t(Key::Pay),
+    )
+}
+
+/// Before the app runs: Pay marks the form pending and shows "Opening Vipps…"; the
+/// height goes to the parent (content-free, like the app's `ready`, so to any origin).
+const BOOT_SCRIPT: &str = "(function(){var f=document.querySelector('#boot-form form');\
+f.addEventListener('submit',function(e){e.preventDefault();if(f.dataset.pending)return;\
+f.dataset.pending='1';var b=f.querySelector('button');b.disabled=true;\
+b.textContent=f.dataset.starting});if(parent!==window)parent.postMessage({source:\
+'vipps-psp',type:'resize',height:document.documentElement.scrollHeight},'*')})()";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_appearance_values_reach_the_page() {
+        let query: PageQuery = [
+            ("colorPrimary", "#0a5c36"),
+            ("borderRadius", "url(javascript:alert(1))"),
+            ("fontFamily", "Inter, sans-serif"),
+            ("colorText", "red;}</style><script>alert(1)</script>"),
+            ("unknown", "#fff"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        assert_eq!(look(&query), "--primary:#0a5c36;--font:Inter, sans-serif;");
+        let form = boot_form(Lang::En, &look(&query));
+        assert!(form.contains(":root{--primary:#0a5c36;--font:Inter, sans-serif;}</style>"));
+    }
+
+    #[test]
+    fn the_form_speaks_the_merchants_locale_else_the_browsers() {
+        assert_eq!(language(Some("nn-NO"), Some("en")), Lang::Nn);
+        assert_eq!(language(Some("sv"), Some("nb;q=0.5,de")), Lang::Nb);
+        assert_eq!(language(None, None), Lang::En);
+        let form = boot_form(Lang::Nb, "");
+        assert!(form.contains("<div id=\"boot-form\" class=\"boot-stage\" lang=\"nb\">"));
+        assert!(form.contains("<label for=\"boot-phone\">Mobilnummer</label>"));
+        assert!(form.contains("data-starting=\"Åpner Vipps …\""));
+        assert!(form.contains("autocomplete=\"tel-national\""));
+        let page = with_boot_form("<p>built</p></body></html>".to_owned(), Lang::En, "");
+        assert!(page.starts_with("<p>built</p><style>"), "{page}");
+        assert!(page.ends_with("</script></body></html>"), "{page}");
+    }
+}
