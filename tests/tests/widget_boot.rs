@@ -179,3 +179,29 @@ async fn the_form_wears_the_merchants_look_before_the_app_runs() -> TestResult {
     assert_eq!(t.style_of("label", "color").await?, "rgb(102, 51, 153)");
     Ok(())
 }
+
+#[tokio::test]
+#[ignore = "needs the built widget and chromedriver: run `cargo xtask test`"]
+async fn a_kept_press_with_a_bad_number_shows_the_apps_error_and_one_never_served_says_so()
+-> TestResult {
+    let (t, held) = held().await?;
+    t.open(&Embed::default()).await?;
+    let input = t.browser.wait_for("#boot-phone").await?;
+    input.send_keys("123").await.map_err(err)?;
+    // The app's code never comes: after a while (shortened here) the form says to reload.
+    let shorten = "document.querySelector('#boot-form form').dataset.stuckMs = '50';";
+    t.browser.eval(shorten, vec![]).await?;
+    t.press("#boot-form button").await?;
+    assert_eq!(
+        t.text_of("#boot-stuck").await?,
+        "The payment could not start. Reload the page and try again."
+    );
+    // It comes after all: the number is checked as if Pay were pressed in the app.
+    t.start_app(&held).await?;
+    assert_eq!(
+        t.text_of("#phone-error").await?,
+        "A Norwegian mobile number has 8 digits."
+    );
+    assert!(gone(&t, "#boot-stuck").await?, "the server's form is gone");
+    Ok(())
+}

@@ -130,7 +130,8 @@ fn boot_form(lang: Lang, look: &str) -> String {
          <div id=\"boot-form\" class=\"boot-stage\" lang=\"{code}\">\
          <div class=\"summary skeleton\" aria-hidden=\"true\"><p class=\"merchant\"></p>\
          <p class=\"description\"></p><p class=\"amount\"></p></div>\
-         <form class=\"pay-form\" novalidate data-starting=\"{starting}\">\
+         <form class=\"pay-form\" novalidate data-starting=\"{starting}\" \
+         data-stuck=\"{stuck}\" data-stuck-ms=\"{STUCK_MS}\">\
          <h1>{heading}</h1><label for=\"boot-phone\">{label}</label>\
          <p id=\"boot-phone-hint\" class=\"hint\">{hint}</p>\
          <input id=\"boot-phone\" type=\"tel\" inputmode=\"tel\" \
@@ -139,6 +140,7 @@ fn boot_form(lang: Lang, look: &str) -> String {
          <script>{BOOT_SCRIPT}</script>",
         code = lang.code(),
         starting = t(Key::Starting),
+        stuck = t(Key::NoInit),
         heading = t(Key::PhoneHeading),
         label = t(Key::PhoneLabel),
         hint = t(Key::PhoneHint),
@@ -146,13 +148,22 @@ fn boot_form(lang: Lang, look: &str) -> String {
     )
 }
 
-/// Before the app runs: Pay marks the form pending and shows "Opening Vipps…"; the
-/// height goes to the parent (content-free, like the app's `ready`, so to any origin).
+/// How long a press on Pay may wait for the app before the form says to reload the page
+/// (the app's code did not arrive). `data-stuck-ms` on the form; tests lower it.
+const STUCK_MS: u32 = 15_000;
+
+/// Before the app runs: Pay marks the form pending and shows "Opening Vipps…", and if the
+/// app has not taken over after `data-stuck-ms`, an alert says to reload. The height goes
+/// to the parent (content-free, like the app's `ready`, so to any origin).
 const BOOT_SCRIPT: &str = "(function(){var f=document.querySelector('#boot-form form');\
+function size(){if(parent!==window)parent.postMessage({source:'vipps-psp',type:'resize',\
+height:document.documentElement.scrollHeight},'*')}\
 f.addEventListener('submit',function(e){e.preventDefault();if(f.dataset.pending)return;\
 f.dataset.pending='1';var b=f.querySelector('button');b.disabled=true;\
-b.textContent=f.dataset.starting});if(parent!==window)parent.postMessage({source:\
-'vipps-psp',type:'resize',height:document.documentElement.scrollHeight},'*')})()";
+b.textContent=f.dataset.starting;setTimeout(function(){if(!f.isConnected)return;\
+var p=document.createElement('p');p.id='boot-stuck';p.className='field-error';\
+p.setAttribute('role','alert');p.textContent=f.dataset.stuck;f.append(p);size()},\
++f.dataset.stuckMs)});size()})()";
 
 #[cfg(test)]
 mod tests {
