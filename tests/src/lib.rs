@@ -181,6 +181,16 @@ impl TestApp {
         payment: &MerchantPayment,
         phone: &str,
     ) -> TestResult<reqwest::Response> {
+        self.start_with(payment, &json!({"phone_number": phone}))
+            .await
+    }
+
+    /// The widget starts the payment with `body` as its request.
+    pub async fn start_with(
+        &self,
+        payment: &MerchantPayment,
+        body: &Value,
+    ) -> TestResult<reqwest::Response> {
         let secret = payment.client_secret.clone().unwrap_or_default();
         self.http
             .post(format!(
@@ -188,7 +198,7 @@ impl TestApp {
                 self.backend_url, payment.id
             ))
             .header(CLIENT_SECRET_HEADER, secret)
-            .json(&json!({"phone_number": phone}))
+            .json(body)
             .send()
             .await
             .map_err(|e| e.to_string())

@@ -3,9 +3,7 @@
 
 use e2e::{Options, TestApp, TestResult, expect_json};
 use serde_json::{Value, json};
-use shared::checkout::{
-    ApiErrorBody, CLIENT_SECRET_HEADER, CheckoutPayment, CheckoutStatus, ErrorCode, FailureReason,
-};
+use shared::checkout::{ApiErrorBody, CheckoutPayment, CheckoutStatus, ErrorCode, FailureReason};
 use shared::merchant::{MerchantPayment, PaymentStatus};
 
 const PHONE: &str = "91234567";
@@ -490,18 +488,8 @@ async fn the_return_page_speaks_the_widgets_language_else_the_browsers() -> Test
 
     // The widget says its language when it starts; one we do not speak is refused, and
     // the payment is left as it was.
-    let secret = payment.client_secret.clone().unwrap_or_default();
-    let start = app
-        .http
-        .post(format!(
-            "{}/api/checkout/payments/{}/start",
-            app.backend_url, payment.id
-        ))
-        .header(CLIENT_SECRET_HEADER, secret)
-        .json(&json!({"phone_number": "91234567", "lang": "de"}))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
+    let body = json!({"phone_number": "91234567", "lang": "de"});
+    let start = app.start_with(&payment, &body).await?;
     let refused: ApiErrorBody = expect_json(start, 400).await?;
     assert_eq!(refused.code, ErrorCode::InvalidRequest);
     let view = app.checkout_view(&payment).await?;

@@ -7,7 +7,6 @@
 //! Ignored in a plain `cargo test`: `cargo xtask test` builds the widget and runs them.
 
 use e2e::browser::Device;
-use e2e::browser::shop_page::mount_page;
 use e2e::browser::widget::{APPROVED_CARD, DECLINED_CARD, Embed, WidgetTest};
 use e2e::{Options, TestResult};
 use serde_json::json;
@@ -23,17 +22,11 @@ fn err(e: impl std::fmt::Display) -> String {
 #[ignore = "needs the built widget and chromedriver: run `cargo xtask test`"]
 async fn mount_applies_the_merchants_colours_and_settles_once_with_the_outcome() -> TestResult {
     let t = WidgetTest::start().await?;
-    let payment = t.app.create_payment(29_900).await?;
     let appearance = json!({"variables": {
         "colorPrimary": "#0a5c36",
         "borderRadius": "url(javascript:alert(1))",
     }});
-    let url = t.pages.add_html(
-        "/api-shop",
-        &mount_page(&t.app.backend_url, &payment, &appearance),
-    )?;
-    t.browser.client.goto(&url).await.map_err(err)?;
-    t.enter_widget().await?;
+    t.mount(&appearance).await?;
     t.browser.wait_for("#pay").await?;
     assert_eq!(
         t.style_of("#pay", "background-color").await?,

@@ -7,12 +7,10 @@
 //!
 //! Ignored in a plain `cargo test`: `cargo xtask test` builds the widget and runs them.
 
-use e2e::browser::shop_page::mount_page;
 use e2e::browser::widget::{APPROVED_CARD, Embed, HeldWidget, PHONE, PHONE_TYPED, WidgetTest};
 use e2e::browser::{Device, axe};
 use e2e::{Options, TestResult};
 use serde_json::{Value, json};
-use shared::merchant::PaymentStatus;
 
 fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
@@ -72,11 +70,7 @@ async fn the_form_works_before_the_app_and_a_press_on_pay_is_carried_out() -> Te
         "nb"
     );
     t.approve(&txn, APPROVED_CARD).await?;
-    t.outcome("succeeded").await?;
-    assert_eq!(
-        t.merchant_view(&payment).await?.status,
-        PaymentStatus::Authorised
-    );
+    t.ends_paid(&payment).await?;
     Ok(())
 }
 
@@ -144,19 +138,13 @@ async fn a_payment_already_started_comes_without_the_form() -> TestResult {
 #[ignore = "needs the built widget and chromedriver: run `cargo xtask test`"]
 async fn the_form_wears_the_merchants_look_before_the_app_runs() -> TestResult {
     let (t, held) = held().await?;
-    let payment = t.app.create_payment(29_900).await?;
     let appearance = json!({"variables": {
         "colorPrimary": "#0a5c36",
         "borderRadius": "2px",
         // A shape the server does not vouch for: left to the app, which asks the browser.
         "colorText": "rebeccapurple",
     }});
-    let url = t.pages.add_html(
-        "/api-shop",
-        &mount_page(&t.app.backend_url, &payment, &appearance),
-    )?;
-    t.browser.client.goto(&url).await.map_err(err)?;
-    t.enter_widget().await?;
+    t.mount(&appearance).await?;
     t.browser.wait_for("#boot-phone").await?;
     let green = "rgb(10, 92, 54)";
     assert_eq!(

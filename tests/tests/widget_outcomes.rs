@@ -176,11 +176,7 @@ async fn after_a_decline_try_again_starts_a_new_attempt_that_can_succeed() -> Te
     assert_ne!(first, second, "a new attempt has a new pspTransactionId");
     let (status, _) = answer_of(&t.approve(&second, APPROVED_CARD).await?);
     assert_eq!(status, "OK");
-    t.outcome("succeeded").await?;
-    assert_eq!(
-        t.merchant_view(&payment).await?.status,
-        PaymentStatus::Authorised
-    );
+    t.ends_paid(&payment).await?;
     Ok(())
 }
 

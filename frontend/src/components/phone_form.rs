@@ -1,4 +1,8 @@
 //! The first step: the shopper's mobile number and the Pay button.
+//!
+//! The backend draws this form too, into the page, for the shopper to use before the app
+//! runs (`backend/src/routes/widget_page.rs`; `crate::boot` takes it over): keep the two
+//! in step. `tests/tests/widget_boot.rs` checks that nothing moves at the takeover.
 
 use leptos::prelude::*;
 

@@ -14,7 +14,7 @@ use shared::merchant::{MerchantPayment, PaymentStatus};
 
 use super::pages::PageServer;
 pub use super::shop_page::Embed;
-use super::shop_page::merchant_page;
+use super::shop_page::{merchant_page, mount_page};
 use super::{Browser, Device};
 use crate::{Options, TestApp, TestResult, expect_json};
 
@@ -336,6 +336,28 @@ impl WidgetTest {
             .wait_for(&format!("#result[data-outcome='{outcome}']"))
             .await
             .map(drop)
+    }
+
+    /// The widget shows paid, and the merchant sees the payment authorised.
+    pub async fn ends_paid(&self, payment: &MerchantPayment) -> TestResult {
+        self.outcome("succeeded").await?;
+        match self.merchant_view(payment).await?.status {
+            PaymentStatus::Authorised => Ok(()),
+            other => Err(format!(
+                "the widget shows paid, the merchant sees {other:?}"
+            )),
+        }
+    }
+
+    /// A merchant page that mounts the widget from script (`VippsPsp.mount`) with
+    /// `appearance`, for a new payment; leaves the browser in the widget.
+    pub async fn mount(&self, appearance: &Value) -> TestResult<MerchantPayment> {
+        let payment = self.app.create_payment(29_900).await?;
+        let page = mount_page(&self.app.backend_url, &payment, appearance);
+        let url = self.pages.add_html("/api-shop", &page)?;
+        self.browser.client.goto(&url).await.map_err(err)?;
+        self.enter_widget().await?;
+        Ok(payment)
     }
 
     /// The merchant's view of the payment.
