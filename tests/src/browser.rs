@@ -70,15 +70,7 @@ impl Browser {
     /// With extra Chromium command-line switches (e.g. `--force-prefers-reduced-motion`,
     /// which, unlike CDP's media emulation, also reaches frames of other sites).
     pub async fn start_with_flags(device: Device, flags: &[&str]) -> TestResult<Self> {
-        let driver_path = binary("CHROMEDRIVER", "/usr/bin/chromedriver");
-        let mut driver = Command::new(&driver_path)
-            .arg("--port=0")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .map_err(|e| format!("cannot start {driver_path} (run `cargo xtask test`): {e}"))?;
-        let port = driver_port(&mut driver).await?;
+        let (driver, port) = start_driver().await?;
         let profile = tempfile::tempdir().map_err(err)?;
         let args = [
             "--headless".to_owned(),
@@ -285,6 +277,30 @@ fn target_dir() -> PathBuf {
 fn save_png(dir: &std::path::Path, name: &str, png: &[u8]) -> TestResult {
     std::fs::create_dir_all(dir).map_err(err)?;
     std::fs::write(dir.join(format!("{name}.png")), png).map_err(err)
+}
+
+/// Starts chromedriver on a port of its choosing. With `--port=0` it picks a free port,
+/// then binds it for IPv6 and IPv4 one after the other, and another process can take the
+/// IPv4 one in between ("IPv4 port not available", seen once in CI among hundreds of
+/// starts): such a start is tried again, twice at most. Nothing under test is retried.
+async fn start_driver() -> TestResult<(Child, u16)> {
+    let driver_path = binary("CHROMEDRIVER", "/usr/bin/chromedriver");
+    let mut last = String::new();
+    for _ in 0..3 {
+        let mut driver = Command::new(&driver_path)
+            .arg("--port=0")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| format!("cannot start {driver_path} (run `cargo xtask test`): {e}"))?;
+        match driver_port(&mut driver).await {
+            Ok(port) => return Ok((driver, port)),
+            Err(error) if error.contains("port not available") => last = error,
+            Err(error) => return Err(error),
+        }
+    }
+    Err(last)
 }
 
 /// Reads chromedriver's "started successfully on port N" line to learn its port, then
