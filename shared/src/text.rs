@@ -100,6 +100,14 @@ impl Lang {
             .unwrap_or(Self::En)
     }
 
+    /// For a page we serve: the language the merchant or widget chose (`tag`) if we speak
+    /// it, else the one the browser asks for in `Accept-Language`, else English.
+    pub fn for_page(tag: Option<&str>, accept_language: Option<&str>) -> Self {
+        tag.and_then(Self::from_tag)
+            .or_else(|| accept_language.and_then(Self::from_accept_language))
+            .unwrap_or(Self::En)
+    }
+
     /// The language a browser asks for in `Accept-Language` (`nn-NO, nb;q=0.9, en;q=0.5`):
     /// the one we speak with the highest weight, the first listed among equals. Entries
     /// that do not parse, and `q=0`, count as absent.

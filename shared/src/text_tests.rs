@@ -86,6 +86,16 @@ fn every_return_page_key_has_words_in_every_language_and_norwegian_is_not_englis
 }
 
 #[test]
+fn a_page_speaks_the_chosen_language_else_the_browsers_else_english() {
+    assert_eq!(Lang::for_page(Some("nn"), Some("en-GB,en")), Lang::Nn);
+    assert_eq!(Lang::for_page(Some("nn-NO"), Some("en")), Lang::Nn);
+    assert_eq!(Lang::for_page(Some("xx"), Some("nb-NO,en;q=0.5")), Lang::Nb);
+    assert_eq!(Lang::for_page(Some("sv"), Some("nb;q=0.5,de")), Lang::Nb);
+    assert_eq!(Lang::for_page(None, Some("de-DE")), Lang::En);
+    assert_eq!(Lang::for_page(None, None), Lang::En);
+}
+
+#[test]
 fn accept_language_picks_the_heaviest_language_we_speak() {
     assert_eq!(
         Lang::from_accept_language("nb-NO,nb;q=0.9,en;q=0.8"),

@@ -136,6 +136,12 @@ impl Browser {
             .map_err(|e| format!("waiting for {css}: {e}"))
     }
 
+    /// No element matches `css` in the current frame now.
+    pub async fn is_absent(&self, css: &str) -> TestResult<bool> {
+        let found = self.client.find_all(fantoccini::Locator::Css(css)).await;
+        Ok(found.map_err(err)?.is_empty())
+    }
+
     /// Runs `script` (a function body; `arguments[i]` are `args`) in the current frame.
     pub async fn eval(&self, script: &str, args: Vec<Value>) -> TestResult<Value> {
         self.client.execute(script, args).await.map_err(err)

@@ -29,15 +29,6 @@ async fn held() -> TestResult<(WidgetTest, HeldWidget)> {
     ))
 }
 
-async fn gone(t: &WidgetTest, css: &str) -> TestResult<bool> {
-    let found = t
-        .browser
-        .client
-        .find_all(fantoccini::Locator::Css(css))
-        .await;
-    Ok(found.map_err(err)?.is_empty())
-}
-
 #[tokio::test]
 #[ignore = "needs the built widget and chromedriver: run `cargo xtask test`"]
 async fn the_form_works_before_the_app_and_a_press_on_pay_is_carried_out() -> TestResult {
@@ -62,7 +53,10 @@ async fn the_form_works_before_the_app_and_a_press_on_pay_is_carried_out() -> Te
     t.browser.wait_for("#waiting").await?;
     t.back_to_shop().await?;
     let txn = t.pending_at_vipps().await?;
-    assert!(gone(&t, "#boot-form").await?, "the server's form is gone");
+    assert!(
+        t.browser.is_absent("#boot-form").await?,
+        "the server's form is gone"
+    );
     assert_eq!(
         t.browser
             .eval_string("return document.documentElement.lang", vec![])
@@ -90,7 +84,10 @@ async fn typing_goes_on_in_the_apps_field_with_the_number_and_the_focus_kept() -
 
     t.start_app(&held).await?;
     let field = t.browser.wait_for("#phone").await?;
-    assert!(gone(&t, "#boot-form").await?, "the server's form is gone");
+    assert!(
+        t.browser.is_absent("#boot-form").await?,
+        "the server's form is gone"
+    );
     // The summary's placeholder is as tall as the summary: the field did not move.
     let after = t.browser.eval_string(top, vec!["#phone".into()]).await?;
     assert_eq!(
@@ -126,7 +123,7 @@ async fn a_payment_already_started_comes_without_the_form() -> TestResult {
     t.show(&payment, &Embed::default()).await?;
     t.browser.wait_for("#boot").await?;
     assert!(
-        gone(&t, "#boot-phone").await?,
+        t.browser.is_absent("#boot-phone").await?,
         "no form for a started payment"
     );
     t.start_app(&held).await?;
@@ -190,6 +187,9 @@ async fn a_kept_press_with_a_bad_number_shows_the_apps_error_and_one_never_serve
         t.text_of("#phone-error").await?,
         "A Norwegian mobile number has 8 digits."
     );
-    assert!(gone(&t, "#boot-stuck").await?, "the server's form is gone");
+    assert!(
+        t.browser.is_absent("#boot-stuck").await?,
+        "the server's form is gone"
+    );
     Ok(())
 }

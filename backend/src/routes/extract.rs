@@ -1,6 +1,7 @@
 //! Extractors that turn bad input into our typed `ApiError` body.
 
 use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use shared::PaymentId;
@@ -98,4 +99,11 @@ where
             .map(Self)
             .map_err(|e| ApiError::BadRequest(e.to_string()))
     }
+}
+
+/// The request's `Accept-Language`, if it is readable text.
+pub fn accept_language(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
 }

@@ -7,15 +7,13 @@
 //! merchant, no decline reason.
 
 use axum::extract::{Query, State};
-use axum::http::header::{
-    ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_SECURITY_POLICY, HeaderMap, REFERRER_POLICY,
-};
+use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, HeaderMap, REFERRER_POLICY};
 use axum::response::{Html, IntoResponse};
 use serde::Deserialize;
 use shared::checkout::CheckoutStatus;
 use shared::text::{Key, Lang, ReturnKey, return_text, text};
 
-use super::extract::PaymentPath;
+use super::extract::{PaymentPath, accept_language};
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::payments::{PaymentError, now_unix, view};
@@ -41,10 +39,7 @@ pub async fn return_page(
         .await
         .map_err(PaymentError::from)?
         .ok_or(PaymentError::NotFound)?;
-    let browser = headers
-        .get(ACCEPT_LANGUAGE)
-        .and_then(|value| value.to_str().ok());
-    let lang = language(query.lang.as_deref(), browser);
+    let lang = Lang::for_page(query.lang.as_deref(), accept_language(&headers));
     let status = view::checkout_status(&payment, now_unix());
     let page = Page {
         lang,
@@ -63,14 +58,6 @@ pub async fn return_page(
         ],
         Html(page.render()),
     ))
-}
-
-/// The widget's language if it sent one we speak, else the browser's, else English.
-fn language(widget: Option<&str>, accept_language: Option<&str>) -> Lang {
-    widget
-        .and_then(Lang::from_tag)
-        .or_else(|| accept_language.and_then(Lang::from_accept_language))
-        .unwrap_or(Lang::En)
 }
 
 struct Page {
@@ -155,14 +142,6 @@ mod tests {
             internal_state: "authorised".to_owned(),
             back: Some("https://shop.example/o?a=1&b=2".to_owned()),
         }
-    }
-
-    #[test]
-    fn the_widgets_language_wins_then_the_browsers_then_english() {
-        assert_eq!(language(Some("nn"), Some("en-GB,en")), Lang::Nn);
-        assert_eq!(language(Some("xx"), Some("nb-NO,en;q=0.5")), Lang::Nb);
-        assert_eq!(language(None, Some("de-DE")), Lang::En);
-        assert_eq!(language(None, None), Lang::En);
     }
 
     #[test]

@@ -77,34 +77,30 @@ fn loader_with(cache: HeaderValue, bytes: &'static str) -> impl IntoResponse {
     )
 }
 
-/// CSP `frame-ancestors`: only the merchant's own origins may frame the widget.
-pub fn frame_ancestors(allowed_origins: &[String]) -> HeaderValue {
+/// What every widget file and page carries: only the merchant's own origins may frame it
+/// (CSP `frame-ancestors`), browsers revalidate it, and no type sniffing.
+pub fn security_headers(allowed_origins: &[String]) -> [(HeaderName, HeaderValue); 3] {
     let ancestors = format!("frame-ancestors 'self' {}", allowed_origins.join(" "));
-    HeaderValue::from_str(ancestors.trim())
-        .unwrap_or(HeaderValue::from_static("frame-ancestors 'self'"))
+    let csp = HeaderValue::from_str(ancestors.trim())
+        .unwrap_or(HeaderValue::from_static("frame-ancestors 'self'"));
+    [
+        (CONTENT_SECURITY_POLICY, csp),
+        (CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+    ]
 }
 
 /// The trunk-built widget's files (JS, wasm; its page goes through `widget_page`) with
-/// our security headers: only the merchant's own origins may frame it (CSP
-/// `frame-ancestors`), and browsers revalidate every file.
+/// the [`security_headers`].
 type Header<S> = SetResponseHeader<S, HeaderValue>;
 pub type WidgetFiles = Header<Header<Header<ServeDir>>>;
 
 pub fn files(dir: &std::path::Path, allowed_origins: &[String]) -> WidgetFiles {
-    let csp = frame_ancestors(allowed_origins);
+    let [(a, a_value), (b, b_value), (c, c_value)] = security_headers(allowed_origins);
     ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::overriding(
-            CONTENT_SECURITY_POLICY,
-            csp,
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            CACHE_CONTROL,
-            HeaderValue::from_static("no-cache"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
+        .layer(SetResponseHeaderLayer::overriding(a, a_value))
+        .layer(SetResponseHeaderLayer::overriding(b, b_value))
+        .layer(SetResponseHeaderLayer::overriding(c, c_value))
         .service(ServeDir::new(dir).append_index_html_on_directories(true))
 }
 

@@ -15,10 +15,7 @@
 //! built, with its loading spinner.
 
 use axum::extract::{Query, State};
-use axum::http::header::{
-    ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_SECURITY_POLICY, HeaderMap, X_CONTENT_TYPE_OPTIONS,
-};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use std::collections::HashMap;
 
@@ -27,7 +24,8 @@ use shared::appearance::{VARIABLES, plainly_valid};
 use shared::checkout::CheckoutStatus;
 use shared::text::{Key, Lang, text};
 
-use super::widget::frame_ancestors;
+use super::extract::accept_language;
+use super::widget::security_headers;
 use crate::app::AppState;
 use crate::payments::{now_unix, view};
 
@@ -40,14 +38,7 @@ pub async fn page(
     Query(query): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let headers_out = [
-        (
-            CONTENT_SECURITY_POLICY,
-            frame_ancestors(&state.config.merchant.allowed_origins),
-        ),
-        (CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-        (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
-    ];
+    let headers_out = security_headers(&state.config.merchant.allowed_origins);
     let path = state.config.widget_dir.join("index.html");
     let Ok(built) = tokio::fs::read_to_string(&path).await else {
         tracing::error!(path = %path.display(), "the widget is not built");
@@ -61,10 +52,7 @@ pub async fn page(
     let param = |name: &str| query.get(name).map(String::as_str);
     let page = match awaits_phone(&state, param("payment")).await {
         true => {
-            let browser = headers
-                .get(ACCEPT_LANGUAGE)
-                .and_then(|value| value.to_str().ok());
-            let lang = language(param("locale"), browser);
+            let lang = Lang::for_page(param("locale"), accept_language(&headers));
             with_boot_form(built, lang, &look(&query))
         }
         false => built,
@@ -107,14 +95,6 @@ fn look(query: &PageQuery) -> String {
             plainly_valid(variable.kind, value).then(|| format!("{}:{value};", variable.property))
         })
         .collect()
-}
-
-/// As the app chooses (`Lang::choose`): the merchant's `locale`, else the browser's.
-fn language(locale: Option<&str>, accept_language: Option<&str>) -> Lang {
-    locale
-        .and_then(Lang::from_tag)
-        .or_else(|| accept_language.and_then(Lang::from_accept_language))
-        .unwrap_or(Lang::En)
 }
 
 /// The phone step as the app draws it (`components/phone_form.rs`), with a placeholder
@@ -188,9 +168,6 @@ mod tests {
 
     #[test]
     fn the_form_speaks_the_merchants_locale_else_the_browsers() {
-        assert_eq!(language(Some("nn-NO"), Some("en")), Lang::Nn);
-        assert_eq!(language(Some("sv"), Some("nb;q=0.5,de")), Lang::Nb);
-        assert_eq!(language(None, None), Lang::En);
         let form = boot_form(Lang::Nb, "");
         assert!(form.contains("<div id=\"boot-form\" class=\"boot-stage\" lang=\"nb\">"));
         assert!(form.contains("<label for=\"boot-phone\">Mobilnummer</label>"));
