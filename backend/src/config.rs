@@ -32,6 +32,9 @@ pub struct Config {
     pub reconcile_interval: Duration,
     /// A charge without an outcome for this long is failed and checked at the acquirer.
     pub stuck_after: Duration,
+    /// A payment left in `Initiating` this long (the process died during Vipps's `init`)
+    /// is settled by reconciliation with Vipps's `details`.
+    pub initiating_stuck_after: Duration,
     /// Status-update delivery: poll interval and back-off (`OUTBOX_BASE_DELAY_MS`).
     pub outbox: crate::outbox::OutboxConfig,
     /// How long the test acquirer takes to answer for its slow test card (`TEST_ACQUIRER_SLOW_MS`).
@@ -97,6 +100,7 @@ impl Config {
             poll_limit_per_minute: 60,
             reconcile_interval: Duration::from_secs(30),
             stuck_after: crate::reconcile::DEFAULT_STUCK_AFTER,
+            initiating_stuck_after: crate::reconcile::DEFAULT_INITIATING_STUCK_AFTER,
             outbox: crate::outbox::OutboxConfig::default(),
             test_acquirer_slow: Duration::from_secs(20),
         }

@@ -1,8 +1,10 @@
-//! Reconciliation: a background job that settles what no request will. Payments never
-//! started expire; payments still at Vipps past their expiry are checked with Vipps's
-//! `details` and cancelled here where Vipps says nothing happened; charges stuck
-//! without an answer fail; and authorisations the acquirer may hold for payments we
-//! failed (a timeout) are found and voided, so no charge is forgotten.
+//! Reconciliation: a background job that settles what no request will. Payments left
+//! initiating (the process died during Vipps's `init`) are settled by what Vipps's
+//! `details` knows of the attempt; payments never started expire; payments still at
+//! Vipps past their expiry are checked with `details` and cancelled here where Vipps
+//! says nothing happened; charges stuck without an answer fail; and authorisations the
+//! acquirer may hold for payments we failed (a timeout) are found and voided, so no
+//! charge is forgotten.
 
 use std::time::Duration;
 
@@ -33,6 +35,15 @@ impl Reconciler {
     pub async fn tick(&self) -> Result<(), PaymentError> {
         let store = &self.state.store;
         let now = now_unix();
+        // First, so that one Vipps never saw and past its expiry expires below at once.
+        let initiating_before =
+            now.saturating_sub(seconds(self.state.config.initiating_stuck_after));
+        for payment in store
+            .untouched_in(PaymentState::Initiating, initiating_before)
+            .await?
+        {
+            self.settle_initiating(&payment).await?;
+        }
         for unfinished in [PaymentState::Created, PaymentState::Failed] {
             for payment in store.expired_in(unfinished, now).await? {
                 self.move_to(&payment, PaymentEvent::Expired, Changes::default())
@@ -42,8 +53,7 @@ impl Reconciler {
         for payment in store.expired_in(PaymentState::AwaitingApp, now).await? {
             self.settle_at_vipps(&payment).await?;
         }
-        let stuck_before = now
-            .saturating_sub(i64::try_from(self.state.config.stuck_after.as_secs()).unwrap_or(60));
+        let stuck_before = now.saturating_sub(seconds(self.state.config.stuck_after));
         for payment in store
             .untouched_in(PaymentState::Charging, stuck_before)
             .await?
@@ -71,6 +81,36 @@ impl Reconciler {
             .store
             .transition(&payment.id, payment.state, to, changes)
             .await?)
+    }
+
+    /// Left initiating longer than any init takes: if Vipps knows the attempt, its init
+    /// was accepted and the shopper may confirm in the app (the landing page's URL went
+    /// with the lost answer); if not, the shopper may start again (or it expires).
+    async fn settle_initiating(&self, payment: &Payment) -> Result<(), PaymentError> {
+        let Some(txn) = &payment.psp_transaction_id else {
+            return Ok(());
+        };
+        let event = match self.state.vipps.details(txn).await {
+            Ok(_) => PaymentEvent::VippsAccepted,
+            Err(VippsError::Rejected(404, _)) => PaymentEvent::VippsRefused,
+            Err(error) => {
+                tracing::warn!(payment = %payment.id, %error, "Vipps details unavailable; will ask again");
+                return Ok(());
+            }
+        };
+        let to = payment.state.apply(event)?;
+        let changes = Changes::default();
+        // Only this attempt: a makePayment, the init's late answer or the shopper may
+        // have moved it meanwhile, and then they decided.
+        if self
+            .state
+            .store
+            .transition_attempt(&payment.id, txn, payment.state, to, changes)
+            .await?
+        {
+            tracing::warn!(payment = %payment.id, state = %to, "payment left initiating: settled with Vipps's details");
+        }
+        Ok(())
     }
 
     /// Past its expiry and still at Vipps: cancel here if Vipps saw nothing happen.
@@ -157,5 +197,14 @@ impl Reconciler {
     }
 }
 
+/// Whole seconds of `duration`, for comparing with stored Unix times.
+fn seconds(duration: Duration) -> i64 {
+    i64::try_from(duration.as_secs()).unwrap_or(i64::MAX)
+}
+
 /// How long a charge may go without an outcome before it counts as stuck.
 pub const DEFAULT_STUCK_AFTER: Duration = Duration::from_secs(60);
+
+/// How long a payment may stay `Initiating` before it counts as stuck: longer than any
+/// `init` can take (two 10 s tries with a token fetch each, see `vipps::client`) plus margin.
+pub const DEFAULT_INITIATING_STUCK_AFTER: Duration = Duration::from_secs(60);

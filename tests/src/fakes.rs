@@ -17,10 +17,16 @@ use std::time::Duration;
 
 use crate::TestResult;
 
-/// Answers every init with a landing URL and remembers what it was sent.
+/// Answers every init with a landing URL and remembers what it was sent. Knows no
+/// payment when asked for `details` (404).
 #[derive(Default)]
 pub struct RecordingVipps {
     pub inits: Mutex<Vec<InitRequest>>,
+    /// The next this many inits are recorded and never answered, as if the backend died
+    /// while waiting for Vipps.
+    pub hang_inits: AtomicUsize,
+    /// How often `details` was asked.
+    pub details_asked: AtomicUsize,
 }
 
 #[async_trait]
@@ -32,6 +38,14 @@ impl Vipps for RecordingVipps {
     ) -> Result<InitResponse, VippsError> {
         if let Ok(mut inits) = self.inits.lock() {
             inits.push(request.clone());
+        }
+        let take = |n: usize| n.checked_sub(1);
+        if self
+            .hang_inits
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, take)
+            .is_ok()
+        {
+            std::future::pending::<()>().await;
         }
         Ok(InitResponse {
             psp_transaction_id: request.psp_transaction_id.clone(),
@@ -45,6 +59,7 @@ impl Vipps for RecordingVipps {
     }
 
     async fn details(&self, _: &PspTransactionId) -> Result<PaymentDetails, VippsError> {
+        self.details_asked.fetch_add(1, Ordering::SeqCst);
         Err(VippsError::Rejected(404, Vec::new()))
     }
 }

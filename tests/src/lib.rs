@@ -43,6 +43,8 @@ pub struct Options {
     pub slow_card_ms: Option<u64>,
     /// The first retry delay of status updates to Vipps (20 ms unless set).
     pub outbox_base_delay_ms: Option<u64>,
+    /// How long a payment may stay `Initiating` before reconciliation asks Vipps about it.
+    pub initiating_stuck_after_seconds: Option<u64>,
 }
 
 async fn bind() -> TestResult<(TcpListener, String)> {
@@ -89,6 +91,9 @@ impl TestApp {
         }
         if let Some(limit) = options.poll_limit_per_minute {
             config.poll_limit_per_minute = limit;
+        }
+        if let Some(seconds) = options.initiating_stuck_after_seconds {
+            config.initiating_stuck_after = std::time::Duration::from_secs(seconds);
         }
         if let Some(ttl) = options.payment_ttl_seconds {
             config.payment_ttl = std::time::Duration::from_secs(ttl);

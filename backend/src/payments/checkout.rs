@@ -105,6 +105,9 @@ pub async fn start(
         is_app: request.is_app,
     };
     // The attempt's id doubles as the Request-Id: a retry of this init is the same request.
+    // Both outcomes are written only while this attempt is still initiating: a makePayment
+    // for it, the shopper's cancel or reconciliation may have settled it first, and then
+    // the widget gets where the payment is now.
     match state.vipps.init(&init, attempt.as_str()).await {
         Ok(answer) => {
             let accepted = initiating.apply(PaymentEvent::VippsAccepted)?;
@@ -112,18 +115,26 @@ pub async fn start(
                 vipps_url: Some(answer.vipps_redirect_url),
                 ..Changes::default()
             };
-            state
+            if state
                 .store
-                .transition(id, initiating, accepted, changes)
-                .await?;
-            tracing::info!(payment = %id, psp_transaction_id = %attempt, "payment initiated at Vipps");
+                .transition_attempt(id, &attempt, initiating, accepted, changes)
+                .await?
+            {
+                tracing::info!(payment = %id, psp_transaction_id = %attempt, "payment initiated at Vipps");
+            } else {
+                tracing::warn!(payment = %id, psp_transaction_id = %attempt, "init answered after the payment moved on");
+            }
         }
         Err(error) => {
             let back = initiating.apply(PaymentEvent::VippsRefused)?;
-            state
+            if !state
                 .store
-                .transition(id, initiating, back, Changes::default())
-                .await?;
+                .transition_attempt(id, &attempt, initiating, back, Changes::default())
+                .await?
+            {
+                tracing::warn!(payment = %id, %error, "init failed after the payment moved on");
+                return get(state, id, client_secret).await;
+            }
             tracing::warn!(payment = %id, %error, "Vipps init failed");
             return Err(match error {
                 VippsError::Rejected(..) => PaymentError::VippsRejected(error.to_string()),

@@ -94,13 +94,24 @@ async fn settle(
                 tokio::time::sleep(POLL).await
             }
             PaymentState::Charging => return Ok((fail(txn, ErrorId::InternalError), false)),
+            PaymentState::Initiating => {
+                // Vipps took this attempt's init (it calls with the attempt's token) but its
+                // answer was never recorded: record the acceptance, re-read, go on as usual.
+                // Losing the race to the init answer or to reconciliation is fine either way.
+                let accepted = payment.state.apply(PaymentEvent::VippsAccepted)?;
+                let changes = Changes::default();
+                if state
+                    .store
+                    .transition_attempt(&payment.id, txn, payment.state, accepted, changes)
+                    .await?
+                {
+                    tracing::warn!(payment = %payment.id, "makePayment for an attempt left initiating: handed to the app");
+                }
+            }
             PaymentState::Cancelled | PaymentState::Expired => {
                 return Ok((fail(txn, ErrorId::TooLate), true));
             }
-            PaymentState::Created
-            | PaymentState::Initiating
-            | PaymentState::Authorised
-            | PaymentState::Failed => {
+            PaymentState::Created | PaymentState::Authorised | PaymentState::Failed => {
                 tracing::error!(payment = %payment.id, state = %payment.state, "makePayment in an unexpected state");
                 return Ok((fail(txn, ErrorId::InternalError), false));
             }

@@ -62,7 +62,11 @@ impl PaymentState {
             (S::Charging, E::ChargeApproved) => Ok(S::Authorised),
             (S::Charging, E::ChargeFailed) => Ok(S::Failed),
             (S::Failed, E::StartRequested) => Ok(S::Initiating),
-            (S::Created | S::AwaitingApp | S::Failed, E::CancelRequested) => Ok(S::Cancelled),
+            // Before Vipps's makePayment, also while init is under way or its answer was
+            // lost: a makePayment for the attempt then finds it cancelled (errorId 85).
+            (S::Created | S::Initiating | S::AwaitingApp | S::Failed, E::CancelRequested) => {
+                Ok(S::Cancelled)
+            }
             // A payment nobody finished (never started, or failed and not tried again).
             (S::Created | S::Failed, E::Expired) => Ok(S::Expired),
             (
@@ -81,7 +85,6 @@ impl PaymentState {
                 | E::ShopperDeclined
                 | E::ChargeApproved
                 | E::ChargeFailed
-                | E::CancelRequested
                 | E::Expired,
             )
             | (
@@ -238,6 +241,16 @@ mod tests {
         assert!(S::Charging.apply(E::ShopperConfirmed).is_err());
         assert!(S::AwaitingApp.apply(E::StartRequested).is_err());
         assert!(S::Initiating.apply(E::StartRequested).is_err());
+    }
+
+    #[test]
+    fn a_payment_left_initiating_is_settled_by_what_vipps_knows_or_cancelled_but_never_expired() {
+        assert_eq!(S::Initiating.apply(E::VippsAccepted), Ok(S::AwaitingApp));
+        assert_eq!(S::Initiating.apply(E::VippsRefused), Ok(S::Created));
+        assert_eq!(S::Initiating.apply(E::CancelRequested), Ok(S::Cancelled));
+        // Vipps may have it: only its answer (or its silence, through details) settles it.
+        assert!(S::Initiating.apply(E::Expired).is_err());
+        assert!(S::Initiating.apply(E::ShopperConfirmed).is_err());
     }
 
     #[test]

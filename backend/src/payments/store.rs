@@ -114,6 +114,31 @@ impl PaymentStore {
         to: PaymentState,
         changes: Changes,
     ) -> Result<bool, StoreError> {
+        self.transition_of(id, None, from, to, changes).await
+    }
+
+    /// As [`Self::transition`], and only while `attempt` is still the payment's current
+    /// attempt: a verdict about one attempt never lands on a newer one in the same state.
+    pub async fn transition_attempt(
+        &self,
+        id: &PaymentId,
+        attempt: &PspTransactionId,
+        from: PaymentState,
+        to: PaymentState,
+        changes: Changes,
+    ) -> Result<bool, StoreError> {
+        self.transition_of(id, Some(attempt), from, to, changes)
+            .await
+    }
+
+    async fn transition_of(
+        &self,
+        id: &PaymentId,
+        attempt: Option<&PspTransactionId>,
+        from: PaymentState,
+        to: PaymentState,
+        changes: Changes,
+    ) -> Result<bool, StoreError> {
         let result = sqlx::query(
             "UPDATE payments SET state = ?1,
                 psp_transaction_id = COALESCE(?2, psp_transaction_id),
@@ -128,7 +153,8 @@ impl PaymentStore {
                 make_payment_answer = COALESCE(?11, CASE WHEN ?15 THEN NULL ELSE make_payment_answer END),
                 acquirer_unsettled = COALESCE(?16, acquirer_unsettled),
                 updated_at = ?12
-             WHERE id = ?13 AND state = ?14",
+             WHERE id = ?13 AND state = ?14
+                AND (?17 IS NULL OR psp_transaction_id = ?17)",
         )
         .bind(to.as_str())
         .bind(changes.psp_transaction_id.map(String::from))
@@ -151,6 +177,7 @@ impl PaymentStore {
         .bind(from.as_str())
         .bind(changes.new_attempt)
         .bind(changes.acquirer_unsettled)
+        .bind(attempt.map(PspTransactionId::as_str))
         .execute(&self.pool)
         .await?;
         Ok(result.rows_affected() == 1)
