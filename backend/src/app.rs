@@ -1,6 +1,7 @@
 //! Wiring: `AppState` (config, store, Vipps, acquirer, card key) and `Application`,
 //! which owns the bound listener and serves the router.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use secrecy::SecretString;
@@ -14,7 +15,7 @@ use crate::acquirer::{Acquirer, TestAcquirer};
 use crate::config::Config;
 use crate::keys::{self, KeyError};
 use crate::payments::{PaymentStore, StoreError};
-use crate::rate_limit::RateLimiter;
+use crate::rate_limit::WidgetLimits;
 use crate::routes;
 use crate::vipps::{CardDecryptor, HttpVipps, Vipps, VippsError};
 
@@ -26,8 +27,8 @@ pub struct AppState {
     pub acquirer: Arc<dyn Acquirer>,
     pub card_decryptor: Arc<CardDecryptor>,
     pub merchant_api_key: SecretString,
-    /// Limits how often the widget may read one payment.
-    pub poll_limiter: Arc<RateLimiter>,
+    /// How often the widget may read and act on one payment, and fail from one address.
+    pub limits: Arc<WidgetLimits>,
     /// Wakes the outbox worker when an update was written.
     pub outbox_wake: Arc<Notify>,
 }
@@ -85,10 +86,8 @@ impl Application {
         let store = PaymentStore::connect(&database_url).await?;
         let card_decryptor =
             Arc::new(CardDecryptor::new(card_key).map_err(|_| StartupError::CardKey)?);
-        let minute = std::time::Duration::from_secs(60);
-        let poll_limiter = Arc::new(RateLimiter::new(config.poll_limit_per_minute, minute));
         let state = AppState {
-            poll_limiter,
+            limits: Arc::new(WidgetLimits::new(&config)),
             outbox_wake: Arc::new(Notify::new()),
             config: Arc::new(config),
             store,
@@ -124,6 +123,12 @@ impl Application {
         &self.state.merchant_api_key
     }
 
+    /// The state the router is built on, for tests that drive it directly.
+    #[cfg(test)]
+    pub(crate) fn state(&self) -> &AppState {
+        &self.state
+    }
+
     /// Serves the API and runs the outbox worker and reconciliation beside it.
     pub async fn run(self) -> std::io::Result<()> {
         let state = &self.state;
@@ -140,9 +145,16 @@ impl Application {
             }
             .run(),
         );
-        let served = axum::serve(self.listener, routes::router(self.state)).await;
+        let minute = std::time::Duration::from_secs(60);
+        let sweeper = tokio::spawn(state.limits.clone().sweep_every(minute));
+        let served = axum::serve(
+            self.listener,
+            routes::router(self.state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await;
         outbox.abort();
         reconciler.abort();
+        sweeper.abort();
         served
     }
 }

@@ -28,6 +28,12 @@ pub struct Config {
     pub acquirer_timeout: Duration,
     /// Widget reads allowed per payment and minute before 429 (`POLL_LIMIT_PER_MINUTE`).
     pub poll_limit_per_minute: u32,
+    /// Widget starts, cancels and QR codes allowed per payment and minute, together
+    /// (`WIDGET_ACTIONS_PER_MINUTE`).
+    pub widget_actions_per_minute: u32,
+    /// Widget requests failing authentication (wrong secret, unknown payment) allowed per
+    /// client address (IPv6: per /64) and minute (`WIDGET_FAILURES_PER_MINUTE`).
+    pub widget_failures_per_minute: u32,
     /// How often reconciliation runs (`RECONCILE_INTERVAL_MS`).
     pub reconcile_interval: Duration,
     /// A charge without an outcome for this long is failed and checked at the acquirer.
@@ -98,6 +104,8 @@ impl Config {
             payment_ttl: Duration::from_secs(30 * 60),
             acquirer_timeout: Duration::from_secs(10),
             poll_limit_per_minute: 60,
+            widget_actions_per_minute: 20,
+            widget_failures_per_minute: 60,
             reconcile_interval: Duration::from_secs(30),
             stuck_after: crate::reconcile::DEFAULT_STUCK_AFTER,
             initiating_stuck_after: crate::reconcile::DEFAULT_INITIATING_STUCK_AFTER,
@@ -154,6 +162,12 @@ impl Config {
                 .parse()
                 .map_err(|e| error("POLL_LIMIT_PER_MINUTE", e))?;
         }
+        if let Some(limit) = var("WIDGET_ACTIONS_PER_MINUTE") {
+            config.widget_actions_per_minute = per_minute("WIDGET_ACTIONS_PER_MINUTE", &limit)?;
+        }
+        if let Some(limit) = var("WIDGET_FAILURES_PER_MINUTE") {
+            config.widget_failures_per_minute = per_minute("WIDGET_FAILURES_PER_MINUTE", &limit)?;
+        }
         if let Some(ttl) = var("PAYMENT_TTL_SECONDS") {
             let seconds = ttl.parse().map_err(|e| error("PAYMENT_TTL_SECONDS", e))?;
             config.payment_ttl = Duration::from_secs(seconds);
@@ -174,6 +188,15 @@ impl Config {
 
 fn var(name: &'static str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// A rate of at least 1 a minute.
+fn per_minute(name: &'static str, value: &str) -> Result<u32, ConfigError> {
+    match value.parse() {
+        Ok(0) => Err(error(name, "must be at least 1")),
+        Ok(n) => Ok(n),
+        Err(e) => Err(error(name, e)),
+    }
 }
 
 fn set(field: &mut String, name: &'static str) {

@@ -53,6 +53,7 @@ impl ApiError {
                     ErrorCode::VippsRejected,
                     message,
                 ),
+                P::TooManyAttempts => (StatusCode::CONFLICT, ErrorCode::TooManyAttempts, message),
                 P::VippsUnavailable(_) => (
                     StatusCode::BAD_GATEWAY,
                     ErrorCode::VippsUnavailable,

@@ -270,7 +270,8 @@ pub fn after_fetch(current: &Step, result: &Result<CheckoutPayment, api::Error>)
         | ErrorCode::DuplicateOrderId
         | ErrorCode::AmountExceedsBalance
         | ErrorCode::AcquirerFailed
-        | ErrorCode::IdempotencyKeyReused => Step::Problem(Problem::Api(code)),
+        | ErrorCode::IdempotencyKeyReused
+        | ErrorCode::TooManyAttempts => Step::Problem(Problem::Api(code)),
     }
 }
 
@@ -309,7 +310,10 @@ pub fn after_start(result: &Result<CheckoutPayment, api::Error>, window_open: bo
         // Started already (another tab, or a first Pay whose answer was lost), or no
         // longer startable: show where it is.
         ErrorCode::InvalidState => Step::Loading { trouble: false },
-        ErrorCode::NotFound | ErrorCode::Unauthorized => Step::Problem(Problem::Api(code)),
+        // Not startable any more, here or anywhere: back to the shop.
+        ErrorCode::NotFound | ErrorCode::Unauthorized | ErrorCode::TooManyAttempts => {
+            Step::Problem(Problem::Api(code))
+        }
     }
 }
 

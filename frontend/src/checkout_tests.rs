@@ -156,6 +156,16 @@ fn start_errors_go_back_to_the_form_with_a_reason() {
 }
 
 #[test]
+fn a_payment_tried_too_often_sends_the_shopper_back_to_the_shop() {
+    let step = after_start(&api_error(ErrorCode::TooManyAttempts), true);
+    assert_eq!(
+        step,
+        Step::Problem(Problem::Api(ErrorCode::TooManyAttempts))
+    );
+    assert!(!step.polls());
+}
+
+#[test]
 fn starting_an_already_started_payment_reloads_it() {
     let step = after_start(&api_error(ErrorCode::InvalidState), true);
     assert_eq!(step, Step::Loading { trouble: false });

@@ -52,6 +52,7 @@ pub fn code_name(code: ErrorCode) -> &'static str {
         ErrorCode::AcquirerFailed => "acquirer_failed",
         ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
         ErrorCode::IdempotencyInProgress => "idempotency_in_progress",
+        ErrorCode::TooManyAttempts => "too_many_attempts",
         ErrorCode::Internal => "internal",
         ErrorCode::Unknown => "unknown",
     }

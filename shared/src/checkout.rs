@@ -153,6 +153,9 @@ pub enum ErrorCode {
     IdempotencyKeyReused,
     /// The first request with this `Idempotency-Key` is still running; retry later.
     IdempotencyInProgress,
+    /// The payment was sent to Vipps as often as one payment may be; the shop must
+    /// create a new one.
+    TooManyAttempts,
     Internal,
     /// A code this build does not know yet.
     #[serde(other)]
@@ -161,7 +164,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every variant, in declaration order.
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 16] = [
         Self::InvalidRequest,
         Self::Unauthorized,
         Self::NotFound,
@@ -175,6 +178,7 @@ impl ErrorCode {
         Self::AcquirerFailed,
         Self::IdempotencyKeyReused,
         Self::IdempotencyInProgress,
+        Self::TooManyAttempts,
         Self::Internal,
         Self::Unknown,
     ];

@@ -38,6 +38,10 @@ pub struct Options {
     pub allowed_origins: Vec<String>,
     /// Widget reads per payment and minute before 429.
     pub poll_limit_per_minute: Option<u32>,
+    /// Widget starts, cancels and QR codes per payment and minute before 429.
+    pub widget_actions_per_minute: Option<u32>,
+    /// Widget requests failing authentication per client address and minute before 429.
+    pub widget_failures_per_minute: Option<u32>,
     /// The acquirer's deadline in makePayment, and how slow the slow test card is.
     pub acquirer_timeout_ms: Option<u64>,
     pub slow_card_ms: Option<u64>,
@@ -94,6 +98,12 @@ impl TestApp {
         }
         if let Some(seconds) = options.initiating_stuck_after_seconds {
             config.initiating_stuck_after = std::time::Duration::from_secs(seconds);
+        }
+        if let Some(limit) = options.widget_actions_per_minute {
+            config.widget_actions_per_minute = limit;
+        }
+        if let Some(limit) = options.widget_failures_per_minute {
+            config.widget_failures_per_minute = limit;
         }
         if let Some(ttl) = options.payment_ttl_seconds {
             config.payment_ttl = std::time::Duration::from_secs(ttl);

@@ -69,6 +69,9 @@ impl PaymentStore {
     }
 }
 
+/// How many times one payment may be sent to Vipps (refused inits included).
+pub const MAX_ATTEMPTS: u32 = 10;
+
 impl PaymentStore {
     /// How many attempts at Vipps the payment has had.
     pub async fn count_attempts(&self, payment: &PaymentId) -> Result<u32, StoreError> {

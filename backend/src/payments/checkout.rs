@@ -1,19 +1,20 @@
 //! Widget use cases: read a payment with its client secret, and start it at Vipps.
+//! The routes authenticate first ([`authorised`]) and rate-limit, then call these.
 
 use shared::checkout::{CheckoutPayment, StartPayment};
 use shared::text::Lang;
 use shared::vipps::InitRequest;
 use shared::{PaymentId, PspTransactionId};
 
-use super::attempts::{Attempt, vipps_order_id};
+use super::attempts::{Attempt, MAX_ATTEMPTS, vipps_order_id};
 use super::store::Changes;
-use super::{Payment, PaymentError, PaymentEvent, PaymentState, now_unix, view};
+use super::{Payment, PaymentError, PaymentEvent, PaymentState, Refusal, now_unix, view};
 use crate::app::AppState;
 use crate::keys;
 use crate::vipps::VippsError;
 
 /// The payment, if `client_secret` is its secret. Wrong secret and unknown id look alike.
-async fn authorised(
+pub async fn authorised(
     state: &AppState,
     id: &PaymentId,
     client_secret: &str,
@@ -24,27 +25,26 @@ async fn authorised(
     }
 }
 
-pub async fn get(
-    state: &AppState,
-    id: &PaymentId,
-    client_secret: &str,
-) -> Result<CheckoutPayment, PaymentError> {
-    let payment = authorised(state, id, client_secret).await?;
-    Ok(view::checkout(
-        &payment,
-        &state.config.merchant.name,
-        now_unix(),
-    ))
+/// The widget's view of an authorised payment.
+pub fn get(state: &AppState, payment: &Payment) -> CheckoutPayment {
+    view::checkout(payment, &state.config.merchant.name, now_unix())
+}
+
+/// The payment as it is now, after a change.
+async fn reread(state: &AppState, id: &PaymentId) -> Result<CheckoutPayment, PaymentError> {
+    let payment = state.store.get(id).await?.ok_or(PaymentError::NotFound)?;
+    Ok(get(state, &payment))
 }
 
 /// Sends the payment to Vipps (`init`) for the shopper's number; returns it with the landing page URL.
+/// A payment gets at most [`MAX_ATTEMPTS`] inits: each refused one returns it to
+/// `Created`, and the shopper may not make Vipps calls without end.
 pub async fn start(
     state: &AppState,
-    id: &PaymentId,
-    client_secret: &str,
+    payment: Payment,
     request: StartPayment,
 ) -> Result<CheckoutPayment, PaymentError> {
-    let payment = authorised(state, id, client_secret).await?;
+    let id = &payment.id;
     let now = now_unix();
     if payment.state == PaymentState::Expired {
         return Err(PaymentError::Expired);
@@ -58,6 +58,9 @@ pub async fn start(
         return Err(PaymentError::Expired);
     }
     let initiating = payment.state.apply(PaymentEvent::StartRequested)?;
+    if state.store.count_attempts(id).await? >= MAX_ATTEMPTS {
+        return Err(PaymentError::TooManyAttempts);
+    }
     let attempt = PspTransactionId::from_random(keys::random_bytes()?);
     let make_payment_token = keys::random_hex::<32>()?;
     let token_hash = keys::secret_hash(&make_payment_token);
@@ -133,26 +136,25 @@ pub async fn start(
                 .await?
             {
                 tracing::warn!(payment = %id, %error, "init failed after the payment moved on");
-                return get(state, id, client_secret).await;
+                return reread(state, id).await;
             }
+            // Vipps's own words go to the log only; the browser gets ours.
             tracing::warn!(payment = %id, %error, "Vipps init failed");
             return Err(match error {
-                VippsError::Rejected(..) => PaymentError::VippsRejected(error.to_string()),
+                VippsError::Rejected(_, errors) => {
+                    PaymentError::VippsRejected(Refusal::of(&errors))
+                }
                 other => PaymentError::VippsUnavailable(other),
             });
         }
     }
-    get(state, id, client_secret).await
+    reread(state, id).await
 }
 
 /// The shopper gives up before Vipps has sent makePayment: the payment is cancelled
 /// here, and a makePayment arriving later is answered "too late" (errorId 85).
-pub async fn cancel(
-    state: &AppState,
-    id: &PaymentId,
-    client_secret: &str,
-) -> Result<CheckoutPayment, PaymentError> {
-    let payment = authorised(state, id, client_secret).await?;
+pub async fn cancel(state: &AppState, payment: Payment) -> Result<CheckoutPayment, PaymentError> {
+    let id = &payment.id;
     let cancelled = payment.state.apply(PaymentEvent::CancelRequested)?;
     if !state
         .store
@@ -173,7 +175,7 @@ pub async fn cancel(
         }));
     }
     tracing::info!(payment = %id, "payment cancelled by the shopper");
-    get(state, id, client_secret).await
+    reread(state, id).await
 }
 
 /// Where Vipps sends the shopper back to: our return page, in the widget's language.

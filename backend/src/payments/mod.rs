@@ -77,8 +77,10 @@ pub enum PaymentError {
     InvalidState(#[from] InvalidTransition),
     #[error("another payment already uses this merchant order id")]
     DuplicateOrderId,
-    #[error("Vipps refused the payment: {0}")]
-    VippsRejected(String),
+    #[error(transparent)]
+    VippsRejected(Refusal),
+    #[error("this payment was started too many times; the shop must create a new one")]
+    TooManyAttempts,
     #[error("Vipps is unavailable: {0}")]
     VippsUnavailable(VippsError),
     #[error(transparent)]
@@ -93,6 +95,29 @@ pub enum PaymentError {
     Busy,
     #[error("the acquirer failed the operation: {0}")]
     Acquirer(#[from] crate::acquirer::AcquirerError),
+}
+
+/// What Vipps refused at init, in our own words: its text is logged, never shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("Vipps refused the phone number")]
+    PhoneNumber,
+    #[error("Vipps refused the payment")]
+    Payment,
+}
+
+impl Refusal {
+    /// From Vipps's error list: the number when Vipps names `customerMobileNumber`.
+    pub fn of(errors: &[shared::vipps::ErrorDetails]) -> Self {
+        let names_number = |e: &shared::vipps::ErrorDetails| {
+            e.error_field.as_deref() == Some("customerMobileNumber")
+        };
+        if errors.iter().any(names_number) {
+            Self::PhoneNumber
+        } else {
+            Self::Payment
+        }
+    }
 }
 
 impl From<StoreError> for PaymentError {

@@ -1,38 +1,48 @@
-//! The widget API: read a payment and start it, authenticated by the client secret header.
+//! The widget API: read a payment and start or cancel it, authenticated by the client
+//! secret header ([`WidgetPayment`]) before anything is counted against the payment.
 
 use axum::extract::State;
 use shared::checkout::{CheckoutPayment, StartPayment};
 
-use super::extract::{ClientSecret, Json, PaymentPath};
+use super::extract::Json;
+use super::widget_auth::WidgetPayment;
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::payments::checkout;
 
 pub async fn get(
     State(state): State<AppState>,
-    PaymentPath(id): PaymentPath,
-    ClientSecret(secret): ClientSecret,
+    WidgetPayment(payment): WidgetPayment,
 ) -> Result<Json<CheckoutPayment>, ApiError> {
     state
-        .poll_limiter
-        .check(id.as_str())
+        .limits
+        .reads
+        .check(&payment.id)
         .map_err(ApiError::RateLimited)?;
-    Ok(Json(checkout::get(&state, &id, &secret).await?))
+    Ok(Json(checkout::get(&state, &payment)))
 }
 
 pub async fn start(
     State(state): State<AppState>,
-    PaymentPath(id): PaymentPath,
-    ClientSecret(secret): ClientSecret,
+    WidgetPayment(payment): WidgetPayment,
     Json(request): Json<StartPayment>,
 ) -> Result<Json<CheckoutPayment>, ApiError> {
-    Ok(Json(checkout::start(&state, &id, &secret, request).await?))
+    state
+        .limits
+        .actions
+        .check(&payment.id)
+        .map_err(ApiError::RateLimited)?;
+    Ok(Json(checkout::start(&state, payment, request).await?))
 }
 
 pub async fn cancel(
     State(state): State<AppState>,
-    PaymentPath(id): PaymentPath,
-    ClientSecret(secret): ClientSecret,
+    WidgetPayment(payment): WidgetPayment,
 ) -> Result<Json<CheckoutPayment>, ApiError> {
-    Ok(Json(checkout::cancel(&state, &id, &secret).await?))
+    state
+        .limits
+        .actions
+        .check(&payment.id)
+        .map_err(ApiError::RateLimited)?;
+    Ok(Json(checkout::cancel(&state, payment).await?))
 }

@@ -8,6 +8,7 @@ mod merchant;
 mod qr;
 mod return_page;
 mod widget;
+mod widget_auth;
 mod widget_page;
 
 use axum::Router;

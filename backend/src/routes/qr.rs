@@ -7,17 +7,22 @@ use axum::response::IntoResponse;
 use qrcode::QrCode;
 use qrcode::render::svg;
 
-use super::extract::{ClientSecret, PaymentPath};
+use super::widget_auth::WidgetPayment;
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::payments::{PaymentError, checkout};
 
+/// Counted with start and cancel against the payment's actions.
 pub async fn qr(
     State(state): State<AppState>,
-    PaymentPath(id): PaymentPath,
-    ClientSecret(secret): ClientSecret,
+    WidgetPayment(payment): WidgetPayment,
 ) -> Result<impl IntoResponse, ApiError> {
-    let payment = checkout::get(&state, &id, &secret).await?;
+    state
+        .limits
+        .actions
+        .check(&payment.id)
+        .map_err(ApiError::RateLimited)?;
+    let payment = checkout::get(&state, &payment);
     let url = payment.vipps_url.ok_or(PaymentError::NotFound)?;
     let code = QrCode::new(url.as_bytes()).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let image = code

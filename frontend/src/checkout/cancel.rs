@@ -30,6 +30,7 @@ pub fn after_cancel(current: &Step, result: &Result<CheckoutPayment, api::Error>
             | ErrorCode::AcquirerFailed
             | ErrorCode::IdempotencyKeyReused
             | ErrorCode::IdempotencyInProgress
+            | ErrorCode::TooManyAttempts
             | ErrorCode::Internal
             | ErrorCode::Unknown,
         ) => match current {

@@ -68,7 +68,8 @@ fn heard(reply: &Reply) -> Heard {
             | ErrorCode::VippsRejected
             | ErrorCode::AmountExceedsBalance
             | ErrorCode::AcquirerFailed
-            | ErrorCode::IdempotencyKeyReused => Heard::Answer,
+            | ErrorCode::IdempotencyKeyReused
+            | ErrorCode::TooManyAttempts => Heard::Answer,
         },
     }
 }

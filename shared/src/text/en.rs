@@ -92,6 +92,9 @@ fn error(code: ErrorCode) -> &'static str {
         ErrorCode::IdempotencyInProgress => {
             "The same request is still being handled. Wait a moment and try again."
         }
+        ErrorCode::TooManyAttempts => {
+            "This payment has been tried too many times. Go back to the shop and start again."
+        }
         ErrorCode::Internal => {
             "Something went wrong on our side. No money was taken. Please try again."
         }

@@ -96,6 +96,9 @@ fn error(code: ErrorCode) -> &'static str {
         ErrorCode::IdempotencyInProgress => {
             "Den samme forespørselen blir fortsatt behandlet. Vent litt og prøv igjen."
         }
+        ErrorCode::TooManyAttempts => {
+            "Denne betalingen er forsøkt for mange ganger. Gå tilbake til butikken og start på nytt."
+        }
         ErrorCode::Internal => "Noe gikk galt hos oss. Ingen penger er trukket. Prøv igjen.",
     }
 }

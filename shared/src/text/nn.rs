@@ -96,6 +96,9 @@ fn error(code: ErrorCode) -> &'static str {
         ErrorCode::IdempotencyInProgress => {
             "Den same førespurnaden blir framleis handsama. Vent litt og prøv igjen."
         }
+        ErrorCode::TooManyAttempts => {
+            "Denne betalinga er prøvd for mange gonger. Gå tilbake til butikken og start på nytt."
+        }
         ErrorCode::Internal => "Noko gjekk gale hos oss. Ingen pengar er trekte. Prøv igjen.",
     }
 }
