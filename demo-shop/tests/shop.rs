@@ -30,6 +30,8 @@ const CHECKOUT_ORIGIN: &str = "http://widget.test:8080";
 struct FakePsp {
     fail: bool,
     status: &'static str,
+    /// Answers reads with this text in every free-text field the order page shows.
+    hostile: Option<&'static str>,
     authorization: Vec<String>,
     created: Vec<CreatePayment>,
 }
@@ -91,7 +93,12 @@ async fn fetch(State(psp): State<Shared>, headers: HeaderMap, Path(id): Path<Str
     let Some(request) = psp.created.last().filter(|_| id == PAYMENT_ID) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    Json(payment_json(request, psp.status, None)).into_response()
+    let mut answer = payment_json(request, psp.status, None);
+    if let Some(text) = psp.hostile {
+        answer["description"] = json!(text);
+        answer["card"] = json!({"first_six": "", "last_four": text, "expiry": ""});
+    }
+    Json(answer).into_response()
 }
 
 /// Starts a fake PSP and the shop in front of it; returns the shop's base URL.
@@ -257,5 +264,28 @@ async fn home_page_has_a_buy_button() -> TestResult {
     let page = reqwest::get(format!("{shop}/")).await?.text().await?;
     assert!(page.contains("id=\"buy\""), "{page}");
     assert!(page.contains("Vipps socks"), "{page}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn hostile_text_from_the_psp_is_shown_as_text_on_the_order_page() -> TestResult {
+    let psp = Shared::default();
+    {
+        let mut fake = psp.lock().map_err(|e| e.to_string())?;
+        fake.status = "authorised";
+        fake.hostile = Some("<img src=x onerror=alert(1)>");
+    }
+    let shop = spawn_shop(psp.clone()).await?;
+    buy(&shop, "1").await?;
+    let page = reqwest::get(format!("{shop}/orders/{PAYMENT_ID}"))
+        .await?
+        .text()
+        .await?;
+    assert!(!page.contains("<img"), "{page}");
+    assert_eq!(
+        page.matches("&lt;img src=x onerror=alert(1)&gt;").count(),
+        2,
+        "{page}"
+    );
     Ok(())
 }

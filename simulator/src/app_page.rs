@@ -7,13 +7,14 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use maud::{Markup, html};
 use serde::Deserialize;
 use shared::MobileNumber;
 use shared::test_cards::TEST_CARDS;
 
 use crate::app::AppState;
 use crate::card_data::CardNumber;
-use crate::html::{esc, page};
+use crate::html::page;
 use crate::payment::Payment;
 use crate::result_page;
 use crate::shopper::{self, Action, ShopperError};
@@ -48,75 +49,68 @@ async fn show(State(app): State<AppState>, Query(query): Query<AppQuery>) -> Htm
         Some(Ok(phone)) => (Some(phone), None),
         Some(Err(err)) => (None, Some(err.to_string())),
     };
-    let mut body = phone_form(typed.unwrap_or_default(), error.as_deref());
-    if let Some(phone) = phone {
-        let store = app.store.lock().await;
-        let mut waiting: Vec<&Payment> = store
+    let store = app.store.lock().await;
+    let mut waiting: Vec<&Payment> = match &phone {
+        Some(phone) => store
             .iter()
-            .filter(|p| p.phone.as_ref() == Some(&phone) && p.state.is_pending())
-            .collect();
-        waiting.reverse();
-        if waiting.is_empty() {
-            body.push_str(&format!(
-                "<div class=\"card\" id=\"no-payments\"><p>No payments are waiting for {}.</p>\
-                 <a class=\"button secondary\" href=\"/app?phone={}\">Refresh</a></div>",
-                esc(&phone.to_string()),
-                esc(phone.as_str()),
-            ));
+            .filter(|p| p.phone.as_ref() == Some(phone) && p.state.is_pending())
+            .collect(),
+        None => Vec::new(),
+    };
+    waiting.reverse();
+    let body = html! {
+        (phone_form(typed.unwrap_or_default(), error.as_deref()))
+        @if let Some(phone) = &phone {
+            @if waiting.is_empty() {
+                div class="card" id="no-payments" {
+                    p { "No payments are waiting for " (phone) "." }
+                    a class="button secondary" href={ "/app?phone=" (phone.as_str()) } { "Refresh" }
+                }
+            }
+            @for (i, payment) in waiting.iter().enumerate() {
+                (payment_card(payment, i == 0))
+            }
         }
-        for (i, payment) in waiting.into_iter().enumerate() {
-            body.push_str(&payment_card(payment, i == 0));
-        }
-    }
-    page("Vipps", &body)
+    };
+    page("Vipps", body)
 }
 
-fn phone_form(value: &str, error: Option<&str>) -> String {
-    let error = error
-        .map(|e| format!("<p class=\"error\" id=\"error\">{}</p>", esc(e)))
-        .unwrap_or_default();
-    format!(
-        "<form class=\"card\" id=\"phone-form\" method=\"get\" action=\"/app\">\
-         <label for=\"phone\">Your mobile number</label>\
-         <input type=\"tel\" id=\"phone\" name=\"phone\" inputmode=\"numeric\" value=\"{}\" required>{error}\
-         <button type=\"submit\" id=\"show-payments\" class=\"primary\">Show payments</button></form>",
-        esc(value)
-    )
+fn phone_form(value: &str, error: Option<&str>) -> Markup {
+    html! {
+        form class="card" id="phone-form" method="get" action="/app" {
+            label for="phone" { "Your mobile number" }
+            input type="tel" id="phone" name="phone" inputmode="numeric" value=(value) required;
+            @if let Some(error) = error {
+                p class="error" id="error" { (error) }
+            }
+            button type="submit" id="show-payments" class="primary" { "Show payments" }
+        }
+    }
 }
 
 /// One waiting payment. The newest also gets the ids `#approve` / `#reject`.
-fn payment_card(payment: &Payment, newest: bool) -> String {
-    let id = esc(payment.psp_transaction_id());
-    let cards: String = TEST_CARDS
-        .iter()
-        .enumerate()
-        .map(|(i, card)| {
-            let last_four = card.number.get(card.number.len().saturating_sub(4)..).unwrap_or_default();
-            format!(
-                "<label><input type=\"radio\" name=\"card\" value=\"{}\"{}> {} <span class=\"muted\">•••• {}</span></label>",
-                esc(card.number),
-                if i == 0 { " checked" } else { "" },
-                esc(card.label),
-                esc(last_four),
-            )
-        })
-        .collect();
-    let (approve_id, reject_id) = if newest {
-        (" id=\"approve\"", " id=\"reject\"")
-    } else {
-        ("", "")
-    };
-    format!(
-        "<form class=\"card payment\" method=\"post\" action=\"/app/payments/{id}/approve\" data-psp-transaction-id=\"{id}\">\
-         <p class=\"muted merchant\">{}</p><div class=\"amount\">{}</div><p class=\"payment-text\">{}</p>\
-         <fieldset><legend>Pay with</legend>{cards}</fieldset>\
-         <button type=\"submit\" class=\"approve primary\"{approve_id}>Approve</button>\
-         <button type=\"submit\" class=\"reject secondary\"{reject_id} formaction=\"/app/payments/{id}/reject\">Reject</button>\
-         </form>",
-        esc(&payment.merchant_name),
-        esc(&payment.init.amount.to_string()),
-        esc(payment.init.payment_text.as_deref().unwrap_or_default()),
-    )
+fn payment_card(payment: &Payment, newest: bool) -> Markup {
+    let id = payment.psp_transaction_id();
+    html! {
+        form class="card payment" method="post" action={ "/app/payments/" (id) "/approve" } data-psp-transaction-id=(id) {
+            p class="muted merchant" { (payment.merchant_name) }
+            div class="amount" { (payment.init.amount) }
+            p class="payment-text" { (payment.init.payment_text.as_deref().unwrap_or_default()) }
+            fieldset {
+                legend { "Pay with" }
+                @for (i, card) in TEST_CARDS.iter().enumerate() {
+                    @let last_four = card.number.get(card.number.len().saturating_sub(4)..).unwrap_or_default();
+                    label {
+                        input type="radio" name="card" value=(card.number) checked[i == 0];
+                        " " (card.label) " "
+                        span class="muted" { "•••• " (last_four) }
+                    }
+                }
+            }
+            button type="submit" class="approve primary" id=[newest.then_some("approve")] { "Approve" }
+            button type="submit" class="reject secondary" id=[newest.then_some("reject")] formaction={ "/app/payments/" (id) "/reject" } { "Reject" }
+        }
+    }
 }
 
 async fn approve(
@@ -141,7 +135,7 @@ async fn finish(app: &AppState, id: &str, action: Action) -> Response {
     match shopper::act(app, id, action).await {
         Ok(finished) => page(
             "Vipps",
-            &result_page::section(&finished.outcome, sent, &finished.psp_redirect_url),
+            result_page::section(&finished.outcome, sent, &finished.psp_redirect_url),
         )
         .into_response(),
         Err(ShopperError::NotFound) => {
@@ -158,7 +152,7 @@ async fn finish(app: &AppState, id: &str, action: Action) -> Response {
                 ))
             });
             match done {
-                Some(section) => (StatusCode::CONFLICT, page("Vipps", &section)).into_response(),
+                Some(section) => (StatusCode::CONFLICT, page("Vipps", section)).into_response(),
                 None => message(
                     StatusCode::CONFLICT,
                     "This payment is already being processed.",
@@ -176,9 +170,8 @@ async fn finish(app: &AppState, id: &str, action: Action) -> Response {
 }
 
 fn message(status: StatusCode, text: &str) -> Response {
-    let body = format!(
-        "<div class=\"card\"><p class=\"error\" id=\"error\">{}</p></div>",
-        esc(text)
-    );
-    (status, page("Vipps", &body)).into_response()
+    let body = html! {
+        div class="card" { p class="error" id="error" { (text) } }
+    };
+    (status, page("Vipps", body)).into_response()
 }

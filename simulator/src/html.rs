@@ -1,32 +1,8 @@
-//! Page layout for the landing page and the phone app, and HTML escaping.
-//! Every interpolated value goes through [`esc`].
-
-use std::fmt;
+//! Page layout for the landing page and the phone app. Pages are built with maud, which
+//! escapes every interpolated value; `PreEscaped` is kept for constant CSS and scripts.
 
 use axum::response::Html;
-
-/// Displays its text with `& < > " '` escaped.
-pub struct Esc<'a>(&'a str);
-
-pub fn esc(text: &str) -> Esc<'_> {
-    Esc(text)
-}
-
-impl fmt::Display for Esc<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for c in self.0.chars() {
-            match c {
-                '&' => f.write_str("&amp;")?,
-                '<' => f.write_str("&lt;")?,
-                '>' => f.write_str("&gt;")?,
-                '"' => f.write_str("&quot;")?,
-                '\'' => f.write_str("&#39;")?,
-                c => write!(f, "{c}")?,
-            }
-        }
-        Ok(())
-    }
-}
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 const STYLE: &str = "\
 *{box-sizing:border-box}\
@@ -45,15 +21,25 @@ button,.button{display:inline-block;border:0;border-radius:24px;padding:12px 22p
 .secondary{background:#eee;color:#1c1c1c}\
 ";
 
-/// A whole page around `body` (already escaped HTML).
-pub fn page(title: &str, body: &str) -> Html<String> {
-    Html(format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>{}</title><style>{STYLE}</style></head>\
-         <body><header>vipps</header><main>{body}</main></body></html>",
-        esc(title)
-    ))
+/// A whole page around `body`.
+pub fn page(title: &str, body: Markup) -> Html<String> {
+    let markup = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width,initial-scale=1";
+                title { (title) }
+                // Constant CSS written here; escaping would only mangle its quotes.
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                header { "vipps" }
+                main { (body) }
+            }
+        }
+    };
+    Html(markup.into_string())
 }
 
 #[cfg(test)]
@@ -61,19 +47,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_markup_and_quotes() {
-        assert_eq!(
-            esc("<a href=\"x\">'&'</a>").to_string(),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+    fn the_title_is_escaped() {
+        assert!(
+            page("<script>", html! {})
+                .0
+                .contains("<title>&lt;script&gt;</title>")
         );
     }
 
     #[test]
-    fn the_title_is_escaped_too() {
+    fn the_body_keeps_its_markup() {
+        let body = html! { p id="x" { "a & b" } };
         assert!(
-            page("<script>", "")
+            page("Vipps", body)
                 .0
-                .contains("<title>&lt;script&gt;</title>")
+                .contains("<main><p id=\"x\">a &amp; b</p></main>")
         );
     }
 }

@@ -8,12 +8,13 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
+use maud::{Markup, PreEscaped, html};
 use serde::{Deserialize, Serialize};
 use shared::MobileNumber;
 
 use crate::app::AppState;
 use crate::forcing;
-use crate::html::{esc, page};
+use crate::html::page;
 use crate::payment::Payment;
 use crate::result_page;
 use crate::shopper::{self, Action, ShopperError};
@@ -133,8 +134,9 @@ async fn cancel(State(app): State<AppState>, Path(id): Path<String>) -> Response
         Err(ShopperError::NotPending(_)) => Redirect::to(&format!("/landing/{id}")).into_response(),
         Err(err) => {
             tracing::error!(%err, "landing cancel");
-            let body =
-                "<div class=\"card\"><p class=\"error\">Something went wrong. Try again.</p></div>";
+            let body = html! {
+                div class="card" { p class="error" { "Something went wrong. Try again." } }
+            };
             (StatusCode::INTERNAL_SERVER_ERROR, page("Vipps", body)).into_response()
         }
     }
@@ -161,13 +163,6 @@ async fn status(State(app): State<AppState>, Path(id): Path<String>) -> Response
 }
 
 fn render(app: &AppState, payment: &Payment, error: Option<&str>) -> Html<String> {
-    let heading = format!(
-        "<div class=\"card\"><p class=\"muted\" id=\"merchant\">{}</p><div class=\"amount\" id=\"amount\">{}</div>\
-         <p id=\"payment-text\">{}</p></div>",
-        esc(&payment.merchant_name),
-        esc(&payment.init.amount.to_string()),
-        esc(payment.init.payment_text.as_deref().unwrap_or_default()),
-    );
     let body = match &payment.state {
         PaymentState::AwaitingUser => confirm_form(payment, error),
         PaymentState::Confirmed | PaymentState::Sending(_) => waiting(app, payment),
@@ -175,51 +170,67 @@ fn render(app: &AppState, payment: &Payment, error: Option<&str>) -> Html<String
             result_page::section(outcome, *sent, &payment.init.psp_redirect_url)
         }
     };
-    page("Pay with Vipps", &format!("{heading}{body}"))
-}
-
-fn confirm_form(payment: &Payment, error: Option<&str>) -> String {
-    let phone = match &payment.phone {
-        Some(phone) => format!("<p class=\"muted\">Mobile number</p><p id=\"phone-number\"><strong>{}</strong></p>", esc(&phone.to_string())),
-        None => "<label for=\"phone\">Mobile number</label>\
-                 <input type=\"tel\" id=\"phone\" name=\"phone\" inputmode=\"numeric\" autocomplete=\"tel\" required>"
-            .to_owned(),
+    let markup = html! {
+        div class="card" {
+            p class="muted" id="merchant" { (payment.merchant_name) }
+            div class="amount" id="amount" { (payment.init.amount) }
+            p id="payment-text" { (payment.init.payment_text.as_deref().unwrap_or_default()) }
+        }
+        (body)
     };
-    let error = error
-        .map(|e| format!("<p class=\"error\" id=\"error\">{}</p>", esc(e)))
-        .unwrap_or_default();
-    let id = esc(&payment.landing_id);
-    format!(
-        "<form class=\"card\" id=\"confirm-form\" method=\"post\" action=\"/landing/{id}/confirm\">{phone}{error}\
-         <button type=\"submit\" id=\"confirm\" class=\"primary\">Confirm</button></form>\
-         <form method=\"post\" action=\"/landing/{id}/cancel\">\
-         <button type=\"submit\" id=\"cancel\" class=\"secondary\">Cancel</button></form>"
-    )
+    page("Pay with Vipps", markup)
 }
 
-const POLL_SCRIPT: &str = "<script>(function(){var el=document.getElementById('waiting');\
+fn confirm_form(payment: &Payment, error: Option<&str>) -> Markup {
+    let id = &payment.landing_id;
+    html! {
+        form class="card" id="confirm-form" method="post" action={ "/landing/" (id) "/confirm" } {
+            @if let Some(phone) = &payment.phone {
+                p class="muted" { "Mobile number" }
+                p id="phone-number" { strong { (phone) } }
+            } @else {
+                label for="phone" { "Mobile number" }
+                input type="tel" id="phone" name="phone" inputmode="numeric" autocomplete="tel" required;
+            }
+            @if let Some(error) = error {
+                p class="error" id="error" { (error) }
+            }
+            button type="submit" id="confirm" class="primary" { "Confirm" }
+        }
+        form method="post" action={ "/landing/" (id) "/cancel" } {
+            button type="submit" id="cancel" class="secondary" { "Cancel" }
+        }
+    }
+}
+
+/// Polls the landing status and follows `redirect_url` once there is one.
+const POLL_SCRIPT: &str = "(function(){var el=document.getElementById('waiting');\
 function poll(){fetch(el.dataset.statusUrl,{cache:'no-store'}).then(function(r){return r.json();})\
 .then(function(s){if(s.redirect_url){location.href=s.redirect_url;}else{setTimeout(poll,1000);}})\
-.catch(function(){setTimeout(poll,1000);});}setTimeout(poll,1000);})();</script>";
+.catch(function(){setTimeout(poll,1000);});}setTimeout(poll,1000);})();";
 
-fn waiting(app: &AppState, payment: &Payment) -> String {
+fn waiting(app: &AppState, payment: &Payment) -> Markup {
     let app_url = match &payment.phone {
         Some(phone) => app.url(&format!("/app?phone={}", phone.as_str())),
         None => app.url("/app"),
     };
-    format!(
-        "<div class=\"card\" id=\"waiting\" data-status-url=\"/landing/{}/status\">\
-         <h2>Open the Vipps app on your phone to finish</h2>\
-         <p class=\"muted\">The payment is waiting for you in the app.</p>\
-         <a id=\"open-app\" class=\"button primary\" href=\"{}\" target=\"_blank\" rel=\"noopener\">Open the Vipps app</a>\
-         </div>{POLL_SCRIPT}",
-        esc(&payment.landing_id),
-        esc(&app_url),
-    )
+    html! {
+        div class="card" id="waiting" data-status-url={ "/landing/" (payment.landing_id) "/status" } {
+            h2 { "Open the Vipps app on your phone to finish" }
+            p class="muted" { "The payment is waiting for you in the app." }
+            a id="open-app" class="button primary" href=(app_url) target="_blank" rel="noopener" { "Open the Vipps app" }
+        }
+        // A constant script written here; escaping would break its quotes.
+        script { (PreEscaped(POLL_SCRIPT)) }
+    }
 }
 
 fn not_found() -> Response {
-    let body = "<div class=\"card\" id=\"not-found\"><h2>Payment not found</h2>\
-                <p class=\"muted\">This payment link is not valid.</p></div>";
+    let body = html! {
+        div class="card" id="not-found" {
+            h2 { "Payment not found" }
+            p class="muted" { "This payment link is not valid." }
+        }
+    };
     (StatusCode::NOT_FOUND, page("Vipps", body)).into_response()
 }

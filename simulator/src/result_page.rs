@@ -1,13 +1,13 @@
 //! The outcome of a finished payment, as the landing page and the phone app show it:
 //! `#result` with `data-outcome="ok"|"fail"` and `data-error-id`, and a way back to the shop.
 
+use maud::{Markup, html};
 use shared::vipps::Confirmed;
 
-use crate::html::esc;
 use crate::state::Outcome;
 
 /// `#result` and the "Back to the shop" link (`#back-to-shop`).
-pub fn section(outcome: &Outcome, sent: Confirmed, psp_redirect_url: &str) -> String {
+pub fn section(outcome: &Outcome, sent: Confirmed, psp_redirect_url: &str) -> Markup {
     let (kind, error_id, headline) = match outcome {
         Outcome::Approved => ("ok", "", "Payment approved".to_owned()),
         Outcome::Declined {
@@ -35,15 +35,13 @@ pub fn section(outcome: &Outcome, sent: Confirmed, psp_redirect_url: &str) -> St
         Confirmed::Cancel => "You cancelled the payment.",
         Confirmed::Timeout => "The payment was not confirmed in time.",
     };
-    format!(
-        "<div class=\"card\" id=\"result\" data-outcome=\"{kind}\" data-error-id=\"{}\">\
-         <h2>{}</h2><p class=\"muted\">{}</p></div>\
-         <a id=\"back-to-shop\" class=\"button primary\" href=\"{}\">Back to the shop</a>",
-        esc(error_id),
-        esc(&headline),
-        esc(why),
-        esc(psp_redirect_url),
-    )
+    html! {
+        div class="card" id="result" data-outcome=(kind) data-error-id=(error_id) {
+            h2 { (headline) }
+            p class="muted" { (why) }
+        }
+        a id="back-to-shop" class="button primary" href=(psp_redirect_url) { "Back to the shop" }
+    }
 }
 
 #[cfg(test)]
@@ -56,7 +54,7 @@ mod tests {
             error_id: "89".to_owned(),
             error_text: "Insufficient <funds>".to_owned(),
         };
-        let html = section(&outcome, Confirmed::Yes, "http://shop.test/?a=1&b=2");
+        let html = section(&outcome, Confirmed::Yes, "http://shop.test/?a=1&b=2").into_string();
         assert!(
             html.contains("data-outcome=\"fail\" data-error-id=\"89\""),
             "{html}"
@@ -73,7 +71,7 @@ mod tests {
 
     #[test]
     fn approvals_are_ok() {
-        let html = section(&Outcome::Approved, Confirmed::Yes, "http://shop.test/");
+        let html = section(&Outcome::Approved, Confirmed::Yes, "http://shop.test/").into_string();
         assert!(
             html.contains("data-outcome=\"ok\"") && html.contains("Payment approved"),
             "{html}"

@@ -5,7 +5,7 @@ mod support;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use shared::vipps::Confirmed;
-use support::{TestResult, spawn_app};
+use support::{TestResult, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn confirming_a_number_on_the_landing_page_sends_the_payment_to_the_app() -> TestResult {
@@ -132,5 +132,48 @@ async fn the_phone_app_approves_with_the_chosen_card() -> TestResult {
         .and_then(|c| c.request.card_data)
         .unwrap_or_default();
     assert!(app.decrypt(&call)?.starts_with("5555555555554444,"));
+    Ok(())
+}
+
+const HOSTILE: &str = "<img src=x onerror=alert(1)>";
+const HOSTILE_ESCAPED: &str = "&lt;img src=x onerror=alert(1)&gt;";
+
+#[tokio::test]
+async fn a_hostile_merchant_name_and_payment_text_are_shown_as_text() -> TestResult {
+    let mut app = spawn_app_with(|config| {
+        if let Some(merchant) = config.merchants.first_mut() {
+            merchant.name = HOSTILE.to_owned();
+        }
+    })
+    .await?;
+    let mut body = app.init_body("tx1", "order1");
+    body["paymentText"] = json!(HOSTILE);
+    let answer = app.init(&body).await?;
+    let landing = answer["vippsRedirectUrl"].as_str().unwrap_or_default();
+    let phone_app = format!("{}/app?phone=91234567", app.sim);
+    for url in [landing, phone_app.as_str()] {
+        let page = app.http.get(url).send().await?.text().await?;
+        assert!(!page.contains("<img"), "{url}: {page}");
+        assert_eq!(page.matches(HOSTILE_ESCAPED).count(), 2, "{url}: {page}");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_hostile_phone_number_in_the_query_is_echoed_as_text() -> TestResult {
+    let app = spawn_app().await?;
+    let page = app
+        .http
+        .get(format!("{}/app", app.sim))
+        .query(&[("phone", format!("\"{HOSTILE}"))])
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(!page.contains("<img"), "{page}");
+    assert!(
+        page.contains(&format!("value=\"&quot;{HOSTILE_ESCAPED}\"")),
+        "{page}"
+    );
     Ok(())
 }
