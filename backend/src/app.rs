@@ -13,6 +13,8 @@ use crate::reconcile::Reconciler;
 
 use crate::acquirer::{Acquirer, TestAcquirer};
 use crate::config::Config;
+use crate::data_dir::{self, PrivateFileError};
+use crate::idempotency::{ResponseSealer, SealError};
 use crate::keys::{self, KeyError};
 use crate::payments::{PaymentStore, StoreError};
 use crate::rate_limit::WidgetLimits;
@@ -31,6 +33,8 @@ pub struct AppState {
     pub limits: Arc<WidgetLimits>,
     /// Wakes the outbox worker when an update was written.
     pub outbox_wake: Arc<Notify>,
+    /// Seals the idempotent answers kept in the database (server key).
+    pub response_sealer: Arc<ResponseSealer>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +47,10 @@ pub enum StartupError {
     CardKey,
     #[error(transparent)]
     Vipps(#[from] VippsError),
+    #[error(transparent)]
+    DataDir(#[from] PrivateFileError),
+    #[error(transparent)]
+    Seal(#[from] SealError),
     #[error("cannot read the listener address: {0}")]
     Listener(std::io::Error),
 }
@@ -68,6 +76,7 @@ impl Application {
         vipps: Arc<dyn Vipps>,
         acquirer: Arc<dyn Acquirer>,
     ) -> Result<Self, StartupError> {
+        data_dir::create_private_dir(&config.data_dir)?;
         let card_key = keys::load_or_create_card_key(&config.data_dir)?;
         let card_public_key_der = {
             use aws_lc_rs::encoding::AsDer;
@@ -80,15 +89,28 @@ impl Application {
         };
         let merchant_api_key =
             keys::load_or_create_merchant_key(&config.data_dir, config.merchant.api_key.as_ref())?;
-        let database_url = config.database_url.clone().unwrap_or_else(|| {
-            format!("sqlite://{}", config.data_dir.join("psp.sqlite").display())
-        });
+        let server_key =
+            keys::load_or_create_server_key(&config.data_dir, config.server_key.as_ref())?;
+        let response_sealer = Arc::new(ResponseSealer::new(&server_key)?);
+        let database_url = match &config.database_url {
+            Some(url) => url.clone(),
+            None => {
+                // 0600 before SQLite opens it; its -wal and -shm files take the same mode.
+                let path = config.data_dir.join("psp.sqlite");
+                data_dir::create_private_file(&path)?;
+                for journal in ["psp.sqlite-wal", "psp.sqlite-shm"] {
+                    data_dir::restrict_file(&config.data_dir.join(journal))?;
+                }
+                format!("sqlite://{}", path.display())
+            }
+        };
         let store = PaymentStore::connect(&database_url).await?;
         let card_decryptor =
             Arc::new(CardDecryptor::new(card_key).map_err(|_| StartupError::CardKey)?);
         let state = AppState {
             limits: Arc::new(WidgetLimits::new(&config)),
             outbox_wake: Arc::new(Notify::new()),
+            response_sealer,
             config: Arc::new(config),
             store,
             vipps,

@@ -18,6 +18,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Overrides the SQLite file in `data_dir` (`DATABASE_URL`).
     pub database_url: Option<String>,
+    /// 64 hex digits sealing the idempotent answers kept in the database (`PSP_SECRET_KEY`);
+    /// when unset one is generated into `data_dir/server-key`.
+    pub server_key: Option<SecretString>,
     /// The built widget, served at `/widget/` (`WIDGET_DIR`).
     pub widget_dir: PathBuf,
     pub vipps: VippsConfig,
@@ -84,6 +87,7 @@ impl Config {
             public_url: format!("http://localhost:{}", sandbox::BACKEND_PORT),
             data_dir,
             database_url: None,
+            server_key: None,
             widget_dir: PathBuf::from("frontend/dist"),
             vipps: VippsConfig {
                 base_url: format!("http://localhost:{}", sandbox::SIMULATOR_PORT),
@@ -125,6 +129,7 @@ impl Config {
             .trim_end_matches('/')
             .to_owned();
         config.database_url = var("DATABASE_URL");
+        config.server_key = var("PSP_SECRET_KEY").map(SecretString::from);
         if let Some(dir) = var("WIDGET_DIR") {
             config.widget_dir = dir.into();
         }

@@ -97,7 +97,7 @@ impl ApiError {
                         ErrorCode::IdempotencyInProgress,
                         message,
                     ),
-                    I::Store(_) | I::Corrupt(_) | I::Handler(_) => (
+                    I::Store(_) | I::Corrupt(_) | I::Seal(_) | I::Handler(_) => (
                         StatusCode::INTERNAL_SERVER_ERROR,
                         ErrorCode::Internal,
                         "internal error".into(),

@@ -1,5 +1,7 @@
-//! Key material: the RSA key Vipps encrypts card data for, the merchant API key, and
-//! the random secrets we hand out (stored only as SHA-256 hashes, compared in constant time).
+//! Key material: the RSA key Vipps encrypts card data for, the merchant API key, the
+//! server key that seals what we must keep of a secret (idempotent answers), and the random
+//! secrets we hand out (stored only as SHA-256 hashes, compared in constant time). Files
+//! holding keys are written through `data_dir`, 0600 from their first byte.
 
 use std::path::Path;
 
@@ -8,6 +10,9 @@ use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rsa::{KeySize, PrivateDecryptingKey};
 use secrecy::{ExposeSecret, SecretString};
 use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
+
+use crate::data_dir::{self, PrivateFileError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
@@ -20,6 +25,52 @@ pub enum KeyError {
     BadKey { path: String },
     #[error("could not generate a key: {0}")]
     Generate(String),
+    #[error(transparent)]
+    File(#[from] PrivateFileError),
+    #[error("{setting} must be 64 hexadecimal digits (32 bytes, e.g. `openssl rand -hex 32`)")]
+    BadServerKey { setting: String },
+}
+
+/// The server's own secret key (32 bytes), wiped from memory when dropped.
+pub type ServerKey = Zeroizing<[u8; 32]>;
+
+/// The configured server key (`PSP_SECRET_KEY`), or the one generated into
+/// `dir/server-key` earlier, or a new one. Stored as 64 hex digits.
+pub fn load_or_create_server_key(
+    dir: &Path,
+    configured: Option<&SecretString>,
+) -> Result<ServerKey, KeyError> {
+    if let Some(key) = configured {
+        return parse_server_key(key.expose_secret()).ok_or_else(|| KeyError::BadServerKey {
+            setting: "PSP_SECRET_KEY".into(),
+        });
+    }
+    let path = dir.join("server-key");
+    data_dir::restrict_file(&path)?;
+    match std::fs::read_to_string(&path) {
+        Ok(text) => parse_server_key(&Zeroizing::new(text)).ok_or_else(|| KeyError::BadServerKey {
+            setting: path.display().to_string(),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = Zeroizing::new(random_bytes::<32>()?);
+            let text = Zeroizing::new(shared::ids::hex(key.as_slice()));
+            data_dir::write_private(&path, text.as_bytes())?;
+            Ok(key)
+        }
+        Err(source) => Err(io(&path, source)),
+    }
+}
+
+fn parse_server_key(text: &str) -> Option<ServerKey> {
+    let text = text.trim().as_bytes();
+    if text.len() != 64 || !text.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    let mut key = Zeroizing::new([0u8; 32]);
+    for (byte, pair) in key.iter_mut().zip(text.chunks(2)) {
+        *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+    }
+    Some(key)
 }
 
 /// Loads `card-key.p8` from `dir`, or generates an RSA-2048 pair and writes it there
@@ -27,6 +78,7 @@ pub enum KeyError {
 pub fn load_or_create_card_key(dir: &Path) -> Result<PrivateDecryptingKey, KeyError> {
     let private_path = dir.join("card-key.p8");
     let public_path = dir.join("card-key.pub.der");
+    data_dir::restrict_file(&private_path)?;
     let key = match std::fs::read(&private_path) {
         Ok(der) => PrivateDecryptingKey::from_pkcs8(&der).map_err(|_| KeyError::BadKey {
             path: private_path.display().to_string(),
@@ -37,7 +89,7 @@ pub fn load_or_create_card_key(dir: &Path) -> Result<PrivateDecryptingKey, KeyEr
             let der = key
                 .as_der()
                 .map_err(|e| KeyError::Generate(e.to_string()))?;
-            write_private(&private_path, der.as_ref())?;
+            data_dir::write_private(&private_path, der.as_ref())?;
             key
         }
         Err(source) => return Err(io(&private_path, source)),
@@ -59,11 +111,12 @@ pub fn load_or_create_merchant_key(
         return Ok(key.clone());
     }
     let path = dir.join("merchant-key");
+    data_dir::restrict_file(&path)?;
     match std::fs::read_to_string(&path) {
         Ok(key) if !key.trim().is_empty() => Ok(key.trim().to_owned().into()),
         Ok(_) | Err(_) => {
             let key = format!("sk_test_{}", random_hex::<24>()?);
-            write_private(&path, key.as_bytes())?;
+            data_dir::write_private(&path, key.as_bytes())?;
             Ok(key.into())
         }
     }
@@ -93,20 +146,6 @@ pub fn secret_matches(presented: &str, stored_hash: &[u8]) -> bool {
 /// Constant-time comparison of a presented key with the configured one.
 pub fn key_matches(presented: &str, expected: &SecretString) -> bool {
     secret_matches(presented, &secret_hash(expected.expose_secret()))
-}
-
-fn write_private(path: &Path, bytes: &[u8]) -> Result<(), KeyError> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
-    }
-    std::fs::write(path, bytes).map_err(|e| io(path, e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| io(path, e))?;
-    }
-    Ok(())
 }
 
 fn io(path: &Path, source: std::io::Error) -> KeyError {
@@ -151,5 +190,22 @@ mod tests {
         let second =
             load_or_create_merchant_key(dir.path(), None).map(|k| k.expose_secret().to_owned());
         assert!(matches!((&first, &second), (Ok(a), Ok(b)) if a == b && a.starts_with("sk_test_")));
+    }
+
+    #[test]
+    fn server_key_is_generated_once_and_reloaded_or_taken_from_the_setting() -> Result<(), String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let first = load_or_create_server_key(dir.path(), None).map_err(|e| e.to_string())?;
+        let second = load_or_create_server_key(dir.path(), None).map_err(|e| e.to_string())?;
+        assert_eq!(first, second);
+        let configured = SecretString::from("0f".repeat(32));
+        let set = load_or_create_server_key(dir.path(), Some(&configured));
+        assert!(matches!(set, Ok(key) if *key == [0x0f; 32]));
+        for bad in ["0f".repeat(31), "zz".repeat(32), "+f".repeat(32)] {
+            let bad = SecretString::from(bad);
+            let refused = load_or_create_server_key(dir.path(), Some(&bad));
+            assert!(matches!(refused, Err(KeyError::BadServerKey { .. })));
+        }
+        Ok(())
     }
 }

@@ -4,6 +4,7 @@
 pub mod acquirer;
 pub mod app;
 pub mod config;
+pub mod data_dir;
 pub mod error;
 pub mod idempotency;
 pub mod keys;

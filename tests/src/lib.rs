@@ -24,7 +24,7 @@ pub struct TestApp {
     pub http: reqwest::Client,
     backend_config: backend::Config,
     backend_task: std::sync::Mutex<Option<tokio::task::JoinHandle<std::io::Result<()>>>>,
-    _data: tempfile::TempDir,
+    data: tempfile::TempDir,
 }
 
 /// How to set up a `TestApp`.
@@ -134,7 +134,7 @@ impl TestApp {
             http,
             backend_config,
             backend_task,
-            _data: data,
+            data,
         })
     }
 
@@ -160,6 +160,11 @@ impl TestApp {
             .map_err(|e| e.to_string())?;
         *self.backend_task.lock().map_err(|e| e.to_string())? = Some(tokio::spawn(app.run()));
         Ok(())
+    }
+
+    /// The backend's data directory (keys, SQLite files), for tests that look at it at rest.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.data.path()
     }
 
     /// A merchant creates a payment of `amount` øre.

@@ -223,3 +223,56 @@ async fn requests_without_a_key_run_every_time() -> TestResult {
     assert_eq!(refused.code, ErrorCode::DuplicateOrderId);
     Ok(())
 }
+
+/// Every file in `dir` that holds `needle`, by name.
+fn files_holding(dir: &std::path::Path, needle: &[u8]) -> TestResult<Vec<String>> {
+    let mut holding = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if !path.is_file() {
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
+        if bytes.windows(needle.len()).any(|w| w == needle) {
+            holding.push(path.display().to_string());
+        }
+    }
+    Ok(holding)
+}
+
+#[tokio::test]
+async fn a_replayed_create_returns_the_client_secret_that_no_file_on_disk_holds() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let body = order("idemAtRest", 29_900);
+    let first = create(&app, "key-at-rest", &body).await?;
+    assert_eq!(first.status, 201, "{first:?}");
+    let payment: MerchantPayment = first.json()?;
+    let secret = payment
+        .client_secret
+        .clone()
+        .ok_or("created without a secret")?;
+    let files = app.data_dir();
+    assert!(
+        files.join("psp.sqlite-wal").exists(),
+        "the write is in the WAL"
+    );
+
+    let again = create(&app, "key-at-rest", &body).await?;
+    assert!(again.replayed, "{again:?}");
+    let replayed: MerchantPayment = again.json()?;
+    assert_eq!(replayed.client_secret.as_deref(), Some(secret.as_str()));
+    let view = app.checkout_view(&replayed).await?;
+    assert_eq!(view.id, payment.id, "the replayed secret reads the payment");
+
+    let holding = files_holding(files, secret.as_bytes())?;
+    assert!(
+        holding.is_empty(),
+        "the client secret is at rest in {holding:?}"
+    );
+    let id_holding = files_holding(files, payment.id.as_str().as_bytes())?;
+    assert!(
+        !id_holding.is_empty(),
+        "the search does look into the database files"
+    );
+    Ok(())
+}

@@ -2,12 +2,17 @@
 //! `Idempotency-Key` runs once; a repeat gets the stored response with
 //! `Idempotent-Replayed: true`. Keys belong to the merchant credential that used them, are
 //! kept at least 24 h (`sweep`), and are forgotten after a 5xx so that the merchant can retry.
+//! Stored answers are sealed under the server key (`seal`): none is at rest in clear.
 
 mod key;
+mod seal;
 mod store;
 
 pub use key::{Fingerprint, IdempotencyKey, InvalidKey, KEY_HEADER, REPLAYED_HEADER};
+pub use seal::{ResponseSealer, SealError};
 pub use store::{IdempotencyStore, Record, StoredResponse};
+
+use std::sync::Arc;
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
@@ -43,6 +48,8 @@ pub enum IdempotencyError {
     Store(#[from] sqlx::Error),
     #[error("a stored response is unusable: {0}")]
     Corrupt(String),
+    #[error(transparent)]
+    Seal(#[from] SealError),
     #[error("the handler gave no answer: {0}")]
     Handler(String),
 }
@@ -61,7 +68,10 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         Ok(None) => return next.run(request).await,
         Err(e) => return ApiError::from(IdempotencyError::from(e)).into_response(),
     };
-    let records = IdempotencyStore::new(state.store.pool().clone());
+    let records = Records {
+        store: IdempotencyStore::new(state.store.pool().clone()),
+        sealer: state.response_sealer.clone(),
+    };
     once(records, scope, key, request, next)
         .await
         .unwrap_or_else(|e| ApiError::from(e).into_response())
@@ -87,8 +97,15 @@ fn merchant_scope(headers: &HeaderMap, expected: &SecretString) -> Option<String
     keys::key_matches(presented, expected).then(|| shared::ids::hex(&keys::secret_hash(presented)))
 }
 
+/// The records and what seals the answers kept in them.
+#[derive(Clone)]
+struct Records {
+    store: IdempotencyStore,
+    sealer: Arc<ResponseSealer>,
+}
+
 async fn once(
-    records: IdempotencyStore,
+    records: Records,
     scope: String,
     key: IdempotencyKey,
     request: Request,
@@ -99,8 +116,8 @@ async fn once(
         .await
         .map_err(|e| IdempotencyError::UnreadableBody(e.to_string()))?;
     let fingerprint = Fingerprint::of(&parts.method, &parts.uri, &body);
-    if let Some(record) = claim_or_find(&records, &scope, &key, &fingerprint).await? {
-        return replay(record, &fingerprint);
+    if let Some(record) = claim_or_find(&records.store, &scope, &key, &fingerprint).await? {
+        return replay(record, &fingerprint, &records.sealer, &scope, &key);
     }
     let request = Request::from_parts(parts, Body::from(body));
     // Spawned: a client hanging up must not cancel the handler between claim and record.
@@ -108,7 +125,7 @@ async fn once(
     match tokio::spawn(run.in_current_span()).await {
         Ok(response) => Ok(response),
         Err(panicked) => {
-            records.forget(&scope, &key).await?;
+            records.store.forget(&scope, &key).await?;
             Err(IdempotencyError::Handler(panicked.to_string()))
         }
     }
@@ -133,13 +150,24 @@ async fn claim_or_find(
     Err(IdempotencyError::InProgress)
 }
 
-fn replay(record: Record, fingerprint: &Fingerprint) -> Result<Response, IdempotencyError> {
+fn replay(
+    record: Record,
+    fingerprint: &Fingerprint,
+    sealer: &ResponseSealer,
+    scope: &str,
+    key: &IdempotencyKey,
+) -> Result<Response, IdempotencyError> {
     if record.fingerprint != *fingerprint {
         return Err(IdempotencyError::KeyReused);
     }
     let stored = record.response.ok_or(IdempotencyError::InProgress)?;
     let corrupt = |e: &dyn std::fmt::Display| IdempotencyError::Corrupt(e.to_string());
-    let mut response = Response::new(Body::from(stored.body));
+    let body = if stored.sealed {
+        sealer.open(scope, key, &stored.body)?
+    } else {
+        stored.body
+    };
+    let mut response = Response::new(Body::from(body));
     *response.status_mut() = StatusCode::from_u16(stored.status).map_err(|e| corrupt(&e))?;
     let headers = response.headers_mut();
     headers.insert(REPLAYED_HEADER, HeaderValue::from_static("true"));
@@ -150,9 +178,9 @@ fn replay(record: Record, fingerprint: &Fingerprint) -> Result<Response, Idempot
     Ok(response)
 }
 
-/// Runs the handler and stores its answer; after a 5xx the key is forgotten instead.
+/// Runs the handler and stores its answer, sealed; after a 5xx the key is forgotten instead.
 async fn run_and_record(
-    records: IdempotencyStore,
+    records: Records,
     scope: String,
     key: IdempotencyKey,
     request: Request,
@@ -162,23 +190,35 @@ async fn run_and_record(
     let body = match to_bytes(body, usize::MAX).await {
         Ok(body) => body,
         Err(e) => {
-            forget_or_log(&records, &scope, &key).await;
+            forget_or_log(&records.store, &scope, &key).await;
             return ApiError::from(IdempotencyError::Handler(e.to_string())).into_response();
         }
     };
     if parts.status.is_server_error() {
-        forget_or_log(&records, &scope, &key).await;
+        forget_or_log(&records.store, &scope, &key).await;
     } else {
-        let stored = StoredResponse {
-            status: parts.status.as_u16(),
-            content_type: parts
-                .headers
-                .get(CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned),
-            body: body.to_vec(),
+        let content_type = parts.headers.get(CONTENT_TYPE);
+        let stored = records
+            .sealer
+            .seal(&scope, &key, &body)
+            .map(|sealed| StoredResponse {
+                status: parts.status.as_u16(),
+                content_type: content_type
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned),
+                body: sealed,
+                sealed: true,
+            })
+            .map_err(IdempotencyError::from);
+        let completed = match stored {
+            Ok(stored) => records
+                .store
+                .complete(&scope, &key, &stored, now_unix())
+                .await
+                .map_err(IdempotencyError::from),
+            Err(e) => Err(e),
         };
-        if let Err(e) = records.complete(&scope, &key, &stored, now_unix()).await {
+        if let Err(e) = completed {
             // The handler has acted: answer anyway. Repeats see "in progress" until the
             // sweep rather than risk running it twice.
             tracing::error!(error = %e, "cannot store an idempotent response");

@@ -5,12 +5,15 @@ use sqlx::{Row, SqlitePool};
 
 use super::key::{Fingerprint, IdempotencyKey};
 
-/// A response as stored, replayed byte for byte.
+/// A response as stored; its body, once opened, is replayed byte for byte.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredResponse {
     pub status: u16,
     pub content_type: Option<String>,
     pub body: Vec<u8>,
+    /// `body` is sealed under the server key (`seal`); `false` only in rows written before
+    /// answers were sealed (migration 0007 took the client secret out of those).
+    pub sealed: bool,
 }
 
 /// An existing record: what it was first used for and, once finished, its response.
@@ -61,7 +64,8 @@ impl IdempotencyStore {
         key: &IdempotencyKey,
     ) -> Result<Option<Record>, sqlx::Error> {
         let row = sqlx::query(
-            "SELECT method, path, body_hash, response_status, response_content_type, response_body
+            "SELECT method, path, body_hash, response_status, response_content_type, response_body,
+                    response_sealed
              FROM idempotency_keys WHERE scope = ? AND idempotency_key = ?",
         )
         .bind(scope)
@@ -80,6 +84,7 @@ impl IdempotencyStore {
                 body: row
                     .try_get::<Option<Vec<u8>>, _>("response_body")?
                     .unwrap_or_default(),
+                sealed: row.try_get("response_sealed")?,
             }),
         };
         Ok(Some(Record {
@@ -102,12 +107,14 @@ impl IdempotencyStore {
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "UPDATE idempotency_keys
-             SET response_status = ?, response_content_type = ?, response_body = ?, completed_at = ?
+             SET response_status = ?, response_content_type = ?, response_body = ?,
+                 response_sealed = ?, completed_at = ?
              WHERE scope = ? AND idempotency_key = ?",
         )
         .bind(i64::from(response.status))
         .bind(response.content_type.as_deref())
         .bind(&response.body)
+        .bind(response.sealed)
         .bind(now)
         .bind(scope)
         .bind(key.as_str())
@@ -133,5 +140,60 @@ impl IdempotencyStore {
             .execute(&self.pool)
             .await?;
         Ok(result.rows_affected())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+    use std::str::FromStr;
+
+    use sqlx::migrate::Migrator;
+    use sqlx::sqlite::SqliteConnectOptions;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn an_answer_stored_in_clear_before_sealing_replays_without_its_client_secret()
+    -> Result<(), String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let url = format!("sqlite://{}", dir.path().join("t.sqlite").display());
+        let options = SqliteConnectOptions::from_str(&url)
+            .map_err(|e| e.to_string())?
+            .create_if_missing(true);
+        let pool = SqlitePool::connect_with(options)
+            .await
+            .map_err(|e| e.to_string())?;
+        let all = sqlx::migrate!("./migrations");
+        let sealing = all
+            .iter()
+            .find(|m| m.description == "sealed idempotent responses")
+            .map(|m| m.version)
+            .ok_or("no sealing migration")?;
+        let before = all.iter().filter(|m| m.version < sealing).cloned();
+        let older = Migrator {
+            migrations: Cow::Owned(before.collect()),
+            ..Migrator::DEFAULT
+        };
+        older.run(&pool).await.map_err(|e| e.to_string())?;
+        let clear = br#"{"id":"pay_1","client_secret":"cs_0123","status":"created"}"#;
+        sqlx::query(
+            "INSERT INTO idempotency_keys (scope, idempotency_key, method, path, body_hash,
+                response_status, response_content_type, response_body, created_at, completed_at)
+             VALUES ('s', 'k', 'POST', '/v1/payments', x'00', 201, 'application/json', ?, 1, 1)",
+        )
+        .bind(clear.as_slice())
+        .execute(&pool)
+        .await
+        .map_err(|e| e.to_string())?;
+
+        all.run(&pool).await.map_err(|e| e.to_string())?;
+        let key = "k".parse().map_err(|_| "key")?;
+        let found = IdempotencyStore::new(pool).find("s", &key).await;
+        let response = found.map_err(|e| e.to_string())?.and_then(|r| r.response);
+        let response = response.ok_or("the answer is gone")?;
+        assert!(!response.sealed, "written before sealing");
+        assert_eq!(response.body, br#"{"id":"pay_1","status":"created"}"#);
+        Ok(())
     }
 }
