@@ -11,7 +11,7 @@ use crate::outbox::OutboxWorker;
 use crate::reconcile::Reconciler;
 
 use crate::acquirer::{Acquirer, TestAcquirer};
-use crate::config::Config;
+use crate::config::{AcquirerKind, Config};
 use crate::keys::{self, KeyError};
 use crate::payments::{PaymentStore, StoreError};
 use crate::rate_limit::RateLimiter;
@@ -56,7 +56,9 @@ impl Application {
     /// The real thing: Vipps over HTTP at `config.vipps.base_url`, the test acquirer.
     pub async fn build(config: Config, listener: TcpListener) -> Result<Self, StartupError> {
         let vipps = Arc::new(HttpVipps::new(config.vipps.clone(), &config.merchant)?);
-        let acquirer = Arc::new(TestAcquirer::new(config.test_acquirer_slow));
+        let acquirer = match config.acquirer {
+            AcquirerKind::Test => Arc::new(TestAcquirer::new(config.test_acquirer_slow)),
+        };
         Self::build_with(config, listener, vipps, acquirer).await
     }
 
@@ -140,7 +142,8 @@ impl Application {
             }
             .run(),
         );
-        let served = axum::serve(self.listener, routes::router(self.state)).await;
+        let limits = self.state.config.server;
+        let served = crate::serve::serve(self.listener, routes::router(self.state), limits).await;
         outbox.abort();
         reconciler.abort();
         served

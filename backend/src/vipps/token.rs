@@ -88,11 +88,7 @@ async fn fetch(http: &reqwest::Client, config: &VippsConfig) -> Result<Cached, V
         .json()
         .await
         .map_err(|e| VippsError::Protocol(e.to_string()))?;
-    let lifetime: u64 = token
-        .expires_in
-        .parse()
-        .map_err(|_| VippsError::Protocol(format!("expires_in {:?}", token.expires_in)))?;
-    let lifetime = Duration::from_secs(lifetime);
+    let lifetime = token.expires_in.as_duration();
     Ok(Cached {
         token: token.access_token.into(),
         refresh_at: Instant::now() + lifetime.saturating_sub(REFRESH_MARGIN.min(lifetime / 2)),
