@@ -1,7 +1,6 @@
 //! Wiring: `AppState` (config, store, Vipps, acquirer, card key) and `Application`,
 //! which owns the bound listener and serves the router.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use secrecy::SecretString;
@@ -12,7 +11,7 @@ use crate::outbox::OutboxWorker;
 use crate::reconcile::Reconciler;
 
 use crate::acquirer::{Acquirer, TestAcquirer};
-use crate::config::Config;
+use crate::config::{AcquirerKind, Config};
 use crate::data_dir::{self, PrivateFileError};
 use crate::idempotency::{ResponseSealer, SealError};
 use crate::keys::{self, KeyError};
@@ -65,7 +64,9 @@ impl Application {
     /// The real thing: Vipps over HTTP at `config.vipps.base_url`, the test acquirer.
     pub async fn build(config: Config, listener: TcpListener) -> Result<Self, StartupError> {
         let vipps = Arc::new(HttpVipps::new(config.vipps.clone(), &config.merchant)?);
-        let acquirer = Arc::new(TestAcquirer::new(config.test_acquirer_slow));
+        let acquirer = match config.acquirer {
+            AcquirerKind::Test => Arc::new(TestAcquirer::new(config.test_acquirer_slow)),
+        };
         Self::build_with(config, listener, vipps, acquirer).await
     }
 
@@ -169,11 +170,8 @@ impl Application {
         );
         let minute = std::time::Duration::from_secs(60);
         let sweeper = tokio::spawn(state.limits.clone().sweep_every(minute));
-        let served = axum::serve(
-            self.listener,
-            routes::router(self.state).into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await;
+        let limits = self.state.config.server;
+        let served = crate::serve::serve(self.listener, routes::router(self.state), limits).await;
         outbox.abort();
         reconciler.abort();
         sweeper.abort();

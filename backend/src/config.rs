@@ -1,5 +1,9 @@
 //! The one `Config`, read from the environment once in `main` and passed down.
-//! Every setting has an embedded default so the backend runs with nothing configured.
+//! Every setting has an embedded default so the backend runs with nothing configured
+//! in the sandbox; `PSP_MODE=production` refuses to start on the sandbox's defaults.
+
+mod production;
+mod server;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -8,8 +12,17 @@ use std::time::Duration;
 use secrecy::SecretString;
 use shared::sandbox;
 
+pub use production::{AcquirerKind, Mode};
+pub use server::ServerLimits;
+
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// `sandbox` (the default) or `production`, which refuses sandbox settings (`PSP_MODE`).
+    pub mode: Mode,
+    /// Which acquirer charges cards (`ACQUIRER`); only `test` exists today.
+    pub acquirer: AcquirerKind,
+    /// Header-read and request timeouts and the connection cap of the HTTP server.
+    pub server: ServerLimits,
     /// Where to listen (`PSP_LISTEN`).
     pub listen: SocketAddr,
     /// How browsers and Vipps reach us, without a trailing slash (`PSP_PUBLIC_URL`).
@@ -79,10 +92,31 @@ pub struct ConfigError {
     pub reason: String,
 }
 
+/// Every setting found wrong, one per line, each starting with its variable's name.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+pub struct ConfigErrors(pub Vec<ConfigError>);
+
+impl ConfigErrors {
+    /// Whether `var` is among the settings found wrong.
+    pub fn names(&self, var: &str) -> bool {
+        self.0.iter().any(|e| e.var == var)
+    }
+}
+
+impl From<ConfigError> for ConfigErrors {
+    fn from(error: ConfigError) -> Self {
+        Self(vec![error])
+    }
+}
+
 impl Config {
     /// The sandbox defaults: local simulator, SQLite in `data_dir`, generated keys.
     pub fn sandbox(data_dir: PathBuf) -> Self {
         Self {
+            mode: Mode::Sandbox,
+            acquirer: AcquirerKind::Test,
+            server: ServerLimits::default(),
             listen: SocketAddr::from(([127, 0, 0, 1], sandbox::BACKEND_PORT)),
             public_url: format!("http://localhost:{}", sandbox::BACKEND_PORT),
             data_dir,
@@ -118,9 +152,30 @@ impl Config {
         }
     }
 
-    pub fn from_env() -> Result<Self, ConfigError> {
+    /// From the process environment; see [`Config::from_vars`].
+    pub fn from_env() -> Result<Self, ConfigErrors> {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// From any variable source (`None` or blank is unset), so it is testable without
+    /// touching the process environment. A value that does not parse stops at once;
+    /// in production mode every refused setting is reported together.
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigErrors> {
+        let var = |name: &'static str| lookup(name).filter(|v| !v.trim().is_empty());
+        let set = |field: &mut String, name: &'static str| {
+            if let Some(value) = var(name) {
+                *field = value;
+            }
+        };
         let mut config =
             Self::sandbox(var("PSP_DATA_DIR").map_or_else(|| "data".into(), PathBuf::from));
+        if let Some(mode) = var("PSP_MODE") {
+            config.mode = mode.parse().map_err(|e| error("PSP_MODE", e))?;
+        }
+        if let Some(acquirer) = var("ACQUIRER") {
+            config.acquirer = acquirer.parse().map_err(|e| error("ACQUIRER", e))?;
+        }
+        config.server = ServerLimits::from_vars(&var)?;
         if let Some(listen) = var("PSP_LISTEN") {
             config.listen = listen.parse().map_err(|e| error("PSP_LISTEN", e))?;
         }
@@ -180,19 +235,16 @@ impl Config {
         if let Some(ms) = var("ACQUIRER_TIMEOUT_MS") {
             let ms: u64 = ms.parse().map_err(|e| error("ACQUIRER_TIMEOUT_MS", e))?;
             if ms > 14_000 {
-                return Err(error("ACQUIRER_TIMEOUT_MS", "must stay below Vipps's 15 s"));
+                return Err(error("ACQUIRER_TIMEOUT_MS", "must stay below Vipps's 15 s").into());
             }
             config.acquirer_timeout = Duration::from_millis(ms);
         }
         if !is_six_digits(&config.merchant.serial_number) {
-            return Err(error("VIPPS_MSN", "a Merchant Serial Number is 6 digits"));
+            return Err(error("VIPPS_MSN", "a Merchant Serial Number is 6 digits").into());
         }
-        Ok(config)
+        let origins_set = var("MERCHANT_ALLOWED_ORIGINS").is_some();
+        production::refusals(&config, origins_set).map(|()| config)
     }
-}
-
-fn var(name: &'static str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
 /// A rate of at least 1 a minute.
@@ -204,13 +256,7 @@ fn per_minute(name: &'static str, value: &str) -> Result<u32, ConfigError> {
     }
 }
 
-fn set(field: &mut String, name: &'static str) {
-    if let Some(value) = var(name) {
-        *field = value;
-    }
-}
-
-fn error(var: &'static str, reason: impl ToString) -> ConfigError {
+pub(crate) fn error(var: &'static str, reason: impl ToString) -> ConfigError {
     ConfigError {
         var,
         reason: reason.to_string(),

@@ -13,6 +13,7 @@ pub mod payments;
 pub mod rate_limit;
 pub mod reconcile;
 pub mod routes;
+pub mod serve;
 pub mod telemetry;
 pub mod vipps;
 

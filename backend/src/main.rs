@@ -7,8 +7,11 @@ async fn main() -> std::process::ExitCode {
     backend::telemetry::init();
     let config = match Config::from_env() {
         Ok(config) => config,
-        Err(error) => {
-            eprintln!("backend: configuration error: {error}");
+        Err(errors) => {
+            eprintln!("backend: not starting; fix these settings:");
+            for error in errors.0 {
+                eprintln!("  {error}");
+            }
             return std::process::ExitCode::FAILURE;
         }
     };

@@ -3,6 +3,9 @@
 //! Used by the backend's Vipps client and by the simulator alike, so the two cannot drift.
 
 pub mod details;
+mod token;
+
+pub use token::{AccessToken, TokenLifetime};
 
 use serde::{Deserialize, Serialize};
 
@@ -16,18 +19,6 @@ pub mod headers {
     pub const REQUEST_ID: &str = "request-id";
     pub const CLIENT_ID: &str = "client_id";
     pub const CLIENT_SECRET: &str = "client_secret";
-}
-
-/// Answer of `POST /accesstoken/get`. Azure AD sends the numbers as strings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccessToken {
-    pub token_type: String,
-    pub access_token: String,
-    pub expires_in: String,
-    pub ext_expires_in: String,
-    pub not_before: String,
-    pub expires_on: String,
-    pub resource: String,
 }
 
 /// `POST /psp/v2/psppayments/init`.

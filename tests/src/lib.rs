@@ -49,6 +49,10 @@ pub struct Options {
     pub outbox_base_delay_ms: Option<u64>,
     /// How long a payment may stay `Initiating` before reconciliation asks Vipps about it.
     pub initiating_stuck_after_seconds: Option<u64>,
+    /// The backend's HTTP limits: header-read timeout, request timeout, connection cap.
+    pub header_read_timeout_ms: Option<u64>,
+    pub request_timeout_ms: Option<u64>,
+    pub max_connections: Option<usize>,
 }
 
 async fn bind() -> TestResult<(TcpListener, String)> {
@@ -104,6 +108,15 @@ impl TestApp {
         }
         if let Some(limit) = options.widget_failures_per_minute {
             config.widget_failures_per_minute = limit;
+        }
+        if let Some(ms) = options.header_read_timeout_ms {
+            config.server.header_read_timeout = std::time::Duration::from_millis(ms);
+        }
+        if let Some(ms) = options.request_timeout_ms {
+            config.server.request_timeout = std::time::Duration::from_millis(ms);
+        }
+        if let Some(cap) = options.max_connections {
+            config.server.max_connections = cap;
         }
         if let Some(ttl) = options.payment_ttl_seconds {
             config.payment_ttl = std::time::Duration::from_secs(ttl);

@@ -12,7 +12,9 @@ mod widget_auth;
 mod widget_page;
 
 use axum::Router;
+use axum::http::StatusCode;
 use axum::routing::{get, post};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::app::AppState;
@@ -49,6 +51,11 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::idempotency::layer,
+        ))
+        // 503, not 408: browsers resend a request answered 408, and this may be a start.
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            state.config.server.request_timeout,
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -88,13 +88,41 @@ async fn fetch(http: &reqwest::Client, config: &VippsConfig) -> Result<Cached, V
         .json()
         .await
         .map_err(|e| VippsError::Protocol(e.to_string()))?;
-    let lifetime: u64 = token
-        .expires_in
-        .parse()
-        .map_err(|_| VippsError::Protocol(format!("expires_in {:?}", token.expires_in)))?;
-    let lifetime = Duration::from_secs(lifetime);
+    let lifetime = token.expires_in.as_duration();
     Ok(Cached {
         token: token.access_token.into(),
         refresh_at: Instant::now() + lifetime.saturating_sub(REFRESH_MARGIN.min(lifetime / 2)),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::Router;
+    use axum::routing::post;
+    use secrecy::ExposeSecret;
+
+    use super::*;
+
+    /// A token service that answers only `access_token` and `expires_in`, as a number.
+    async fn minimal_token_service() -> Result<String, std::io::Error> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let answer = r#"{"access_token":"minimal-token","expires_in":3600}"#;
+        let router = Router::new().route("/accesstoken/get", post(move || async move { answer }));
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        Ok(url)
+    }
+
+    #[tokio::test]
+    async fn a_token_answer_without_the_unused_fields_is_accepted() -> Result<(), String> {
+        let url = minimal_token_service().await.map_err(|e| e.to_string())?;
+        let mut config = crate::Config::sandbox(std::path::PathBuf::from("unused")).vipps;
+        config.base_url = url;
+        let token = TokenCache::new()
+            .get(&reqwest::Client::new(), &config)
+            .await
+            .map_err(|e| e.to_string())?;
+        assert_eq!(token.expose_secret(), "minimal-token");
+        Ok(())
+    }
 }
