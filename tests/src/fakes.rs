@@ -17,10 +17,12 @@ use std::time::Duration;
 
 use crate::TestResult;
 
-/// Answers every init with a landing URL and remembers what it was sent.
+/// Answers every init with a landing URL (`landing_url` if set) and remembers what it
+/// was sent.
 #[derive(Default)]
 pub struct RecordingVipps {
     pub inits: Mutex<Vec<InitRequest>>,
+    pub landing_url: Mutex<Option<String>>,
 }
 
 #[async_trait]
@@ -33,10 +35,11 @@ impl Vipps for RecordingVipps {
         if let Ok(mut inits) = self.inits.lock() {
             inits.push(request.clone());
         }
+        let landing = self.landing_url.lock().ok().and_then(|url| url.clone());
         Ok(InitResponse {
             psp_transaction_id: request.psp_transaction_id.clone(),
             merchant_order_id: request.merchant_order_id.clone(),
-            vipps_redirect_url: "http://vipps.invalid/landing".into(),
+            vipps_redirect_url: landing.unwrap_or_else(|| "http://vipps.invalid/landing".into()),
         })
     }
 

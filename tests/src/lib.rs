@@ -43,6 +43,9 @@ pub struct Options {
     pub slow_card_ms: Option<u64>,
     /// The first retry delay of status updates to Vipps (20 ms unless set).
     pub outbox_base_delay_ms: Option<u64>,
+    /// Where browsers send Content Security Policy reports (the backend's own endpoint
+    /// unless set).
+    pub csp_report_uri: Option<String>,
 }
 
 async fn bind() -> TestResult<(TcpListener, String)> {
@@ -89,6 +92,9 @@ impl TestApp {
         }
         if let Some(limit) = options.poll_limit_per_minute {
             config.poll_limit_per_minute = limit;
+        }
+        if let Some(uri) = options.csp_report_uri {
+            config.csp_report_uri = uri;
         }
         if let Some(ttl) = options.payment_ttl_seconds {
             config.payment_ttl = std::time::Duration::from_secs(ttl);
