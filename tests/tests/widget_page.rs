@@ -124,9 +124,14 @@ fn hash_source(text: &str) -> String {
 
 /// What is between `open` and the next `close` in `html`.
 fn between<'a>(html: &'a str, open: &str, close: &str) -> TestResult<&'a str> {
-    let start = html.find(open).ok_or(format!("no {open} in {html}"))? + open.len();
+    let start = html
+        .find(open)
+        .ok_or_else(|| format!("no {open} in {html}"))?
+        + open.len();
     let rest = html.get(start..).unwrap_or_default();
-    let end = rest.find(close).ok_or(format!("no {close} in {html}"))?;
+    let end = rest
+        .find(close)
+        .ok_or_else(|| format!("no {close} in {html}"))?;
     Ok(rest.get(..end).unwrap_or_default())
 }
 
