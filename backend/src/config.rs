@@ -15,6 +15,10 @@ use shared::sandbox;
 pub use production::{AcquirerKind, Mode};
 pub use server::ServerLimits;
 
+/// Where the backend takes Content Security Policy reports (`POST`), and the default
+/// `CSP_REPORT_URI`.
+pub const CSP_REPORTS_PATH: &str = "/csp-reports";
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// `sandbox` (the default) or `production`, which refuses sandbox settings (`PSP_MODE`).
@@ -61,6 +65,9 @@ pub struct Config {
     pub outbox: crate::outbox::OutboxConfig,
     /// How long the test acquirer takes to answer for its slow test card (`TEST_ACQUIRER_SLOW_MS`).
     pub test_acquirer_slow: Duration,
+    /// Where browsers report what our Content Security Policies blocked (`CSP_REPORT_URI`):
+    /// our own `/csp-reports` (logged) unless an operator's collector is named.
+    pub csp_report_uri: String,
 }
 
 #[derive(Debug, Clone)]
@@ -149,6 +156,7 @@ impl Config {
             initiating_stuck_after: crate::reconcile::DEFAULT_INITIATING_STUCK_AFTER,
             outbox: crate::outbox::OutboxConfig::default(),
             test_acquirer_slow: Duration::from_secs(20),
+            csp_report_uri: CSP_REPORTS_PATH.to_owned(),
         }
     }
 
@@ -239,6 +247,9 @@ impl Config {
             }
             config.acquirer_timeout = Duration::from_millis(ms);
         }
+        if let Some(uri) = var("CSP_REPORT_URI") {
+            config.csp_report_uri = parse_report_uri(&uri)?;
+        }
         if !is_six_digits(&config.merchant.serial_number) {
             return Err(error("VIPPS_MSN", "a Merchant Serial Number is 6 digits").into());
         }
@@ -260,6 +271,23 @@ pub(crate) fn error(var: &'static str, reason: impl ToString) -> ConfigError {
     ConfigError {
         var,
         reason: reason.to_string(),
+    }
+}
+
+/// A path on our origin or an http(s) URL, with nothing that could end the CSP directive.
+fn parse_report_uri(uri: &str) -> Result<String, ConfigError> {
+    let uri = uri.trim();
+    let shaped = uri.starts_with('/') || uri.starts_with("https://") || uri.starts_with("http://");
+    let clean = !uri
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || ";,'\"".contains(c));
+    if shaped && clean {
+        Ok(uri.to_owned())
+    } else {
+        Err(error(
+            "CSP_REPORT_URI",
+            format!("{uri:?} is not a path like /csp-reports or an http(s) URL"),
+        ))
     }
 }
 
@@ -316,6 +344,22 @@ mod tests {
             "javascript:alert(1)",
         ] {
             assert!(parse_origins(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_report_uri_cannot_add_a_directive_to_the_policy() {
+        for good in ["/csp-reports", "https://reports.example/csp?app=psp"] {
+            assert_eq!(parse_report_uri(good).ok().as_deref(), Some(good));
+        }
+        for bad in [
+            "csp",
+            "/r; script-src *",
+            "/r 'unsafe-inline'",
+            "javascript:x",
+            "/a,b",
+        ] {
+            assert!(parse_report_uri(bad).is_err(), "{bad}");
         }
     }
 }

@@ -1,9 +1,12 @@
 //! The postMessage protocol with the merchant page (the loader, `loader/checkout.js`).
 //!
-//! Every message is an object with `source: "vipps-psp"`. The widget says `ready` to any
-//! origin (it carries nothing); the parent answers `init` with the client secret (and the
-//! merchant's `appearance`, and whether it is on a phone), and its origin is recorded; `status`, `started`, `navigate`
-//! and `resize` then go to that origin only.
+//! Every message is an object with `source: "vipps-psp"`. The widget says `ready` to the
+//! embedding page's origin as the browser tells it (`location.ancestorOrigins`, else the
+//! origin of `document.referrer`), or, when it tells neither (Firefox under a merchant's
+//! `no-referrer` policy), to any origin: `ready` carries nothing, and without it the
+//! widget never gets its secret. The parent answers `init` with the client secret (and the
+//! merchant's `appearance`, and whether it is on a phone), and its origin is recorded;
+//! `status`, `started`, `navigate` and `resize` then go to that origin only.
 
 use js_sys::{Object, Reflect};
 use leptos::ev;
@@ -47,11 +50,38 @@ pub fn is_embedded() -> bool {
     }
 }
 
-/// Tells the parent the widget is listening. Content-free, so it may go to any origin.
+/// Tells the parent the widget is listening: to the embedding page's origin where the
+/// browser tells it, else (content-free) to any.
 pub fn announce_ready() {
     if let Some(parent) = parent_window() {
-        _ = parent.post_message(&message("ready").into(), "*");
+        let target = embedder_origin().unwrap_or_else(|| "*".to_owned());
+        _ = parent.post_message(&message("ready").into(), &target);
     }
+}
+
+/// The embedding page's origin: `location.ancestorOrigins[0]` (Chromium, Safari), else
+/// the origin of `document.referrer`, which the merchant's Referrer-Policy may withhold.
+fn embedder_origin() -> Option<String> {
+    let window = web_sys::window()?;
+    let ancestor = Reflect::get(&window.location(), &"ancestorOrigins".into())
+        .ok()
+        .filter(JsValue::is_object)
+        .and_then(|list| Reflect::get(&list, &0.into()).ok())
+        .and_then(|first| first.as_string());
+    let referrer = || window.document().map(|document| document.referrer());
+    ancestor
+        .as_deref()
+        .and_then(web_origin)
+        .or_else(|| web_origin(&referrer()?))
+}
+
+/// `scheme://host[:port]` of an http(s) URL or origin; `None` for anything else
+/// (`null`, `about:blank`, an empty referrer).
+pub fn web_origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let plain = !authority.is_empty() && !authority.contains('@');
+    (matches!(scheme, "http" | "https") && plain).then(|| format!("{scheme}://{authority}"))
 }
 
 /// Calls `on_init` for every well-formed `init` that comes from the parent window.
@@ -143,4 +173,30 @@ fn field(data: &JsValue, key: &str) -> Option<String> {
         return None;
     }
     Reflect::get(data, &key.into()).ok()?.as_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::web_origin;
+
+    #[test]
+    fn the_embedding_pages_origin_is_read_from_an_origin_or_a_referrer() {
+        let shop = Some("https://shop.example:8443".to_owned());
+        assert_eq!(web_origin("https://shop.example:8443"), shop);
+        assert_eq!(web_origin("https://shop.example:8443/"), shop);
+        assert_eq!(
+            web_origin("https://shop.example:8443/checkout?o=1#pay"),
+            shop
+        );
+        for none in [
+            "",
+            "null",
+            "about:blank",
+            "file:///x",
+            "https://",
+            "https://a@b/",
+        ] {
+            assert_eq!(web_origin(none), None, "{none}");
+        }
+    }
 }

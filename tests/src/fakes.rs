@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use crate::TestResult;
 
-/// Answers every init with a landing URL and remembers what it was sent. Knows no
+/// Answers every init with a landing URL (`landing_url` if set) and remembers what it was sent. Knows no
 /// payment when asked for `details` (404).
 #[derive(Default)]
 pub struct RecordingVipps {
@@ -27,6 +27,7 @@ pub struct RecordingVipps {
     pub hang_inits: AtomicUsize,
     /// How often `details` was asked.
     pub details_asked: AtomicUsize,
+    pub landing_url: Mutex<Option<String>>,
 }
 
 #[async_trait]
@@ -47,10 +48,11 @@ impl Vipps for RecordingVipps {
         {
             std::future::pending::<()>().await;
         }
+        let landing = self.landing_url.lock().ok().and_then(|url| url.clone());
         Ok(InitResponse {
             psp_transaction_id: request.psp_transaction_id.clone(),
             merchant_order_id: request.merchant_order_id.clone(),
-            vipps_redirect_url: "http://vipps.invalid/landing".into(),
+            vipps_redirect_url: landing.unwrap_or_else(|| "http://vipps.invalid/landing".into()),
         })
     }
 

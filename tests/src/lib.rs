@@ -53,6 +53,9 @@ pub struct Options {
     pub header_read_timeout_ms: Option<u64>,
     pub request_timeout_ms: Option<u64>,
     pub max_connections: Option<usize>,
+    /// Where browsers send Content Security Policy reports (the backend's own endpoint
+    /// unless set).
+    pub csp_report_uri: Option<String>,
 }
 
 async fn bind() -> TestResult<(TcpListener, String)> {
@@ -117,6 +120,9 @@ impl TestApp {
         }
         if let Some(cap) = options.max_connections {
             config.server.max_connections = cap;
+        }
+        if let Some(uri) = options.csp_report_uri {
+            config.csp_report_uri = uri;
         }
         if let Some(ttl) = options.payment_ttl_seconds {
             config.payment_ttl = std::time::Duration::from_secs(ttl);

@@ -411,13 +411,15 @@ async fn only_the_merchants_origins_may_frame_the_widget() -> TestResult {
         .get("content-security-policy")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    assert_eq!(
-        csp,
-        format!(
-            "frame-ancestors 'self' {} https://shop.example",
-            app.shop_url
-        )
+    let ancestors = format!(
+        "; frame-ancestors 'self' {} https://shop.example;",
+        app.shop_url
     );
+    assert!(csp.starts_with("default-src 'none';"), "{csp}");
+    assert!(csp.contains(&ancestors), "{csp}");
+    // Deliberately no X-Frame-Options: it cannot name the merchant's origins, and
+    // `frame-ancestors` supersedes it.
+    assert!(!response.headers().contains_key("x-frame-options"));
     Ok(())
 }
 
@@ -435,11 +437,22 @@ async fn return_page(
     }
     let response = request.send().await.map_err(|e| e.to_string())?;
     assert_eq!(response.status(), 200);
-    let csp = response.headers().get("content-security-policy").cloned();
+    let header = |name| {
+        let value = response.headers().get(name);
+        value.and_then(|v| v.to_str().ok()).unwrap_or_default()
+    };
+    let csp = header("content-security-policy");
     assert!(
-        csp.is_some_and(|v| v.as_bytes().starts_with(b"default-src 'none'")),
-        "the return page runs no script"
+        csp.starts_with("default-src 'none'; style-src 'sha256-"),
+        "the return page runs no script: {csp}"
     );
+    assert!(
+        !csp.contains("script-src") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    // It is never framed, and says so in both ways browsers understand.
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(header("x-frame-options"), "DENY");
     response.text().await.map_err(|e| e.to_string())
 }
 

@@ -65,6 +65,7 @@ async fn the_form_works_before_the_app_and_a_press_on_pay_is_carried_out() -> Te
     );
     t.approve(&txn, APPROVED_CARD).await?;
     t.ends_paid(&payment).await?;
+    t.no_csp_violations().await?;
     Ok(())
 }
 
@@ -162,6 +163,8 @@ async fn the_form_wears_the_merchants_look_before_the_app_runs() -> TestResult {
     assert_eq!(t.style_of("#pay", "background-color").await?, green);
     assert_eq!(t.style_of("#phone", "border-top-left-radius").await?, "2px");
     assert_eq!(t.style_of("label", "color").await?, "rgb(102, 51, 153)");
+    // The merchant's look, in the server's inline style, is allowed by its hash.
+    t.no_csp_violations().await?;
     Ok(())
 }
 

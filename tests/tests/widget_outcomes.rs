@@ -82,6 +82,7 @@ async fn an_approved_payment_shows_paid_and_tells_the_page_each_step() -> TestRe
         t.merchant_view(&payment).await?.status,
         PaymentStatus::Authorised
     );
+    t.no_csp_violations().await?;
     Ok(())
 }
 
@@ -112,6 +113,7 @@ async fn every_declined_test_card_ends_in_its_own_reason_in_words() -> TestResul
         texts.insert(text);
     }
     assert_eq!(texts.len(), 8, "each reason has its own words: {texts:?}");
+    t.no_csp_violations().await?;
     Ok(())
 }
 
@@ -137,6 +139,7 @@ async fn rejecting_cancelling_or_ignoring_at_vipps_fails_with_that_reason() -> T
             PaymentStatus::Failed
         );
     }
+    t.no_csp_violations().await?;
     Ok(())
 }
 
@@ -161,6 +164,7 @@ async fn cancelling_in_the_widget_ends_it_and_a_late_approval_gets_85() -> TestR
     );
     // The widget still says cancelled: nothing was charged.
     t.outcome("cancelled").await?;
+    t.no_csp_violations().await?;
     Ok(())
 }
 
@@ -177,6 +181,7 @@ async fn after_a_decline_try_again_starts_a_new_attempt_that_can_succeed() -> Te
     let (status, _) = answer_of(&t.approve(&second, APPROVED_CARD).await?);
     assert_eq!(status, "OK");
     t.ends_paid(&payment).await?;
+    t.no_csp_violations().await?;
     Ok(())
 }
 
@@ -196,6 +201,7 @@ async fn a_payment_past_its_time_opens_as_expired() -> TestResult {
     t.show(&payment, &Embed::default()).await?;
     t.outcome("expired").await?;
     assert_eq!(t.event("expired").await?["status"], "expired");
+    t.no_csp_violations().await?;
     Ok(())
 }
 
@@ -215,5 +221,6 @@ async fn the_countdown_runs_out_on_the_open_form_and_the_widget_shows_expired() 
     t.browser.wait_for("#countdown").await?;
     t.outcome("expired").await?;
     assert_eq!(t.event("expired").await?["status"], "expired");
+    t.no_csp_violations().await?;
     Ok(())
 }

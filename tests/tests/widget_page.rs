@@ -113,3 +113,95 @@ async fn without_a_built_widget_the_page_is_not_found() -> TestResult {
     );
     Ok(())
 }
+
+/// `'sha256-…'` of `text`, as a browser computes it for an inline script or style.
+fn hash_source(text: &str) -> String {
+    use base64::Engine;
+    let hash = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, text.as_bytes());
+    let encoded = base64::engine::general_purpose::STANDARD.encode(hash.as_ref());
+    format!("'sha256-{encoded}'")
+}
+
+/// What is between `open` and the next `close` in `html`.
+fn between<'a>(html: &'a str, open: &str, close: &str) -> TestResult<&'a str> {
+    let start = html
+        .find(open)
+        .ok_or_else(|| format!("no {open} in {html}"))?
+        + open.len();
+    let rest = html.get(start..).unwrap_or_default();
+    let end = rest
+        .find(close)
+        .ok_or_else(|| format!("no {close} in {html}"))?;
+    Ok(rest.get(..end).unwrap_or_default())
+}
+
+#[tokio::test]
+async fn the_page_runs_only_its_own_code_and_allows_its_inline_parts_by_hash() -> TestResult {
+    let (app, _dir) = app().await?;
+    let payment = app.create_payment(100).await?;
+    let url = format!(
+        "{}{}",
+        app.backend_url,
+        widget(&payment, "&colorPrimary=%230a5c36")
+    );
+    let response = app.http.get(url).send().await.map_err(err)?;
+    let csp = response
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let html = response.text().await.map_err(err)?;
+    let script = between(&html, "<script>", "</script>")?;
+    let style = between(&html, "<style>", "</style>")?;
+    assert!(style.contains("--primary:#0a5c36"), "{style}");
+    for expected in [
+        "default-src 'none'",
+        "script-src 'self' 'wasm-unsafe-eval'",
+        &hash_source(script),
+        &hash_source(style),
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        &format!("frame-ancestors 'self' {}", app.shop_url),
+        "report-uri /csp-reports",
+    ] {
+        assert!(csp.contains(expected), "{expected} is not in {csp}");
+    }
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert!(!csp.contains(&hash_source("alert(1)")), "{csp}");
+    // The height goes to the embedding page's origin, not to whoever may be there.
+    assert!(!script.contains("'*'"), "{script}");
+    assert!(script.contains("ancestorOrigins"), "{script}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn browsers_report_violations_to_the_backend_in_a_bounded_body() -> TestResult {
+    let (app, _dir) = app().await?;
+    let url = format!("{}/csp-reports", app.backend_url);
+    let report = serde_json::json!({"csp-report": {
+        "document-uri": "http://localhost/widget/?payment=pay_1",
+        "effective-directive": "script-src-elem",
+        "blocked-uri": "inline",
+        "script-sample": "alert(1)\n2026-12-01T00:00:00Z INFO forged line",
+    }});
+    let post = |body: Vec<u8>, kind: &'static str| {
+        app.http
+            .post(&url)
+            .header("content-type", kind)
+            .body(body)
+            .send()
+    };
+    let legacy = post(report.to_string().into_bytes(), "application/csp-report").await;
+    assert_eq!(legacy.map_err(err)?.status(), 204);
+    let modern = serde_json::json!([{"type": "csp-violation", "body": {"blockedURL": "inline"}}]);
+    let modern = post(modern.to_string().into_bytes(), "application/reports+json").await;
+    assert_eq!(modern.map_err(err)?.status(), 204);
+    let huge = post(vec![b' '; 64 * 1024], "application/csp-report").await;
+    assert_eq!(huge.map_err(err)?.status(), 413);
+    let garbage = post(b"<html>".to_vec(), "application/csp-report").await;
+    assert_eq!(garbage.map_err(err)?.status(), 400);
+    Ok(())
+}

@@ -11,7 +11,7 @@ use super::store::Changes;
 use super::{Payment, PaymentError, PaymentEvent, PaymentState, Refusal, now_unix, view};
 use crate::app::AppState;
 use crate::keys;
-use crate::vipps::VippsError;
+use crate::vipps::{LandingUrl, VippsError};
 
 /// The payment, if `client_secret` is its secret. Wrong secret and unknown id look alike.
 pub async fn authorised(
@@ -110,12 +110,20 @@ pub async fn start(
     // The attempt's id doubles as the Request-Id: a retry of this init is the same request.
     // Both outcomes are written only while this attempt is still initiating: a makePayment
     // for it, the shopper's cancel or reconciliation may have settled it first, and then
-    // the widget gets where the payment is now.
-    match state.vipps.init(&init, attempt.as_str()).await {
-        Ok(answer) => {
+    // the widget gets where the payment is now. The landing page is checked before
+    // anything is stored: a bad one is a refusal.
+    let answer = state
+        .vipps
+        .init(&init, attempt.as_str())
+        .await
+        .and_then(|answer| {
+            LandingUrl::parse(&answer.vipps_redirect_url, &state.config.vipps.base_url)
+        });
+    match answer {
+        Ok(landing) => {
             let accepted = initiating.apply(PaymentEvent::VippsAccepted)?;
             let changes = Changes {
-                vipps_url: Some(answer.vipps_redirect_url),
+                vipps_url: Some(landing.into()),
                 ..Changes::default()
             };
             if state

@@ -1,6 +1,7 @@
 //! The router and its thin handlers: extract, call one use case, return a DTO.
 
 mod checkout;
+mod csp;
 mod extract;
 mod health;
 mod make_payment;
@@ -12,6 +13,7 @@ mod widget_auth;
 mod widget_page;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use tower_http::timeout::TimeoutLayer;
@@ -26,6 +28,7 @@ pub fn router(state: AppState) -> Router {
         .fallback_service(widget::files(
             &state.config.widget_dir,
             &state.config.merchant.allowed_origins,
+            &state.config.csp_report_uri,
         ));
     Router::new()
         .route("/health", get(health::health))
@@ -46,6 +49,10 @@ pub fn router(state: AppState) -> Router {
             get(widget::versioned_loader),
         )
         .route("/return/{id}", get(return_page::return_page))
+        .route(
+            crate::config::CSP_REPORTS_PATH,
+            post(csp::report).layer(DefaultBodyLimit::max(csp::MAX_REPORT_BYTES)),
+        )
         .route("/widget/", get(widget_page::page))
         .nest("/widget", widget)
         .layer(axum::middleware::from_fn_with_state(

@@ -12,6 +12,8 @@ use tower::ServiceBuilder;
 use tower_http::services::ServeDir;
 use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 
+use super::csp;
+
 const LOADER: &str = include_str!("../../../frontend/loader/checkout.js");
 
 /// The loader's version (`VERSION` in `frontend/loader/checkout.js`; a test keeps the two
@@ -77,12 +79,19 @@ fn loader_with(cache: HeaderValue, bytes: &'static str) -> impl IntoResponse {
     )
 }
 
-/// What every widget file and page carries: only the merchant's own origins may frame it
-/// (CSP `frame-ancestors`), browsers revalidate it, and no type sniffing.
-pub fn security_headers(allowed_origins: &[String]) -> [(HeaderName, HeaderValue); 3] {
-    let ancestors = format!("frame-ancestors 'self' {}", allowed_origins.join(" "));
-    let csp = HeaderValue::from_str(ancestors.trim())
-        .unwrap_or(HeaderValue::from_static("frame-ancestors 'self'"));
+/// What every widget file and page carries: its Content Security Policy (`policy`, see
+/// `csp`), browsers revalidate it, and no type sniffing. A policy that is not a valid
+/// header (it cannot be: the origins in it are checked in `config`) fails closed.
+///
+/// Who may frame the widget is said by CSP `frame-ancestors` alone, deliberately without
+/// `X-Frame-Options`: that header names no origin but our own (`SAMEORIGIN`; `ALLOW-FROM`
+/// is ignored by current browsers), so it would forbid the merchant's page itself, and
+/// every browser that runs the widget (it needs WebAssembly) obeys `frame-ancestors`,
+/// which supersedes `X-Frame-Options` where both are present.
+pub fn security_headers(policy: &str) -> [(HeaderName, HeaderValue); 3] {
+    let csp = HeaderValue::from_str(policy).unwrap_or(HeaderValue::from_static(
+        "default-src 'none'; frame-ancestors 'none'",
+    ));
     [
         (CONTENT_SECURITY_POLICY, csp),
         (CACHE_CONTROL, HeaderValue::from_static("no-cache")),
@@ -91,12 +100,13 @@ pub fn security_headers(allowed_origins: &[String]) -> [(HeaderName, HeaderValue
 }
 
 /// The trunk-built widget's files (JS, wasm; its page goes through `widget_page`) with
-/// the [`security_headers`].
+/// the [`security_headers`] of `csp::widget_files`.
 type Header<S> = SetResponseHeader<S, HeaderValue>;
 pub type WidgetFiles = Header<Header<Header<ServeDir>>>;
 
-pub fn files(dir: &std::path::Path, allowed_origins: &[String]) -> WidgetFiles {
-    let [(a, a_value), (b, b_value), (c, c_value)] = security_headers(allowed_origins);
+pub fn files(dir: &std::path::Path, allowed_origins: &[String], report_uri: &str) -> WidgetFiles {
+    let policy = csp::widget_files(allowed_origins, report_uri);
+    let [(a, a_value), (b, b_value), (c, c_value)] = security_headers(&policy);
     ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::overriding(a, a_value))
         .layer(SetResponseHeaderLayer::overriding(b, b_value))

@@ -17,6 +17,7 @@
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
+use maud::{Markup, PreEscaped, html};
 use std::collections::HashMap;
 
 use shared::PaymentId;
@@ -24,6 +25,7 @@ use shared::appearance::{VARIABLES, plainly_valid};
 use shared::checkout::CheckoutStatus;
 use shared::text::{Key, Lang, text};
 
+use super::csp;
 use super::extract::accept_language;
 use super::widget::security_headers;
 use crate::app::AppState;
@@ -38,13 +40,14 @@ pub async fn page(
     Query(query): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let headers_out = security_headers(&state.config.merchant.allowed_origins);
+    let origins = &state.config.merchant.allowed_origins;
+    let report_uri = &state.config.csp_report_uri;
     let path = state.config.widget_dir.join("index.html");
     let Ok(built) = tokio::fs::read_to_string(&path).await else {
         tracing::error!(path = %path.display(), "the widget is not built");
         return (
             StatusCode::NOT_FOUND,
-            headers_out,
+            security_headers(&csp::widget_files(origins, report_uri)),
             "The widget is not built.",
         )
             .into_response();
@@ -57,7 +60,9 @@ pub async fn page(
         }
         false => built,
     };
-    (headers_out, Html(page)).into_response()
+    // The policy allows the inline scripts and styles of this very page, by hash.
+    let policy = csp::widget_page(&page, origins, report_uri);
+    (security_headers(&policy), Html(page)).into_response()
 }
 
 /// The payment exists and waits for the shopper's number. Anything else, a store error
@@ -81,7 +86,7 @@ async fn awaits_phone(state: &AppState, payment: Option<&str>) -> bool {
 /// `built` with the form at the end of its body.
 fn with_boot_form(mut built: String, lang: Lang, look: &str) -> String {
     let at = built.rfind("</body>").unwrap_or(built.len());
-    built.insert_str(at, &boot_form(lang, look));
+    built.insert_str(at, &boot_form(lang, look).into_string());
     built
 }
 
@@ -103,29 +108,36 @@ fn look(query: &PageQuery) -> String {
 /// hides the spinner, and the app's `<main>` until it takes over, and sets the merchant's
 /// look (`look`: checked declarations) until the app sets it on `<html>`. The script keeps
 /// a press on Pay for the app and tells the loader the height.
-fn boot_form(lang: Lang, look: &str) -> String {
+fn boot_form(lang: Lang, look: &str) -> Markup {
     let t = |key| text(lang, key);
-    format!(
-        "<style>#boot{{display:none}}#boot-form~main{{display:none}}:root{{{look}}}</style>\
-         <div id=\"boot-form\" class=\"boot-stage\" lang=\"{code}\">\
-         <div class=\"summary skeleton\" aria-hidden=\"true\"><p class=\"merchant\"></p>\
-         <p class=\"description\"></p><p class=\"amount\"></p></div>\
-         <form class=\"pay-form\" novalidate data-starting=\"{starting}\" \
-         data-stuck=\"{stuck}\" data-stuck-ms=\"{STUCK_MS}\">\
-         <h1>{heading}</h1><label for=\"boot-phone\">{label}</label>\
-         <p id=\"boot-phone-hint\" class=\"hint\">{hint}</p>\
-         <input id=\"boot-phone\" type=\"tel\" inputmode=\"tel\" \
-         autocomplete=\"tel-national\" aria-describedby=\"boot-phone-hint\">\
-         <button type=\"submit\" class=\"vipps-button\">{pay}</button></form></div>\
-         <script>{BOOT_SCRIPT}</script>",
-        code = lang.code(),
-        starting = t(Key::Starting),
-        stuck = t(Key::NoInit),
-        heading = t(Key::PhoneHeading),
-        label = t(Key::PhoneLabel),
-        hint = t(Key::PhoneHint),
-        pay = t(Key::Pay),
-    )
+    html! {
+        style { (boot_style(look)) }
+        div id="boot-form" class="boot-stage" lang=(lang.code()) {
+            div class="summary skeleton" aria-hidden="true" {
+                p class="merchant" {} p class="description" {} p class="amount" {}
+            }
+            form class="pay-form" novalidate data-starting=(t(Key::Starting))
+                data-stuck=(t(Key::NoInit)) data-stuck-ms=(STUCK_MS) {
+                h1 { (t(Key::PhoneHeading)) }
+                label for="boot-phone" { (t(Key::PhoneLabel)) }
+                p id="boot-phone-hint" class="hint" { (t(Key::PhoneHint)) }
+                input id="boot-phone" type="tel" inputmode="tel" autocomplete="tel-national"
+                    aria-describedby="boot-phone-hint";
+                button type="submit" class="vipps-button" { (t(Key::Pay)) }
+            }
+        }
+        script { (PreEscaped(BOOT_SCRIPT)) }
+    }
+}
+
+/// The form's CSS. HTML escaping has no meaning inside `<style>` (its text is CSS, read
+/// raw): what keeps the merchant's values in their place is their plain shape
+/// (`plainly_valid`: no `<`, `;`, `{` or `}`), and a `look` with `<` in it is dropped.
+fn boot_style(look: &str) -> PreEscaped<String> {
+    let look = if look.contains('<') { "" } else { look };
+    PreEscaped(format!(
+        "#boot{{display:none}}#boot-form~main{{display:none}}:root{{{look}}}"
+    ))
 }
 
 /// How long a press on Pay may wait for the app before the form says to reload the page
@@ -134,10 +146,13 @@ const STUCK_MS: u32 = 15_000;
 
 /// Before the app runs: Pay marks the form pending and shows "Opening Vipps…", and if the
 /// app has not taken over after `data-stuck-ms`, an alert says to reload. The height goes
-/// to the parent (content-free, like the app's `ready`, so to any origin).
-const BOOT_SCRIPT: &str = "(function(){var f=document.querySelector('#boot-form form');\
-function size(){if(parent!==window)parent.postMessage({source:'vipps-psp',type:'resize',\
-height:document.documentElement.scrollHeight},'*')}\
+/// to the embedding page's origin, as the browser tells it (`location.ancestorOrigins`,
+/// else the origin of `document.referrer`); when it tells neither, the height waits for
+/// the app, which sends it to the origin of the loader's `init`.
+const BOOT_SCRIPT: &str = "(function(){var f=document.querySelector('#boot-form form'),\
+a=location.ancestorOrigins,o=a&&a.length?a[0]:'';if(!o)try{o=new URL(document.referrer).origin}\
+catch(e){}function size(){if(parent!==window&&/^https?:/.test(o))parent.postMessage(\
+{source:'vipps-psp',type:'resize',height:document.documentElement.scrollHeight},o)}\
 f.addEventListener('submit',function(e){e.preventDefault();if(f.dataset.pending)return;\
 f.dataset.pending='1';var b=f.querySelector('button');b.disabled=true;\
 b.textContent=f.dataset.starting;setTimeout(function(){if(!f.isConnected)return;\
@@ -162,13 +177,13 @@ mod tests {
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
         assert_eq!(look(&query), "--primary:#0a5c36;--font:Inter, sans-serif;");
-        let form = boot_form(Lang::En, &look(&query));
+        let form = boot_form(Lang::En, &look(&query)).into_string();
         assert!(form.contains(":root{--primary:#0a5c36;--font:Inter, sans-serif;}</style>"));
     }
 
     #[test]
     fn the_form_speaks_the_merchants_locale_else_the_browsers() {
-        let form = boot_form(Lang::Nb, "");
+        let form = boot_form(Lang::Nb, "").into_string();
         assert!(form.contains("<div id=\"boot-form\" class=\"boot-stage\" lang=\"nb\">"));
         assert!(form.contains("<label for=\"boot-phone\">Mobilnummer</label>"));
         assert!(form.contains("data-starting=\"Åpner Vipps …\""));

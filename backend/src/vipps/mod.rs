@@ -3,6 +3,7 @@
 
 pub mod card_data;
 pub mod client;
+pub mod landing;
 pub mod token;
 
 use async_trait::async_trait;
@@ -12,6 +13,7 @@ use shared::vipps::{ErrorDetails, InitRequest, InitResponse, UpdateStatusRequest
 
 pub use card_data::{Card, CardDataError, CardDecryptor};
 pub use client::HttpVipps;
+pub use landing::LandingUrl;
 
 /// The calls we make to Vipps. `request_id` is the idempotency key, stable across retries.
 #[async_trait]
@@ -47,6 +49,9 @@ pub enum VippsError {
     /// Vipps answered something we cannot read.
     #[error("unexpected answer from Vipps: {0}")]
     Protocol(String),
+    /// Init's `vippsRedirectUrl` is not a web address we may show the shopper.
+    #[error("Vipps sent a landing page that is not an http(s) address")]
+    UnsafeLandingUrl,
 }
 
 fn describe(errors: &[ErrorDetails]) -> String {

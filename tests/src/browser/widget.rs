@@ -44,7 +44,9 @@ pub fn widget_dir() -> TestResult<PathBuf> {
 
 /// The built widget whose app does not start by itself: a copy of it without the
 /// module script that runs the app, so a test can act in the page
-/// before the app runs, then start it with [`WidgetTest::start_app`].
+/// before the app runs, then start it with [`WidgetTest::start_app`]. The script is kept
+/// as a file (`HELD_APP`): the page's policy allows scripts from its origin, and inline
+/// ones only by the hashes of those the page came with.
 pub struct HeldWidget {
     pub dir: tempfile::TempDir,
     /// The module script trunk wrote: it imports the JS glue and runs the wasm.
@@ -67,9 +69,13 @@ impl HeldWidget {
             .or_else(|| cut(&mut html, "<script type=\"module\">", "</script>"))
             .ok_or("no module script in the built index.html")?;
         std::fs::write(&index, html).map_err(err)?;
+        std::fs::write(dir.path().join(HELD_APP), &app_script).map_err(err)?;
         Ok(Self { dir, app_script })
     }
 }
+
+/// The held app's module script, beside the page.
+const HELD_APP: &str = "held-app.js";
 
 /// Removes the first `start…end` from `html`; returns what was between them.
 fn cut(html: &mut String, start: &str, end: &str) -> Option<String> {
@@ -84,6 +90,12 @@ fn cut(html: &mut String, start: &str, end: &str) -> Option<String> {
 fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
+
+/// Where the test's page server takes the browser's Content Security Policy reports.
+const CSP_REPORTS: &str = "/csp-reports";
+
+/// The inline script [`WidgetTest::no_csp_violations`] adds to cause a violation of its own.
+const SENTINEL: &str = "'csp-sentinel'";
 
 pub struct WidgetTest {
     pub app: TestApp,
@@ -122,6 +134,10 @@ impl WidgetTest {
             Device::Phone => format!("http://localhost:{}", pages.port()),
         };
         options.allowed_origins.push(shop_origin.clone());
+        // The test keeps the browser's CSP reports (`no_csp_violations`).
+        if options.csp_report_uri.is_none() {
+            options.csp_report_uri = Some(format!("{}{CSP_REPORTS}", pages.origin()));
+        }
         if options.widget_dir.is_none() {
             options.widget_dir = Some(widget_dir()?);
         }
@@ -176,13 +192,54 @@ impl WidgetTest {
     }
 
     /// Runs the app of a [`HeldWidget`] in the widget's frame (the browser is there).
-    pub async fn start_app(&self, held: &HeldWidget) -> TestResult {
+    pub async fn start_app(&self, _held: &HeldWidget) -> TestResult {
         let script = "const s = document.createElement('script');
-            s.type = 'module'; s.textContent = arguments[0]; document.head.append(s);";
+            s.type = 'module'; s.src = arguments[0]; document.head.append(s);";
         self.browser
-            .eval(script, vec![Value::String(held.app_script.clone())])
+            .eval(script, vec![Value::from(HELD_APP)])
             .await
             .map(drop)
+    }
+
+    /// No page of the widget reported a Content Security Policy violation so far. Absence
+    /// is not waited for: a deliberate violation (an inline script, the sentinel) is made in
+    /// the widget's frame, and once its report has arrived it must be the only one. A
+    /// document sends its reports in order, so an earlier violation comes first.
+    pub async fn no_csp_violations(&self) -> TestResult {
+        self.enter_widget().await?;
+        let script = "const s = document.createElement('script');
+            s.textContent = arguments[0]; document.body.append(s);";
+        self.browser
+            .eval(script, vec![Value::from(SENTINEL)])
+            .await?;
+        let reports = async {
+            loop {
+                let reports: Vec<String> = self
+                    .pages
+                    .posted(CSP_REPORTS)?
+                    .iter()
+                    .map(|body| String::from_utf8_lossy(body).into_owned())
+                    .collect();
+                if reports.iter().any(|report| report.contains("csp-sentinel")) {
+                    return Ok::<_, String>(reports);
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        };
+        let reports = tokio::time::timeout(super::WAIT, reports)
+            .await
+            .map_err(|_| "the sentinel's CSP report never arrived".to_owned())??;
+        let others: Vec<&String> = reports
+            .iter()
+            .filter(|report| !report.contains("csp-sentinel"))
+            .collect();
+        match others.as_slice() {
+            [] if reports.len() == 1 => Ok(()),
+            [] => Err(format!(
+                "the sentinel was reported more than once: {reports:?}"
+            )),
+            _ => Err(format!("CSP violations reported: {others:?}")),
+        }
     }
 
     /// A computed style inside the widget's frame.
