@@ -111,12 +111,21 @@ proptest! {
     }
 
     #[test]
-    fn no_accepted_appearance_value_can_leave_its_css_declaration(value in any::<String>()) {
-        for kind in [Kind::Colour, Kind::Length, Kind::FontFamily] {
+    fn no_accepted_appearance_value_can_leave_its_css_declaration(
+        any_text in any::<String>(),
+        css_like in "(rgba?|hsl|#|[A-Za-z]{1,3})?[0-9a-f ,'\"#()%./;:{}<>*-]{1,24}",
+    ) {
+        for (kind, value) in [Kind::Colour, Kind::Length, Kind::FontFamily]
+            .into_iter()
+            .flat_map(|kind| [(kind, any_text.clone()), (kind, css_like.clone())])
+        {
             if plainly_valid(kind, &value) {
                 prop_assert!(value.len() <= MAX_VALUE_LEN);
                 prop_assert!(!value.contains([';', '{', '}', '<', '>', '\\', '\n', '\r']), "{:?} {}", kind, value);
                 prop_assert!(value.is_ascii());
+                prop_assert!(!value.contains("/*"), "a comment opens in {}", value);
+                let quotes = |q| value.matches(q).count() % 2;
+                prop_assert_eq!((quotes('"'), quotes('\'')), (0, 0), "{}", value);
             }
         }
     }
