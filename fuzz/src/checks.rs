@@ -15,8 +15,11 @@ use shared::merchant::{AmountRequest, CreatePayment};
 use shared::text::Lang;
 use shared::vipps::MakePaymentRequest;
 
+/// What a target does with one input; a panic is a finding.
+pub type Check = fn(&[u8]);
+
 /// Every target's name and check.
-pub const TARGETS: [(&str, fn(&[u8])); 6] = [
+pub const TARGETS: [(&str, Check); 6] = [
     ("card_data", card_data),
     ("card_plaintext", card_plaintext),
     ("make_payment", make_payment),
