@@ -1,4 +1,4 @@
-//! Developer commands for the workspace: `cargo xtask demo`, `test`, `bench`.
+//! Developer commands for the workspace: `cargo xtask demo`, `test`, `bench`, `fuzz`.
 //!
 //! Plain `std`: it installs what the build needs (wasm target, trunk, wasm-bindgen,
 //! wasm-opt, Chromium) and drives `cargo`, `trunk` and the demo processes.
@@ -6,6 +6,7 @@
 mod bench;
 mod demo;
 mod error;
+mod fuzz;
 mod process;
 mod services;
 mod test;
@@ -25,22 +26,34 @@ Commands:
   demo    install the tools, build everything and run backend, simulator and demo shop
           (http://localhost:4002; Ctrl-C stops everything)
   test    install the tools and run fmt, clippy (native and wasm), the widget build,
-          the workspace tests and the browser tests, stopping at the first failure
+          the workspace tests, a short fuzz pass (10 s per target) and the browser
+          tests, stopping at the first failure
   bench   build the widget in release mode, measure its weight and its time to the phone
           form in headless Chromium, and write docs/benchmarks.md
+  fuzz [--seconds N] [--asan] [TARGET...]
+          install cargo-fuzz, build the fuzz targets (fuzz/) and run each (or the ones
+          named) for N seconds (default 60) on fuzz/corpus/<target>; fails with the path
+          of a crashing input. --asan: AddressSanitizer (sets RUSTC_BOOTSTRAP=1)
   help    show this text";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let command = match args.as_slice() {
-        [] => None,
-        [command] => Some(command.as_str()),
-        [command, ..] => {
-            eprintln!("`{command}` takes no arguments\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
+    let (command, rest) = match args.split_first() {
+        None => (None, &[][..]),
+        Some((command, rest)) => (Some(command.as_str()), rest),
     };
+    if let Some(command) = command.filter(|c| *c != "fuzz" && !rest.is_empty()) {
+        eprintln!("`{command}` takes no arguments\n\n{USAGE}");
+        return ExitCode::from(2);
+    }
     let result = match command {
+        Some("fuzz") => match fuzz::Options::parse(rest) {
+            Ok(options) => Workspace::locate().and_then(|ws| fuzz::run(&ws, &options)),
+            Err(message) => {
+                eprintln!("{message}\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
         Some("demo") => Workspace::locate().and_then(|ws| demo::run(&ws)),
         Some("test") => Workspace::locate().and_then(|ws| test::run(&ws)),
         Some("bench") => Workspace::locate().and_then(|ws| bench::run(&ws)),

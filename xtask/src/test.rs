@@ -4,6 +4,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::Error;
+use crate::fuzz;
 use crate::process::{self, heading};
 use crate::tools::{self, Browser};
 use crate::widget;
@@ -33,7 +34,18 @@ fn run_steps(ws: &Workspace, summary: &mut Summary) -> Result<(), Error> {
     )?;
     summary.step("widget build", || widget::build(ws))?;
     summary.cargo(ws, "test --workspace")?;
+    summary.step("fuzz (short pass)", || fuzz::run(ws, &short_fuzz_pass()))?;
     summary.step("browser tests", || browser_tests(ws, &browser))
+}
+
+/// Every fuzz target for a few seconds: enough to catch a parser that panics on what
+/// its seeds mutate into; `cargo xtask fuzz` runs longer.
+fn short_fuzz_pass() -> fuzz::Options {
+    fuzz::Options {
+        seconds: 10,
+        asan: false,
+        targets: Vec::new(),
+    }
 }
 
 /// The browser tests of the e2e crate, which a plain `cargo test` skips (`#[ignore]`: they
