@@ -182,12 +182,13 @@ const EVENTS: [E; 9] = [
 ];
 
 /// Every allowed transition; anything not listed is refused.
-const TABLE: [(S, E, S); 13] = [
+const TABLE: [(S, E, S); 14] = [
     (S::Created, E::StartRequested, S::Initiating),
     (S::Created, E::CancelRequested, S::Cancelled),
     (S::Created, E::Expired, S::Expired),
     (S::Initiating, E::VippsAccepted, S::AwaitingApp),
     (S::Initiating, E::VippsRefused, S::Created),
+    (S::Initiating, E::CancelRequested, S::Cancelled),
     (S::AwaitingApp, E::ShopperConfirmed, S::Charging),
     (S::AwaitingApp, E::ShopperDeclined, S::Failed),
     (S::AwaitingApp, E::CancelRequested, S::Cancelled),
