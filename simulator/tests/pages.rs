@@ -140,7 +140,7 @@ const HOSTILE_ESCAPED: &str = "&lt;img src=x onerror=alert(1)&gt;";
 
 #[tokio::test]
 async fn a_hostile_merchant_name_and_payment_text_are_shown_as_text() -> TestResult {
-    let mut app = spawn_app_with(|config| {
+    let app = spawn_app_with(|config| {
         if let Some(merchant) = config.merchants.first_mut() {
             merchant.name = HOSTILE.to_owned();
         }
