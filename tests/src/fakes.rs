@@ -126,6 +126,28 @@ pub struct LoneBackend {
 }
 
 impl LoneBackend {
+    /// A merchant payment of 123 kr with an order id no earlier payment here has used.
+    pub async fn create_payment(
+        &self,
+        http: &reqwest::Client,
+    ) -> TestResult<shared::merchant::MerchantPayment> {
+        let order = format!(
+            "o{}",
+            self.vipps.inits.lock().map_err(|e| e.to_string())?.len()
+        );
+        let body = serde_json::json!({
+            "amount": 12_300, "merchant_order_id": order, "description": "Vipps socks"
+        });
+        let response = http
+            .post(format!("{}/v1/payments", self.url))
+            .bearer_auth(&self.merchant_key)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        crate::expect_json(response, 201).await
+    }
+
     pub async fn spawn() -> TestResult<Self> {
         Self::spawn_with(|_| {}, Duration::from_secs(20)).await
     }

@@ -32,23 +32,6 @@ fn start_in_background(
     tokio::spawn(request.send())
 }
 
-/// A merchant payment on a lone backend (its Vipps a recording fake).
-async fn create(backend: &LoneBackend, http: &reqwest::Client) -> TestResult<MerchantPayment> {
-    let order = format!(
-        "o{}",
-        backend.vipps.inits.lock().map_err(|e| e.to_string())?.len()
-    );
-    let body = json!({"amount": 12_300, "merchant_order_id": order, "description": "Vipps socks"});
-    let response = http
-        .post(format!("{}/v1/payments", backend.url))
-        .bearer_auth(&backend.merchant_key)
-        .json(&body)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    expect_json(response, 201).await
-}
-
 /// A payment whose init reached (fake) Vipps and never came back: it is `Initiating`.
 /// Returns it, the init Vipps got, and the hanging start (abort it to "crash").
 async fn left_initiating(
@@ -56,7 +39,7 @@ async fn left_initiating(
     http: &reqwest::Client,
 ) -> TestResult<(MerchantPayment, InitRequest, Pending)> {
     backend.vipps.hang_inits.store(1, Ordering::SeqCst);
-    let payment = create(backend, http).await?;
+    let payment = backend.create_payment(http).await?;
     let secret = payment.client_secret.clone().unwrap_or_default();
     let start = start_in_background(http, &backend.url, payment.id.as_str(), &secret);
     let init = eventually("the init to reach Vipps", || async {

@@ -20,26 +20,14 @@ async fn awaiting_app_with(
     http: &reqwest::Client,
     start: &Value,
 ) -> TestResult<InitRequest> {
-    let order = format!(
-        "o{}",
-        backend.vipps.inits.lock().map_err(|e| e.to_string())?.len()
-    );
-    let body = json!({"amount": 12_300, "merchant_order_id": order, "description": "Vipps socks"});
-    let response = http
-        .post(format!("{}/v1/payments", backend.url))
-        .bearer_auth(&backend.merchant_key)
-        .json(&body)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    let payment: Value = expect_json(response, 201).await?;
+    let payment = backend.create_payment(http).await?;
     let (id, secret) = (
-        payment["id"].as_str().unwrap_or(""),
-        payment["client_secret"].as_str().unwrap_or(""),
+        payment.id.as_str(),
+        payment.client_secret.unwrap_or_default(),
     );
     let response = http
         .post(format!("{}/api/checkout/payments/{id}/start", backend.url))
-        .header("x-client-secret", secret)
+        .header("x-client-secret", &secret)
         .json(start)
         .send()
         .await

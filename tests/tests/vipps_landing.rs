@@ -11,17 +11,11 @@ fn err(e: impl std::fmt::Display) -> String {
 
 /// Creates a payment; returns its id and client secret.
 async fn create(backend: &LoneBackend, http: &reqwest::Client) -> TestResult<(String, String)> {
-    let body = json!({"amount": 12_300, "merchant_order_id": "o1", "description": "Socks"});
-    let response = http
-        .post(format!("{}/v1/payments", backend.url))
-        .bearer_auth(&backend.merchant_key)
-        .json(&body)
-        .send()
-        .await
-        .map_err(err)?;
-    let payment: Value = expect_json(response, 201).await?;
-    let field = |name: &str| payment[name].as_str().unwrap_or_default().to_owned();
-    Ok((field("id"), field("client_secret")))
+    let payment = backend.create_payment(http).await?;
+    Ok((
+        payment.id.to_string(),
+        payment.client_secret.unwrap_or_default(),
+    ))
 }
 
 async fn checkout(
