@@ -315,6 +315,18 @@ impl TestApp {
     }
 
     /// Drives the simulator's test controls: `approve`, `reject`, `cancel`, `timeout`.
+    /// The shopper approves at Vipps with the approved test Visa card; the PSP's
+    /// makePayment answer.
+    pub async fn approve(&self, psp_transaction_id: &str) -> TestResult<Value> {
+        let card = json!({"card": "4925000000000004"});
+        expect_json(
+            self.vipps_control(psp_transaction_id, "approve", card)
+                .await?,
+            200,
+        )
+        .await
+    }
+
     pub async fn vipps_control(
         &self,
         psp_transaction_id: &str,

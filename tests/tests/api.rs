@@ -39,12 +39,7 @@ async fn a_payment_is_authorised_end_to_end_and_keeps_only_six_and_four_digits()
     let (payment, txn) = started(&app).await?;
     assert_eq!(payment.status, PaymentStatus::Created);
 
-    let answer: Value = expect_json(
-        app.vipps_control(&txn, "approve", json!({"card": "4925000000000004"}))
-            .await?,
-        200,
-    )
-    .await?;
+    let answer: Value = app.approve(&txn).await?;
     assert_eq!(answer["paymentInfo"]["status"], "OK", "{answer}");
     assert!(
         answer.get("errorMessage").is_none_or(Value::is_null),
@@ -256,12 +251,7 @@ async fn a_make_payment_after_the_shopper_cancelled_is_too_late_and_charges_noth
         expect_json(app.checkout_post(&payment, "cancel").await?, 200).await?;
     assert_eq!(view.status, CheckoutStatus::Cancelled);
 
-    let answer: Value = expect_json(
-        app.vipps_control(&txn, "approve", json!({"card": "4925000000000004"}))
-            .await?,
-        200,
-    )
-    .await?;
+    let answer: Value = app.approve(&txn).await?;
     assert_eq!(answer["paymentInfo"]["status"], "FAIL", "{answer}");
     assert_eq!(answer["errorMessage"]["errorId"], "85", "{answer}");
     let merchant = app.merchant_view(&payment).await?;
@@ -298,12 +288,7 @@ async fn after_a_failure_the_shopper_can_try_again_with_a_new_attempt_at_vipps()
         .unwrap_or_default()
         .to_owned();
     assert_ne!(first, second, "a new pspTransactionId per attempt");
-    let paid: Value = expect_json(
-        app.vipps_control(&second, "approve", json!({"card": "4925000000000004"}))
-            .await?,
-        200,
-    )
-    .await?;
+    let paid: Value = app.approve(&second).await?;
     assert_eq!(paid["paymentInfo"]["status"], "OK", "{paid}");
     let merchant = app.merchant_view(&payment).await?;
     assert_eq!(

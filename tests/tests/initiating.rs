@@ -165,12 +165,7 @@ async fn a_payment_left_initiating_that_vipps_accepted_is_moved_on_and_can_be_pa
         "the landing page's URL went with the answer"
     );
 
-    let answer: Value = expect_json(
-        app.vipps_control(&txn, "approve", json!({"card": "4925000000000004"}))
-            .await?,
-        200,
-    )
-    .await?;
+    let answer: Value = app.approve(&txn).await?;
     assert_eq!(answer["paymentInfo"]["status"], "OK", "{answer}");
     let merchant = app.merchant_view(&payment).await?;
     assert_eq!(merchant.status, PaymentStatus::Authorised);
@@ -184,12 +179,7 @@ async fn an_init_answer_arriving_after_the_shopper_paid_in_the_app_changes_nothi
     let (txn, start) = started_with_hanging_init(&app, &payment, 3).await?;
 
     // The shopper approves before the backend has heard back from init.
-    let answer: Value = expect_json(
-        app.vipps_control(&txn, "approve", json!({"card": "4925000000000004"}))
-            .await?,
-        200,
-    )
-    .await?;
+    let answer: Value = app.approve(&txn).await?;
     assert_eq!(answer["paymentInfo"]["status"], "OK", "{answer}");
 
     // Then init's answer arrives: the widget learns the outcome, which stands.

@@ -18,12 +18,7 @@ async fn authorised(app: &TestApp) -> TestResult<(MerchantPayment, String)> {
         .as_str()
         .ok_or("no psp_transaction_id")?
         .to_owned();
-    let answer: Value = expect_json(
-        app.vipps_control(&txn, "approve", json!({"card": "4925000000000004"}))
-            .await?,
-        200,
-    )
-    .await?;
+    let answer: Value = app.approve(&txn).await?;
     if answer["paymentInfo"]["status"] != "OK" {
         return Err(format!("not authorised: {answer}"));
     }
