@@ -13,6 +13,14 @@ pub enum IdError {
     MerchantOrderId,
     #[error("a PSP transaction id is 1 to 30 lowercase letters or digits")]
     PspTransactionId,
+    #[error("a merchant id is `mer_` followed by 32 lowercase hex digits")]
+    MerchantId,
+    #[error("an API key id is `key_` followed by 32 lowercase hex digits")]
+    ApiKeyId,
+    #[error("a webhook endpoint id is `we_` followed by 32 lowercase hex digits")]
+    EndpointId,
+    #[error("an event id is `evt_` followed by 32 lowercase hex digits")]
+    EventId,
 }
 
 macro_rules! string_id {
@@ -82,6 +90,53 @@ string_id!(
     |s| (1..=30).contains(&s.len())
         && s.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase()),
     IdError::PspTransactionId
+);
+
+/// `prefix` followed by 32 lowercase hex digits.
+fn is_prefixed_hex(s: &str, prefix: &str) -> bool {
+    s.strip_prefix(prefix)
+        .is_some_and(|hex| hex.len() == 32 && is_lower_hex(hex))
+}
+
+macro_rules! random_id {
+    ($(#[$doc:meta])* $name:ident, $prefix:literal, $err:expr) => {
+        string_id!($(#[$doc])* $name, |s| is_prefixed_hex(s, $prefix), $err);
+
+        impl $name {
+            /// Builds an id from 16 random bytes.
+            pub fn from_random(bytes: [u8; 16]) -> Self {
+                Self(format!(concat!($prefix, "{}"), hex(&bytes)))
+            }
+        }
+    };
+}
+
+random_id!(
+    /// A merchant account: `mer_` + 32 lowercase hex digits.
+    MerchantId,
+    "mer_",
+    IdError::MerchantId
+);
+
+random_id!(
+    /// One of a merchant's API keys (the key itself is secret; this names it).
+    ApiKeyId,
+    "key_",
+    IdError::ApiKeyId
+);
+
+random_id!(
+    /// One of a merchant's webhook endpoints.
+    EndpointId,
+    "we_",
+    IdError::EndpointId
+);
+
+random_id!(
+    /// One event told to a merchant's webhook endpoints (also the `webhook-id` header).
+    EventId,
+    "evt_",
+    IdError::EventId
 );
 
 impl PaymentId {

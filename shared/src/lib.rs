@@ -5,6 +5,7 @@
 //! the Vipps PSP API v2 wire types, and every word a shopper reads (`text`). Only `serde` and `thiserror`: it must stay light
 //! enough for the widget's wasm.
 
+pub mod account;
 pub mod amount;
 pub mod appearance;
 pub mod checkout;
@@ -15,7 +16,11 @@ pub mod sandbox;
 pub mod test_cards;
 pub mod text;
 pub mod vipps;
+pub mod webhooks;
 
 pub use amount::{Amount, AmountError, Currency};
-pub use ids::{IdError, MerchantOrderId, PaymentId, PspTransactionId};
+pub use ids::{
+    ApiKeyId, EndpointId, EventId, IdError, MerchantId, MerchantOrderId, PaymentId,
+    PspTransactionId,
+};
 pub use mobile_number::{MobileNumber, MobileNumberError};
