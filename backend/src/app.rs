@@ -1,5 +1,5 @@
-//! Wiring: `AppState` (config, store, Vipps, acquirer, card key) and `Application`,
-//! which owns the bound listener and serves the router.
+//! Wiring: `AppState` (config, the payments core's parts, keys, limits) and
+//! `Application`, which owns the bound listener and serves the router.
 
 use std::sync::Arc;
 
@@ -7,15 +7,16 @@ use secrecy::SecretString;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
+use crate::merchants::{self, MerchantError, MerchantStore};
 use crate::outbox::OutboxWorker;
-use crate::reconcile::Reconciler;
+use crate::reconcile::{ReconcileTiming, Reconciler};
 
 use crate::acquirer::{Acquirer, TestAcquirer};
 use crate::config::{AcquirerKind, Config};
 use crate::data_dir::{self, PrivateFileError};
 use crate::idempotency::{ResponseSealer, SealError};
 use crate::keys::{self, KeyError};
-use crate::payments::{PaymentStore, StoreError};
+use crate::payments::{PaymentStore, Payments, Settings, StoreError};
 use crate::rate_limit::WidgetLimits;
 use crate::routes;
 use crate::vipps::{CardDecryptor, HttpVipps, Vipps, VippsError};
@@ -23,16 +24,15 @@ use crate::vipps::{CardDecryptor, HttpVipps, Vipps, VippsError};
 #[derive(Clone)]
 pub struct AppState {
     pub config: Arc<Config>,
-    pub store: PaymentStore,
-    pub vipps: Arc<dyn Vipps>,
-    pub acquirer: Arc<dyn Acquirer>,
-    pub card_decryptor: Arc<CardDecryptor>,
+    /// What the payment use cases work with.
+    pub payments: Payments,
+    /// The key of the merchant the environment describes (sandbox convenience).
     pub merchant_api_key: SecretString,
+    /// Guards the operator API (`/operator/v1`).
+    pub operator_api_key: SecretString,
     /// How often the widget may read and act on one payment, and fail from one address.
     pub limits: Arc<WidgetLimits>,
-    /// Wakes the outbox worker when an update was written.
-    pub outbox_wake: Arc<Notify>,
-    /// Seals the idempotent answers kept in the database (server key).
+    /// Seals the idempotent answers and webhook secrets kept in the database (server key).
     pub response_sealer: Arc<ResponseSealer>,
 }
 
@@ -50,6 +50,8 @@ pub enum StartupError {
     DataDir(#[from] PrivateFileError),
     #[error(transparent)]
     Seal(#[from] SealError),
+    #[error("the merchant from the environment: {0}")]
+    Merchant(#[from] MerchantError),
     #[error("cannot read the listener address: {0}")]
     Listener(std::io::Error),
 }
@@ -63,7 +65,7 @@ pub struct Application {
 impl Application {
     /// The real thing: Vipps over HTTP at `config.vipps.base_url`, the test acquirer.
     pub async fn build(config: Config, listener: TcpListener) -> Result<Self, StartupError> {
-        let vipps = Arc::new(HttpVipps::new(config.vipps.clone(), &config.merchant)?);
+        let vipps = Arc::new(HttpVipps::new(config.vipps.clone())?);
         let acquirer = match config.acquirer {
             AcquirerKind::Test => Arc::new(TestAcquirer::new(config.test_acquirer_slow)),
         };
@@ -90,34 +92,41 @@ impl Application {
         };
         let merchant_api_key =
             keys::load_or_create_merchant_key(&config.data_dir, config.merchant.api_key.as_ref())?;
+        let operator_api_key =
+            keys::load_or_create_operator_key(&config.data_dir, config.operator_api_key.as_ref())?;
         let server_key =
             keys::load_or_create_server_key(&config.data_dir, config.server_key.as_ref())?;
         let response_sealer = Arc::new(ResponseSealer::new(&server_key)?);
-        let database_url = match &config.database_url {
-            Some(url) => url.clone(),
-            None => {
-                // 0600 before SQLite opens it; its -wal and -shm files take the same mode.
-                let path = config.data_dir.join("psp.sqlite");
-                data_dir::create_private_file(&path)?;
-                for journal in ["psp.sqlite-wal", "psp.sqlite-shm"] {
-                    data_dir::restrict_file(&config.data_dir.join(journal))?;
-                }
-                format!("sqlite://{}", path.display())
-            }
-        };
+        let database_url =
+            data_dir::database_url(&config.data_dir, config.database_url.as_deref())?;
         let store = PaymentStore::connect(&database_url).await?;
+        let merchants = MerchantStore::new(store.pool().clone());
+        merchants::ensure_environment_merchant(&merchants, &config.merchant, &merchant_api_key)
+            .await?;
         let card_decryptor =
             Arc::new(CardDecryptor::new(card_key).map_err(|_| StartupError::CardKey)?);
-        let state = AppState {
-            limits: Arc::new(WidgetLimits::new(&config)),
-            outbox_wake: Arc::new(Notify::new()),
-            response_sealer,
-            config: Arc::new(config),
+        let payments = Payments {
+            webhook_wake: store.events_written(),
             store,
+            merchants,
             vipps,
             acquirer,
             card_decryptor,
+            outbox_wake: Arc::new(Notify::new()),
+            settings: Settings {
+                public_url: config.public_url.clone(),
+                vipps_base_url: config.vipps.base_url.clone(),
+                payment_ttl: config.payment_ttl,
+                acquirer_timeout: config.acquirer_timeout,
+            },
+        };
+        let state = AppState {
+            limits: Arc::new(WidgetLimits::new(&config)),
+            response_sealer,
+            config: Arc::new(config),
+            payments,
             merchant_api_key,
+            operator_api_key,
         };
         Ok(Self {
             listener,
@@ -142,8 +151,14 @@ impl Application {
         &self.card_public_key_der
     }
 
+    /// The key of the merchant the environment describes.
     pub fn merchant_api_key(&self) -> &SecretString {
         &self.state.merchant_api_key
+    }
+
+    /// The key of the operator API.
+    pub fn operator_api_key(&self) -> &SecretString {
+        &self.state.operator_api_key
     }
 
     /// The state the router is built on, for tests that drive it directly.
@@ -155,16 +170,22 @@ impl Application {
     /// Serves the API and runs the outbox worker and reconciliation beside it.
     pub async fn run(self) -> std::io::Result<()> {
         let state = &self.state;
+        let payments = &state.payments;
         let worker = OutboxWorker {
-            store: state.store.clone(),
-            vipps: state.vipps.clone(),
-            wake: state.outbox_wake.clone(),
+            store: payments.store.clone(),
+            vipps: payments.vipps.clone(),
+            wake: payments.outbox_wake.clone(),
             config: state.config.outbox,
         };
         let outbox = tokio::spawn(worker.run());
         let reconciler = tokio::spawn(
             Reconciler {
-                state: state.clone(),
+                state: payments.clone(),
+                timing: ReconcileTiming {
+                    interval: state.config.reconcile_interval,
+                    initiating_stuck_after: state.config.initiating_stuck_after,
+                    stuck_after: state.config.stuck_after,
+                },
             }
             .run(),
         );

@@ -38,6 +38,9 @@ pub struct Config {
     /// 64 hex digits sealing the idempotent answers kept in the database (`PSP_SECRET_KEY`);
     /// when unset one is generated into `data_dir/server-key`.
     pub server_key: Option<SecretString>,
+    /// Guards the operator API (`OPERATOR_API_KEY`); when unset one is generated into
+    /// `data_dir/operator-key`.
+    pub operator_api_key: Option<SecretString>,
     /// The built widget, served at `/widget/` (`WIDGET_DIR`).
     pub widget_dir: PathBuf,
     pub vipps: VippsConfig,
@@ -129,6 +132,7 @@ impl Config {
             data_dir,
             database_url: None,
             server_key: None,
+            operator_api_key: None,
             widget_dir: PathBuf::from("frontend/dist"),
             vipps: VippsConfig {
                 base_url: format!("http://localhost:{}", sandbox::SIMULATOR_PORT),
@@ -193,6 +197,7 @@ impl Config {
             .to_owned();
         config.database_url = var("DATABASE_URL");
         config.server_key = var("PSP_SECRET_KEY").map(SecretString::from);
+        config.operator_api_key = var("OPERATOR_API_KEY").map(SecretString::from);
         if let Some(dir) = var("WIDGET_DIR") {
             config.widget_dir = dir.into();
         }

@@ -57,6 +57,20 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), PrivateFileError> 
     Ok(())
 }
 
+/// `configured`, else the SQLite file in `dir`: created 0600 before SQLite opens it, and
+/// its -wal and -shm files take the same mode.
+pub fn database_url(dir: &Path, configured: Option<&str>) -> Result<String, PrivateFileError> {
+    if let Some(url) = configured {
+        return Ok(url.to_owned());
+    }
+    let path = dir.join("psp.sqlite");
+    create_private_file(&path)?;
+    for journal in ["psp.sqlite-wal", "psp.sqlite-shm"] {
+        restrict_file(&dir.join(journal))?;
+    }
+    Ok(format!("sqlite://{}", path.display()))
+}
+
 /// Creates `path` empty and 0600 if it is missing (a database file, before SQLite opens
 /// it: SQLite gives its `-wal` and `-shm` files the database file's mode), else closes it
 /// to others. The contents are left as they are.

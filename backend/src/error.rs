@@ -8,6 +8,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use shared::checkout::{ApiErrorBody, ErrorCode};
 
+use crate::merchants::MerchantError;
 use crate::payments::{LedgerError, PaymentError};
 
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +23,8 @@ pub enum ApiError {
     Payment(#[from] PaymentError),
     #[error(transparent)]
     Idempotency(#[from] crate::idempotency::IdempotencyError),
+    #[error(transparent)]
+    Merchant(#[from] MerchantError),
 }
 
 impl From<JsonRejection> for ApiError {
@@ -75,12 +78,20 @@ impl ApiError {
                 | P::NotAuthorised(_)
                 | P::Busy => (StatusCode::CONFLICT, ErrorCode::InvalidState, message),
                 P::Acquirer(_) => (StatusCode::BAD_GATEWAY, ErrorCode::AcquirerFailed, message),
+                P::WrongMerchant => (StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, message),
+                P::MerchantDisabled => (
+                    StatusCode::FORBIDDEN,
+                    ErrorCode::MerchantUnavailable,
+                    message,
+                ),
+                P::Merchant(error) => merchant_parts(error),
                 P::Store(_) | P::Key(_) => (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     ErrorCode::Internal,
                     "internal error".into(),
                 ),
             },
+            Self::Merchant(error) => merchant_parts(error),
             Self::Idempotency(error) => {
                 use crate::idempotency::IdempotencyError as I;
                 match error {
@@ -105,6 +116,22 @@ impl ApiError {
                 }
             }
         }
+    }
+}
+
+/// Merchant accounts and keys: the operator's and the merchant's own views of them.
+fn merchant_parts(error: &MerchantError) -> (StatusCode, ErrorCode, String) {
+    let message = error.to_string();
+    match error {
+        MerchantError::NotFound | MerchantError::KeyNotFound => {
+            (StatusCode::NOT_FOUND, ErrorCode::NotFound, message)
+        }
+        MerchantError::DuplicateMsn => (StatusCode::CONFLICT, ErrorCode::MsnTaken, message),
+        MerchantError::Corrupt(_) | MerchantError::Database(_) | MerchantError::Key(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Internal,
+            "internal error".into(),
+        ),
     }
 }
 

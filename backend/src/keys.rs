@@ -107,15 +107,37 @@ pub fn load_or_create_merchant_key(
     dir: &Path,
     configured: Option<&SecretString>,
 ) -> Result<SecretString, KeyError> {
+    load_or_create_secret(dir, "merchant-key", configured, || {
+        Ok(format!("sk_test_{}", random_hex::<24>()?))
+    })
+}
+
+/// The configured operator key, or the one generated into `dir/operator-key` earlier, or a new one.
+pub fn load_or_create_operator_key(
+    dir: &Path,
+    configured: Option<&SecretString>,
+) -> Result<SecretString, KeyError> {
+    load_or_create_secret(dir, "operator-key", configured, || {
+        Ok(format!("op_{}", random_hex::<32>()?))
+    })
+}
+
+/// `configured`, else the secret in `dir/file`, else a new one from `generate` written there (0600).
+fn load_or_create_secret(
+    dir: &Path,
+    file: &str,
+    configured: Option<&SecretString>,
+    generate: impl FnOnce() -> Result<String, KeyError>,
+) -> Result<SecretString, KeyError> {
     if let Some(key) = configured {
         return Ok(key.clone());
     }
-    let path = dir.join("merchant-key");
+    let path = dir.join(file);
     data_dir::restrict_file(&path)?;
     match std::fs::read_to_string(&path) {
         Ok(key) if !key.trim().is_empty() => Ok(key.trim().to_owned().into()),
         Ok(_) | Err(_) => {
-            let key = format!("sk_test_{}", random_hex::<24>()?);
+            let key = generate()?;
             data_dir::write_private(&path, key.as_bytes())?;
             Ok(key.into())
         }

@@ -2,12 +2,14 @@
 //! makePayment, the acquirer charges the card. See ARCHITECTURE.md for the map.
 
 pub mod acquirer;
+pub mod admin;
 pub mod app;
 pub mod config;
 pub mod data_dir;
 pub mod error;
 pub mod idempotency;
 pub mod keys;
+pub mod merchants;
 pub mod outbox;
 pub mod payments;
 pub mod rate_limit;
@@ -16,6 +18,7 @@ pub mod routes;
 pub mod serve;
 pub mod telemetry;
 pub mod vipps;
+pub mod webhooks;
 
 pub use app::{Application, StartupError};
 pub use config::Config;

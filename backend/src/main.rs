@@ -1,9 +1,21 @@
-//! The PSP backend binary: read the configuration once, bind, serve.
+//! The PSP backend binary: read the configuration once, then serve (the default) or run
+//! one operator command (`backend merchants …`, `backend keys …`).
 
-use backend::{Application, Config};
+use backend::{Application, Config, admin};
+use clap::Parser;
+
+/// The Vipps PSP backend. Without a command it serves; settings come from the environment
+/// (see the README's configuration table).
+#[derive(Debug, Parser)]
+#[command(name = "backend", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<admin::Command>,
+}
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
     backend::telemetry::init();
     let config = match Config::from_env() {
         Ok(config) => config,
@@ -15,19 +27,12 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    let listener = match tokio::net::TcpListener::bind(config.listen).await {
-        Ok(listener) => listener,
-        Err(error) => {
-            eprintln!("backend: cannot listen on {}: {error}", config.listen);
-            return std::process::ExitCode::FAILURE;
-        }
-    };
-    let result = match Application::build(config, listener).await {
-        Ok(app) => {
-            tracing::info!(url = %app.public_url(), "PSP backend listening");
-            app.run().await.map_err(|e| e.to_string())
-        }
-        Err(error) => Err(error.to_string()),
+    let result = match cli.command {
+        Some(command) => admin::run(&config, command)
+            .await
+            .map(|output| println!("{output}"))
+            .map_err(|e| e.to_string()),
+        None => serve(config).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -36,4 +41,15 @@ async fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    let app = Application::build(config, listener)
+        .await
+        .map_err(|e| e.to_string())?;
+    tracing::info!(url = %app.public_url(), "PSP backend listening");
+    app.run().await.map_err(|e| e.to_string())
 }

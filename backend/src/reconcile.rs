@@ -11,14 +11,24 @@ use std::time::Duration;
 use shared::checkout::FailureReason;
 use shared::vipps::ErrorId;
 
-use crate::app::AppState;
 use crate::payments::make_payment::fail;
 use crate::payments::store::Changes;
-use crate::payments::{Payment, PaymentError, PaymentEvent, PaymentState, now_unix};
+use crate::payments::{Payment, PaymentError, PaymentEvent, PaymentState, Payments, now_unix};
 use crate::vipps::VippsError;
 
 pub struct Reconciler {
-    pub state: AppState,
+    pub state: Payments,
+    pub timing: ReconcileTiming,
+}
+
+/// How often reconciliation runs and when a payment counts as stuck.
+#[derive(Debug, Clone, Copy)]
+pub struct ReconcileTiming {
+    pub interval: Duration,
+    /// A payment left in `Initiating` this long is settled with Vipps's `details`.
+    pub initiating_stuck_after: Duration,
+    /// A charge without an outcome for this long is failed and checked at the acquirer.
+    pub stuck_after: Duration,
 }
 
 impl Reconciler {
@@ -27,7 +37,7 @@ impl Reconciler {
             if let Err(error) = self.tick().await {
                 tracing::error!(%error, "reconciliation failed; will try again");
             }
-            tokio::time::sleep(self.state.config.reconcile_interval).await;
+            tokio::time::sleep(self.timing.interval).await;
         }
     }
 
@@ -36,8 +46,7 @@ impl Reconciler {
         let store = &self.state.store;
         let now = now_unix();
         // First, so that one Vipps never saw and past its expiry expires below at once.
-        let initiating_before =
-            now.saturating_sub(seconds(self.state.config.initiating_stuck_after));
+        let initiating_before = now.saturating_sub(seconds(self.timing.initiating_stuck_after));
         for payment in store
             .untouched_in(PaymentState::Initiating, initiating_before)
             .await?
@@ -53,7 +62,7 @@ impl Reconciler {
         for payment in store.expired_in(PaymentState::AwaitingApp, now).await? {
             self.settle_at_vipps(&payment).await?;
         }
-        let stuck_before = now.saturating_sub(seconds(self.state.config.stuck_after));
+        let stuck_before = now.saturating_sub(seconds(self.timing.stuck_after));
         for payment in store
             .untouched_in(PaymentState::Charging, stuck_before)
             .await?
@@ -90,7 +99,8 @@ impl Reconciler {
         let Some(txn) = &payment.psp_transaction_id else {
             return Ok(());
         };
-        let event = match self.state.vipps.details(txn).await {
+        let msn = self.state.merchants.get(&payment.merchant_id).await?.msn;
+        let event = match self.state.vipps.details(&msn, txn).await {
             Ok(_) => PaymentEvent::VippsAccepted,
             Err(VippsError::Rejected(404, _)) => PaymentEvent::VippsRefused,
             Err(error) => {
@@ -118,7 +128,8 @@ impl Reconciler {
         let Some(txn) = &payment.psp_transaction_id else {
             return Ok(());
         };
-        let nothing_happened = match self.state.vipps.details(txn).await {
+        let msn = self.state.merchants.get(&payment.merchant_id).await?.msn;
+        let nothing_happened = match self.state.vipps.details(&msn, txn).await {
             Ok(details) => details.transaction_log_history.is_empty(),
             Err(VippsError::Rejected(404, _)) => true,
             Err(error) => {

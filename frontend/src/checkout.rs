@@ -271,7 +271,9 @@ pub fn after_fetch(current: &Step, result: &Result<CheckoutPayment, api::Error>)
         | ErrorCode::AmountExceedsBalance
         | ErrorCode::AcquirerFailed
         | ErrorCode::IdempotencyKeyReused
-        | ErrorCode::TooManyAttempts => Step::Problem(Problem::Api(code)),
+        | ErrorCode::TooManyAttempts
+        | ErrorCode::MerchantUnavailable
+        | ErrorCode::MsnTaken => Step::Problem(Problem::Api(code)),
     }
 }
 
@@ -305,15 +307,17 @@ pub fn after_start(result: &Result<CheckoutPayment, api::Error>, window_open: bo
         | ErrorCode::AmountExceedsBalance
         | ErrorCode::AcquirerFailed
         | ErrorCode::IdempotencyKeyReused
-        | ErrorCode::IdempotencyInProgress => form_error(FormError::Api(code)),
+        | ErrorCode::IdempotencyInProgress
+        | ErrorCode::MsnTaken => form_error(FormError::Api(code)),
         ErrorCode::PaymentExpired => Step::Done(Outcome::Expired),
         // Started already (another tab, or a first Pay whose answer was lost), or no
         // longer startable: show where it is.
         ErrorCode::InvalidState => Step::Loading { trouble: false },
         // Not startable any more, here or anywhere: back to the shop.
-        ErrorCode::NotFound | ErrorCode::Unauthorized | ErrorCode::TooManyAttempts => {
-            Step::Problem(Problem::Api(code))
-        }
+        ErrorCode::NotFound
+        | ErrorCode::Unauthorized
+        | ErrorCode::TooManyAttempts
+        | ErrorCode::MerchantUnavailable => Step::Problem(Problem::Api(code)),
     }
 }
 

@@ -53,6 +53,8 @@ pub fn code_name(code: ErrorCode) -> &'static str {
         ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
         ErrorCode::IdempotencyInProgress => "idempotency_in_progress",
         ErrorCode::TooManyAttempts => "too_many_attempts",
+        ErrorCode::MerchantUnavailable => "merchant_unavailable",
+        ErrorCode::MsnTaken => "msn_taken",
         ErrorCode::Internal => "internal",
         ErrorCode::Unknown => "unknown",
     }

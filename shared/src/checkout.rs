@@ -156,6 +156,10 @@ pub enum ErrorCode {
     /// The payment was sent to Vipps as often as one payment may be; the shop must
     /// create a new one.
     TooManyAttempts,
+    /// The shop behind this payment does not take payments now (its account is disabled).
+    MerchantUnavailable,
+    /// Another merchant already has this Vipps MSN (operator API).
+    MsnTaken,
     Internal,
     /// A code this build does not know yet.
     #[serde(other)]
@@ -164,7 +168,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every variant, in declaration order.
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 18] = [
         Self::InvalidRequest,
         Self::Unauthorized,
         Self::NotFound,
@@ -179,6 +183,8 @@ impl ErrorCode {
         Self::IdempotencyKeyReused,
         Self::IdempotencyInProgress,
         Self::TooManyAttempts,
+        Self::MerchantUnavailable,
+        Self::MsnTaken,
         Self::Internal,
         Self::Unknown,
     ];

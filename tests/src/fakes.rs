@@ -10,6 +10,7 @@ use backend::acquirer::{Acquirer, AcquirerError, Authorisation, Authorise, TestA
 use backend::vipps::{Vipps, VippsError};
 use base64::Engine;
 use secrecy::ExposeSecret;
+use shared::account::Msn;
 use shared::vipps::details::PaymentDetails;
 use shared::vipps::{InitRequest, InitResponse, UpdateStatusRequest};
 use shared::{Amount, PaymentId, PspTransactionId};
@@ -28,15 +29,41 @@ pub struct RecordingVipps {
     /// How often `details` was asked.
     pub details_asked: AtomicUsize,
     pub landing_url: Mutex<Option<String>>,
+    /// Every call's name (`init`, `updatestatus`, `details`) and the MSN it was made for.
+    pub calls: Mutex<Vec<(&'static str, String)>>,
+}
+
+impl RecordingVipps {
+    fn record(&self, call: &'static str, msn: &Msn) {
+        if let Ok(mut calls) = self.calls.lock() {
+            calls.push((call, msn.as_str().to_owned()));
+        }
+    }
+
+    /// The MSNs of the calls named `call`, in order.
+    pub fn msns_of(&self, call: &str) -> Vec<String> {
+        self.calls
+            .lock()
+            .map(|calls| {
+                calls
+                    .iter()
+                    .filter(|(name, _)| *name == call)
+                    .map(|(_, msn)| msn.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
 }
 
 #[async_trait]
 impl Vipps for RecordingVipps {
     async fn init(
         &self,
+        msn: &Msn,
         request: &InitRequest,
         _request_id: &str,
     ) -> Result<InitResponse, VippsError> {
+        self.record("init", msn);
         if let Ok(mut inits) = self.inits.lock() {
             inits.push(request.clone());
         }
@@ -56,11 +83,18 @@ impl Vipps for RecordingVipps {
         })
     }
 
-    async fn update_status(&self, _: &UpdateStatusRequest, _: &str) -> Result<(), VippsError> {
+    async fn update_status(
+        &self,
+        msn: &Msn,
+        _: &UpdateStatusRequest,
+        _: &str,
+    ) -> Result<(), VippsError> {
+        self.record("updatestatus", msn);
         Ok(())
     }
 
-    async fn details(&self, _: &PspTransactionId) -> Result<PaymentDetails, VippsError> {
+    async fn details(&self, msn: &Msn, _: &PspTransactionId) -> Result<PaymentDetails, VippsError> {
+        self.record("details", msn);
         self.details_asked.fetch_add(1, Ordering::SeqCst);
         Err(VippsError::Rejected(404, Vec::new()))
     }
@@ -119,6 +153,7 @@ impl Acquirer for CountingAcquirer {
 pub struct LoneBackend {
     pub url: String,
     pub merchant_key: String,
+    pub operator_key: String,
     pub vipps: Arc<RecordingVipps>,
     pub acquirer: Arc<CountingAcquirer>,
     public_key_der: Vec<u8>,
@@ -178,11 +213,13 @@ impl LoneBackend {
                 .await
                 .map_err(|e| e.to_string())?;
         let merchant_key = app.merchant_api_key().expose_secret().to_owned();
+        let operator_key = app.operator_api_key().expose_secret().to_owned();
         let public_key_der = app.card_public_key_der().to_vec();
         tokio::spawn(app.run());
         Ok(Self {
             url,
             merchant_key,
+            operator_key,
             vipps,
             acquirer,
             public_key_der,

@@ -16,11 +16,23 @@ use tokio::net::TcpListener;
 /// Tests return this: any failure is a readable message, never a panic in setup code.
 pub type TestResult<T = ()> = Result<T, String>;
 
+/// A second sales unit the test simulator knows, for tests with two merchants.
+pub const SECOND_MSN: &str = "654321";
+pub const SECOND_MERCHANT_NAME: &str = "Fjord Kaffe AS";
+
+/// A merchant created through the operator API, with its first key.
+pub struct OtherMerchant {
+    pub merchant: shared::account::Merchant,
+    pub key: String,
+}
+
 pub struct TestApp {
     pub backend_url: String,
     pub simulator_url: String,
     pub shop_url: String,
     pub merchant_key: String,
+    /// The key of the operator API (`/operator/v1`).
+    pub operator_key: String,
     pub http: reqwest::Client,
     backend_config: backend::Config,
     backend_task: std::sync::Mutex<Option<tokio::task::JoinHandle<std::io::Result<()>>>>,
@@ -132,8 +144,14 @@ impl TestApp {
             .await
             .map_err(|e| e.to_string())?;
         let merchant_key = app.merchant_api_key().expose_secret().to_owned();
-        let sim_config =
+        let operator_key = app.operator_api_key().expose_secret().to_owned();
+        let mut sim_config =
             simulator::Config::sandbox(simulator_url.clone(), app.card_public_key_der().to_vec());
+        // Vipps knows a second sales unit, for tests with two merchants.
+        sim_config.merchants.push(simulator::Merchant {
+            serial_number: SECOND_MSN.to_owned(),
+            name: SECOND_MERCHANT_NAME.to_owned(),
+        });
         let shop_config = demo_shop::Config {
             psp_api_url: backend_url.clone(),
             psp_checkout_url: backend_url.clone(),
@@ -150,6 +168,7 @@ impl TestApp {
             simulator_url,
             shop_url,
             merchant_key,
+            operator_key,
             http,
             backend_config,
             backend_task,
@@ -184,6 +203,48 @@ impl TestApp {
     /// The backend's data directory (keys, SQLite files), for tests that look at it at rest.
     pub fn data_dir(&self) -> &std::path::Path {
         self.data.path()
+    }
+
+    /// The operator creates a merchant (`body` as `POST /operator/v1/merchants` takes it).
+    pub async fn create_merchant(&self, body: &Value) -> TestResult<OtherMerchant> {
+        let response = self
+            .http
+            .post(format!("{}/operator/v1/merchants", self.backend_url))
+            .bearer_auth(&self.operator_key)
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let created: shared::account::CreatedMerchant = expect_json(response, 201).await?;
+        Ok(OtherMerchant {
+            merchant: created.merchant,
+            key: created.api_key.secret,
+        })
+    }
+
+    /// The second merchant ([`SECOND_MSN`]), framed by the demo shop's origin too.
+    pub async fn second_merchant(&self) -> TestResult<OtherMerchant> {
+        self.create_merchant(&json!({
+            "name": SECOND_MERCHANT_NAME, "msn": SECOND_MSN, "allowed_origins": [self.shop_url]
+        }))
+        .await
+    }
+
+    /// `key`'s merchant creates a payment of `amount` øre with order id `order`.
+    pub async fn create_payment_as(
+        &self,
+        key: &str,
+        amount: u64,
+        order: &str,
+    ) -> TestResult<reqwest::Response> {
+        let body = json!({"amount": amount, "merchant_order_id": order, "description": "Kaffe"});
+        self.http
+            .post(format!("{}/v1/payments", self.backend_url))
+            .bearer_auth(key)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| e.to_string())
     }
 
     /// A merchant creates a payment of `amount` øre.

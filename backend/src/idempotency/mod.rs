@@ -16,18 +16,17 @@ use std::sync::Arc;
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use secrecy::SecretString;
 use sqlx::SqlitePool;
 use tracing::Instrument;
 
 use crate::app::AppState;
 use crate::error::ApiError;
-use crate::keys;
 use crate::payments::now_unix;
+use crate::routes::extract::{authenticate, bearer};
 
 /// The largest request body a guarded request may have (it is buffered and hashed).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -57,19 +56,31 @@ pub enum IdempotencyError {
 /// The middleware, for `from_fn_with_state`. Requests other than merchant POSTs, ones
 /// without valid merchant credentials (the handler answers 401) and ones without a key
 /// pass straight through.
-pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn layer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let guarded = request.method() == Method::POST && request.uri().path().starts_with("/v1/");
-    let scope = merchant_scope(request.headers(), &state.merchant_api_key);
-    let Some(scope) = scope.filter(|_| guarded) else {
+    if !guarded || !request.headers().contains_key(KEY_HEADER) {
         return next.run(request).await;
-    };
+    }
     let key = match IdempotencyKey::from_headers(request.headers()) {
         Ok(Some(key)) => key,
         Ok(None) => return next.run(request).await,
         Err(e) => return ApiError::from(IdempotencyError::from(e)).into_response(),
     };
+    // Keys belong to the merchant; the handler answers 401 to anyone else.
+    let merchant = match bearer(request.headers()) {
+        Some(presented) => match authenticate(&state, presented).await {
+            Ok(merchant) => merchant,
+            Err(error) => return error.into_response(),
+        },
+        None => None,
+    };
+    let Some(merchant) = merchant else {
+        return next.run(request).await;
+    };
+    let scope = merchant.merchant.id.as_str().to_owned();
+    request.extensions_mut().insert(merchant);
     let records = Records {
-        store: IdempotencyStore::new(state.store.pool().clone()),
+        store: IdempotencyStore::new(state.payments.store.pool().clone()),
         sealer: state.response_sealer.clone(),
     };
     once(records, scope, key, request, next)
@@ -84,17 +95,6 @@ pub async fn sweep(pool: &SqlitePool, older_than: i64) -> Result<u64, sqlx::Erro
     IdempotencyStore::new(pool.clone())
         .delete_created_before(cutoff)
         .await
-}
-
-/// Whose keys these are: the hash of a valid merchant key; `None` for anyone else.
-fn merchant_scope(headers: &HeaderMap, expected: &SecretString) -> Option<String> {
-    let presented = headers
-        .get(AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")?
-        .trim();
-    keys::key_matches(presented, expected).then(|| shared::ids::hex(&keys::secret_hash(presented)))
 }
 
 /// The records and what seals the answers kept in them.

@@ -89,7 +89,11 @@ impl OutboxWorker {
         let request = UpdateStatusRequest {
             transactions: batch.updates,
         };
-        match self.vipps.update_status(&request, &batch.request_id).await {
+        match self
+            .vipps
+            .update_status(&batch.msn, &request, &batch.request_id)
+            .await
+        {
             Ok(()) => {
                 tracing::info!(request_id = %batch.request_id, updates = request.transactions.len(), "updatestatus delivered");
                 self.store.batch_delivered(&batch.request_id).await

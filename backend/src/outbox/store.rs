@@ -1,8 +1,9 @@
 //! The outbox table: status updates owed to Vipps, claimed into batches that keep
 //! their Request-Id across retries.
 
-use shared::Currency;
+use shared::account::Msn;
 use shared::vipps::{TransactionInfo, TransactionStatus};
+use shared::{Currency, MerchantId};
 use sqlx::{Row, SqliteConnection};
 
 use crate::payments::{PaymentStore, StoreError};
@@ -11,6 +12,8 @@ use crate::payments::{PaymentStore, StoreError};
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewUpdate {
     pub id: String,
+    /// Whose sales unit reports it: a batch carries one merchant's MSN.
+    pub merchant_id: MerchantId,
     pub operation_id: String,
     pub payment_id: String,
     pub transaction: TransactionInfo,
@@ -20,6 +23,8 @@ pub struct NewUpdate {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Batch {
     pub request_id: String,
+    /// The merchant's sales unit the whole batch is for.
+    pub msn: Msn,
     pub attempts: i64,
     pub updates: Vec<TransactionInfo>,
 }
@@ -48,8 +53,8 @@ pub async fn insert(conn: &mut SqliteConnection, update: &NewUpdate) -> Result<(
     let t = &update.transaction;
     sqlx::query(
         "INSERT INTO outbox (id, operation_id, payment_id, psp_transaction_id, status, amount_ore, currency,
-            payment_text, next_attempt_at_ms, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            payment_text, next_attempt_at_ms, created_at, merchant_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&update.id)
     .bind(&update.operation_id)
@@ -61,6 +66,7 @@ pub async fn insert(conn: &mut SqliteConnection, update: &NewUpdate) -> Result<(
     .bind(&t.payment_text)
     .bind(now_ms())
     .bind(now_ms() / 1000)
+    .bind(update.merchant_id.as_str())
     .execute(conn)
     .await?;
     Ok(())
@@ -84,11 +90,17 @@ fn status_from(name: &str) -> Result<TransactionStatus, StoreError> {
 }
 
 impl PaymentStore {
-    /// Puts pending, unbatched updates (at most `max`) into a new batch `request_id`.
+    /// Puts pending, unbatched updates (at most `max`) into a new batch `request_id`: all
+    /// of one merchant, the one with the oldest such update, since a batch goes to Vipps
+    /// under one Merchant-Serial-Number.
     pub async fn claim_new_batch(&self, request_id: &str, max: i64) -> Result<u64, StoreError> {
         let result = sqlx::query(
             "UPDATE outbox SET batch_id = ? WHERE id IN (
-                SELECT id FROM outbox WHERE state = 'pending' AND batch_id IS NULL ORDER BY rowid LIMIT ?)",
+                SELECT id FROM outbox WHERE state = 'pending' AND batch_id IS NULL
+                  AND merchant_id = (SELECT merchant_id FROM outbox
+                                     WHERE state = 'pending' AND batch_id IS NULL
+                                     ORDER BY rowid LIMIT 1)
+                ORDER BY rowid LIMIT ?)",
         )
         .bind(request_id)
         .bind(max)
@@ -141,6 +153,16 @@ impl PaymentStore {
         .bind(&request_id)
         .fetch_all(self.pool())
         .await?;
+        let msn: String = sqlx::query_scalar(
+            "SELECT m.msn FROM outbox o JOIN merchants m ON m.id = o.merchant_id
+             WHERE o.batch_id = ? LIMIT 1",
+        )
+        .bind(&request_id)
+        .fetch_one(self.pool())
+        .await?;
+        let msn = msn
+            .parse()
+            .map_err(|e: shared::account::MsnError| StoreError::Corrupt(e.to_string()))?;
         let mut attempts = 0;
         let mut updates = Vec::with_capacity(rows.len());
         for row in rows {
@@ -163,6 +185,7 @@ impl PaymentStore {
         }
         Ok(Some(Batch {
             request_id,
+            msn,
             attempts,
             updates,
         }))
@@ -204,11 +227,13 @@ impl PaymentStore {
         Ok(())
     }
 
-    pub async fn dead_updates(&self) -> Result<Vec<DeadUpdate>, StoreError> {
+    /// The merchant's updates that Vipps refused for good.
+    pub async fn dead_updates(&self, merchant: &MerchantId) -> Result<Vec<DeadUpdate>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, payment_id, psp_transaction_id, status, amount_ore, attempts, last_error FROM outbox
-             WHERE state = 'dead' ORDER BY created_at, id",
+             WHERE state = 'dead' AND merchant_id = ? ORDER BY created_at, id",
         )
+        .bind(merchant.as_str())
         .fetch_all(self.pool())
         .await?;
         rows.iter()

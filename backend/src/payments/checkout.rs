@@ -1,6 +1,7 @@
 //! Widget use cases: read a payment with its client secret, and start it at Vipps.
 //! The routes authenticate first ([`authorised`]) and rate-limit, then call these.
 
+use shared::account::MerchantStatus;
 use shared::checkout::{CheckoutPayment, StartPayment};
 use shared::text::Lang;
 use shared::vipps::InitRequest;
@@ -8,39 +9,45 @@ use shared::{PaymentId, PspTransactionId};
 
 use super::attempts::{Attempt, MAX_ATTEMPTS, vipps_order_id};
 use super::store::Changes;
-use super::{Payment, PaymentError, PaymentEvent, PaymentState, Refusal, now_unix, view};
-use crate::app::AppState;
+use super::{Payment, PaymentError, PaymentEvent, PaymentState, Payments, Refusal, now_unix, view};
 use crate::keys;
 use crate::vipps::{LandingUrl, VippsError};
 
 /// The payment, if `client_secret` is its secret. Wrong secret and unknown id look alike.
+/// A disabled merchant's widgets stop working.
 pub async fn authorised(
-    state: &AppState,
+    state: &Payments,
     id: &PaymentId,
     client_secret: &str,
 ) -> Result<Payment, PaymentError> {
-    match state.store.get(id).await? {
-        Some(p) if keys::secret_matches(client_secret, &p.client_secret_hash) => Ok(p),
-        Some(_) | None => Err(PaymentError::Unauthorized),
+    let payment = match state.store.get(id).await? {
+        Some(p) if keys::secret_matches(client_secret, &p.client_secret_hash) => p,
+        Some(_) | None => return Err(PaymentError::Unauthorized),
+    };
+    let merchant = state.merchants.get(&payment.merchant_id).await?;
+    if merchant.status != MerchantStatus::Active {
+        return Err(PaymentError::MerchantDisabled);
     }
+    Ok(payment)
 }
 
-/// The widget's view of an authorised payment.
-pub fn get(state: &AppState, payment: &Payment) -> CheckoutPayment {
-    view::checkout(payment, &state.config.merchant.name, now_unix())
+/// The widget's view of an authorised payment, with its merchant's name.
+pub async fn get(state: &Payments, payment: &Payment) -> Result<CheckoutPayment, PaymentError> {
+    let merchant = state.merchants.get(&payment.merchant_id).await?;
+    Ok(view::checkout(payment, merchant.name.as_str(), now_unix()))
 }
 
 /// The payment as it is now, after a change.
-async fn reread(state: &AppState, id: &PaymentId) -> Result<CheckoutPayment, PaymentError> {
+async fn reread(state: &Payments, id: &PaymentId) -> Result<CheckoutPayment, PaymentError> {
     let payment = state.store.get(id).await?.ok_or(PaymentError::NotFound)?;
-    Ok(get(state, &payment))
+    get(state, &payment).await
 }
 
 /// Sends the payment to Vipps (`init`) for the shopper's number; returns it with the landing page URL.
 /// A payment gets at most [`MAX_ATTEMPTS`] inits: each refused one returns it to
 /// `Created`, and the shopper may not make Vipps calls without end.
 pub async fn start(
-    state: &AppState,
+    state: &Payments,
     payment: Payment,
     request: StartPayment,
 ) -> Result<CheckoutPayment, PaymentError> {
@@ -91,7 +98,7 @@ pub async fn start(
             event,
         }));
     }
-    let public = &state.config.public_url;
+    let public = &state.settings.public_url;
     let init = InitRequest {
         psp_transaction_id: attempt.clone(),
         merchant_order_id: vipps_order_id(
@@ -112,12 +119,13 @@ pub async fn start(
     // for it, the shopper's cancel or reconciliation may have settled it first, and then
     // the widget gets where the payment is now. The landing page is checked before
     // anything is stored: a bad one is a refusal.
+    let merchant = state.merchants.get(&payment.merchant_id).await?;
     let answer = state
         .vipps
-        .init(&init, attempt.as_str())
+        .init(&merchant.msn, &init, attempt.as_str())
         .await
         .and_then(|answer| {
-            LandingUrl::parse(&answer.vipps_redirect_url, &state.config.vipps.base_url)
+            LandingUrl::parse(&answer.vipps_redirect_url, &state.settings.vipps_base_url)
         });
     match answer {
         Ok(landing) => {
@@ -161,7 +169,7 @@ pub async fn start(
 
 /// The shopper gives up before Vipps has sent makePayment: the payment is cancelled
 /// here, and a makePayment arriving later is answered "too late" (errorId 85).
-pub async fn cancel(state: &AppState, payment: Payment) -> Result<CheckoutPayment, PaymentError> {
+pub async fn cancel(state: &Payments, payment: Payment) -> Result<CheckoutPayment, PaymentError> {
     let id = &payment.id;
     let cancelled = payment.state.apply(PaymentEvent::CancelRequested)?;
     if !state

@@ -11,9 +11,8 @@ use shared::vipps::{
 };
 
 use super::store::Changes;
-use super::{Payment, PaymentError, PaymentEvent, PaymentState};
+use super::{Payment, PaymentError, PaymentEvent, PaymentState, Payments};
 use crate::acquirer::{Authorisation, Authorise};
-use crate::app::AppState;
 use crate::keys;
 use crate::vipps::CardDataError;
 
@@ -24,7 +23,7 @@ const POLL: Duration = Duration::from_millis(50);
 /// Handles one makePayment call. The work runs in its own task so that Vipps
 /// hanging up mid-call can never leave a charge half-recorded.
 pub async fn handle(
-    state: &AppState,
+    state: &Payments,
     authorization: Option<&str>,
     request: MakePaymentRequest,
 ) -> Result<MakePaymentResponse, PaymentError> {
@@ -40,14 +39,19 @@ pub async fn handle(
         tracing::warn!(payment = %attempt.payment_id, "makePayment with a wrong or missing token");
         return Err(PaymentError::Unauthorized);
     }
-    if let Some(answer) = attempt.answer {
-        return Ok(answer);
-    }
     let payment = state
         .store
         .get(&attempt.payment_id)
         .await?
         .ok_or(PaymentError::NotFound)?;
+    let merchant = state.merchants.get(&payment.merchant_id).await?;
+    if request.merchant_serial_number != merchant.msn.as_str() {
+        tracing::warn!(payment = %payment.id, msn = %request.merchant_serial_number, "makePayment for another merchant's MSN: refused, nothing charged");
+        return Err(PaymentError::WrongMerchant);
+    }
+    if let Some(answer) = attempt.answer {
+        return Ok(answer);
+    }
     let state = state.clone();
     let txn = request.psp_transaction_id.clone();
     tokio::spawn(async move {
@@ -70,7 +74,7 @@ pub async fn handle(
 /// The answer for this attempt, and whether it is the attempt's result (kept for
 /// duplicates) rather than a stop-gap such as "still charging, gave up waiting".
 async fn settle(
-    state: &AppState,
+    state: &Payments,
     mut payment: Payment,
     request: &MakePaymentRequest,
 ) -> Result<(MakePaymentResponse, bool), PaymentError> {
@@ -127,7 +131,7 @@ async fn settle(
 /// Applies the shopper's answer to a payment awaiting it. `None` when another call
 /// moved the payment first: the caller re-reads and follows that call.
 async fn decide(
-    state: &AppState,
+    state: &Payments,
     payment: &Payment,
     request: &MakePaymentRequest,
 ) -> Result<Option<MakePaymentResponse>, PaymentError> {
@@ -190,7 +194,7 @@ async fn decide(
 
 /// Decrypts the card and asks the acquirer, within the acquirer deadline.
 async fn charge(
-    state: &AppState,
+    state: &Payments,
     payment: &Payment,
     request: &MakePaymentRequest,
 ) -> (PaymentEvent, Changes) {
@@ -222,7 +226,7 @@ async fn charge(
         card: &card,
     };
     let outcome = tokio::time::timeout(
-        state.config.acquirer_timeout,
+        state.settings.acquirer_timeout,
         state.acquirer.authorise(authorise),
     )
     .await;

@@ -1,21 +1,22 @@
 //! Merchant use cases: create a payment (the only place an amount is set) and read it.
 
-use shared::PaymentId;
 use shared::merchant::{CreatePayment, MerchantPayment};
+use shared::{MerchantId, PaymentId};
 
-use super::{Payment, PaymentError, PaymentState, now_unix, view};
-use crate::app::AppState;
+use super::{Payment, PaymentError, PaymentState, Payments, now_unix, view};
 use crate::keys;
 
 pub async fn create(
-    state: &AppState,
+    state: &Payments,
+    merchant: &MerchantId,
     request: CreatePayment,
 ) -> Result<MerchantPayment, PaymentError> {
     let client_secret = format!("cs_{}", keys::random_hex::<32>()?);
     let now = now_unix();
-    let ttl = i64::try_from(state.config.payment_ttl.as_secs()).unwrap_or(i64::MAX);
+    let ttl = i64::try_from(state.settings.payment_ttl.as_secs()).unwrap_or(i64::MAX);
     let payment = Payment {
         id: PaymentId::from_random(keys::random_bytes()?),
+        merchant_id: merchant.clone(),
         state: PaymentState::Created,
         amount: request.amount,
         currency: request.currency,
@@ -38,13 +39,32 @@ pub async fn create(
         acquirer_unsettled: false,
     };
     state.store.insert(&payment).await?;
-    tracing::info!(payment = %payment.id, amount = payment.amount.ore(), "payment created");
+    tracing::info!(payment = %payment.id, merchant = %merchant, amount = payment.amount.ore(), "payment created");
     let mut answer = view::merchant(&payment, now);
     answer.client_secret = Some(client_secret);
     Ok(answer)
 }
 
-pub async fn get(state: &AppState, id: &PaymentId) -> Result<MerchantPayment, PaymentError> {
-    let payment = state.store.get(id).await?.ok_or(PaymentError::NotFound)?;
-    Ok(view::merchant(&payment, now_unix()))
+/// The merchant's payment; another merchant's is "not found", exactly like a missing one.
+pub async fn get(
+    state: &Payments,
+    merchant: &MerchantId,
+    id: &PaymentId,
+) -> Result<MerchantPayment, PaymentError> {
+    Ok(view::merchant(
+        &owned(state, merchant, id).await?,
+        now_unix(),
+    ))
+}
+
+/// The payment, if it is `merchant`'s.
+pub async fn owned(
+    state: &Payments,
+    merchant: &MerchantId,
+    id: &PaymentId,
+) -> Result<Payment, PaymentError> {
+    match state.store.get(id).await? {
+        Some(payment) if &payment.merchant_id == merchant => Ok(payment),
+        Some(_) | None => Err(PaymentError::NotFound),
+    }
 }

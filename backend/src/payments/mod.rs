@@ -2,6 +2,8 @@
 
 pub mod attempts;
 pub mod checkout;
+pub mod context;
+pub mod events;
 pub mod ledger;
 pub mod make_payment;
 pub mod merchant;
@@ -15,8 +17,11 @@ pub mod view;
 use shared::checkout::FailureReason;
 use shared::merchant::{Description, MaskedCard, ReturnUrl};
 use shared::vipps::MakePaymentResponse;
-use shared::{Amount, Currency, MerchantOrderId, MobileNumber, PaymentId, PspTransactionId};
+use shared::{
+    Amount, Currency, MerchantId, MerchantOrderId, MobileNumber, PaymentId, PspTransactionId,
+};
 
+pub use context::{Payments, Settings};
 pub use ledger::{Ledger, LedgerError};
 pub use state::{InvalidTransition, PaymentEvent, PaymentState};
 pub use store::{PaymentStore, StoreError};
@@ -28,6 +33,8 @@ use crate::vipps::VippsError;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Payment {
     pub id: PaymentId,
+    /// Whose payment this is: every merchant API call is scoped by it.
+    pub merchant_id: MerchantId,
     pub state: PaymentState,
     pub amount: Amount,
     pub currency: Currency,
@@ -95,6 +102,23 @@ pub enum PaymentError {
     Busy,
     #[error("the acquirer failed the operation: {0}")]
     Acquirer(#[from] crate::acquirer::AcquirerError),
+    /// A makePayment naming another merchant than the payment's: nothing is charged.
+    #[error("merchantSerialNumber is not this payment's merchant's")]
+    WrongMerchant,
+    /// The payment's merchant is disabled: its widgets stop working.
+    #[error("this merchant does not take payments now")]
+    MerchantDisabled,
+    #[error(transparent)]
+    Merchant(crate::merchants::MerchantError),
+}
+
+impl From<crate::merchants::MerchantError> for PaymentError {
+    fn from(error: crate::merchants::MerchantError) -> Self {
+        match error {
+            crate::merchants::MerchantError::NotFound => Self::NotFound,
+            other => Self::Merchant(other),
+        }
+    }
 }
 
 /// What Vipps refused at init, in our own words: its text is logged, never shown.

@@ -1,15 +1,14 @@
 //! Merchant operations after the reservation: capture, refund and cancel, each through
 //! the acquirer first and then reported to Vipps through the outbox.
 
-use shared::PaymentId;
 use shared::merchant::{AmountRequest, MerchantPayment};
 use shared::vipps::{TransactionInfo, TransactionStatus};
+use shared::{MerchantId, PaymentId};
 
 use super::ledger::Operation;
 use super::operations_store::LedgerColumn;
 use super::store::Changes;
-use super::{Payment, PaymentError, PaymentEvent, PaymentState, now_unix, view};
-use crate::app::AppState;
+use super::{Payment, PaymentError, PaymentEvent, PaymentState, Payments, now_unix, view};
 use crate::keys;
 use crate::outbox::store::NewUpdate;
 
@@ -17,25 +16,33 @@ use crate::outbox::store::NewUpdate;
 const TRIES: usize = 3;
 
 pub async fn capture(
-    state: &AppState,
+    state: &Payments,
+    merchant: &MerchantId,
     id: &PaymentId,
     request: AmountRequest,
 ) -> Result<MerchantPayment, PaymentError> {
+    super::merchant::owned(state, merchant, id).await?;
     run(state, id, Operation::Capture(request.amount)).await
 }
 
 pub async fn refund(
-    state: &AppState,
+    state: &Payments,
+    merchant: &MerchantId,
     id: &PaymentId,
     request: AmountRequest,
 ) -> Result<MerchantPayment, PaymentError> {
+    super::merchant::owned(state, merchant, id).await?;
     run(state, id, Operation::Refund(request.amount)).await
 }
 
 /// Before the reservation: cancels locally (a late makePayment gets errorId 85).
 /// After it: releases everything not captured at the acquirer and reports it to Vipps.
-pub async fn cancel(state: &AppState, id: &PaymentId) -> Result<MerchantPayment, PaymentError> {
-    let payment = load(state, id).await?;
+pub async fn cancel(
+    state: &Payments,
+    merchant: &MerchantId,
+    id: &PaymentId,
+) -> Result<MerchantPayment, PaymentError> {
+    let payment = super::merchant::owned(state, merchant, id).await?;
     match payment.state {
         PaymentState::Authorised => run(state, id, Operation::Cancel).await,
         PaymentState::Created
@@ -60,7 +67,7 @@ pub async fn cancel(state: &AppState, id: &PaymentId) -> Result<MerchantPayment,
 }
 
 async fn run(
-    state: &AppState,
+    state: &Payments,
     id: &PaymentId,
     operation: Operation,
 ) -> Result<MerchantPayment, PaymentError> {
@@ -108,9 +115,9 @@ async fn run(
         let update = update_for(&payment, &operation_id, status, amount.ore())?;
         state
             .store
-            .complete_operation(&operation_id, &update)
+            .complete_operation(&payment, &operation_id, &update)
             .await?;
-        state.outbox_wake.notify_one();
+        state.wake_outboxes();
         tracing::info!(payment = %id, operation = operation.kind(), amount = amount.ore(), "operation done");
         return Ok(view::merchant(&load(state, id).await?, now_unix()));
     }
@@ -129,6 +136,7 @@ fn update_for(
         .ok_or(PaymentError::NotAuthorised(payment.state))?;
     Ok(NewUpdate {
         id: format!("upd_{}", keys::random_hex::<16>()?),
+        merchant_id: payment.merchant_id.clone(),
         operation_id: operation_id.to_owned(),
         payment_id: payment.id.as_str().to_owned(),
         transaction: TransactionInfo {
@@ -141,6 +149,6 @@ fn update_for(
     })
 }
 
-async fn load(state: &AppState, id: &PaymentId) -> Result<Payment, PaymentError> {
+async fn load(state: &Payments, id: &PaymentId) -> Result<Payment, PaymentError> {
     state.store.get(id).await?.ok_or(PaymentError::NotFound)
 }

@@ -54,8 +54,14 @@ impl PaymentStore {
         Ok(true)
     }
 
-    /// The acquirer did it: the operation succeeds and Vipps is owed `update`, atomically.
-    pub async fn complete_operation(&self, id: &str, update: &NewUpdate) -> Result<(), StoreError> {
+    /// The acquirer did it: the operation succeeds, Vipps is owed `update` and the
+    /// merchant is told, atomically.
+    pub async fn complete_operation(
+        &self,
+        payment: &Payment,
+        id: &str,
+        update: &NewUpdate,
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE operations SET state = 'succeeded', updated_at = ? WHERE id = ? AND state = 'pending'")
             .bind(now_unix())
@@ -63,7 +69,12 @@ impl PaymentStore {
             .execute(&mut *tx)
             .await?;
         outbox::insert(&mut tx, update).await?;
+        let kind = super::events::of_operation(update.transaction.status);
+        let amount = u32::try_from(update.transaction.amount)
+            .map_err(|_| StoreError::Corrupt(format!("amount {}", update.transaction.amount)))?;
+        super::events::record(&mut tx, &payment.id, kind, Some(amount)).await?;
         tx.commit().await?;
+        self.events_written().notify_one();
         Ok(())
     }
 

@@ -2,13 +2,16 @@
 //! `UPDATE … WHERE id = ? AND state = ?`, so two racing writers cannot both win.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::sync::Notify;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::merchant::MaskedCard;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow};
-use sqlx::{Row, SqlitePool};
+use sqlx::{Connection, Row, SqliteConnection, SqlitePool};
 
 use super::ledger::Ledger;
 use super::{Payment, PaymentState, now_unix};
@@ -46,6 +49,8 @@ pub struct Changes {
 #[derive(Clone)]
 pub struct PaymentStore {
     pub(super) pool: SqlitePool,
+    /// Notified after a transaction that recorded a webhook event commits.
+    events_written: Arc<Notify>,
 }
 
 impl PaymentStore {
@@ -54,25 +59,39 @@ impl PaymentStore {
         &self.pool
     }
 
+    /// Wakes whoever delivers webhooks: an event was recorded.
+    pub fn events_written(&self) -> Arc<Notify> {
+        self.events_written.clone()
+    }
+
     /// Opens (creating if needed) the database at `url` and runs the migrations.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .busy_timeout(Duration::from_secs(5));
+        // Migrations run on a connection of their own with foreign keys off, so that one
+        // may rebuild a table others refer to (SQLite's twelve-step recipe).
+        let mut migrating =
+            SqliteConnection::connect_with(&options.clone().foreign_keys(false)).await?;
+        sqlx::migrate!("./migrations").run(&mut migrating).await?;
+        migrating.close().await?;
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
             .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            events_written: Arc::new(Notify::new()),
+        })
     }
 
     pub async fn insert(&self, p: &Payment) -> Result<(), StoreError> {
         let result = sqlx::query(
             "INSERT INTO payments (id, state, amount_ore, currency, merchant_order_id, description,
-                phone_number, client_secret_hash, created_at, expires_at, updated_at, return_url)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                phone_number, client_secret_hash, created_at, expires_at, updated_at, return_url,
+                merchant_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(p.id.as_str())
         .bind(p.state.as_str())
@@ -86,6 +105,7 @@ impl PaymentStore {
         .bind(p.expires_at)
         .bind(p.created_at)
         .bind(p.return_url.as_ref().map(|u| u.as_str().to_owned()))
+        .bind(p.merchant_id.as_str())
         .execute(&self.pool)
         .await;
         match result {
@@ -139,6 +159,7 @@ impl PaymentStore {
         to: PaymentState,
         changes: Changes,
     ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
         let result = sqlx::query(
             "UPDATE payments SET state = ?1,
                 psp_transaction_id = COALESCE(?2, psp_transaction_id),
@@ -178,9 +199,20 @@ impl PaymentStore {
         .bind(changes.new_attempt)
         .bind(changes.acquirer_unsettled)
         .bind(attempt.map(PspTransactionId::as_str))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(result.rows_affected() == 1)
+        if result.rows_affected() != 1 {
+            return Ok(false);
+        }
+        let event = super::events::of_state(to);
+        if let Some(kind) = event {
+            super::events::record(&mut tx, id, kind, None).await?;
+        }
+        tx.commit().await?;
+        if event.is_some() {
+            self.events_written.notify_one();
+        }
+        Ok(true)
     }
 }
 
@@ -205,6 +237,7 @@ pub(super) fn from_row(row: &SqliteRow) -> Result<Payment, StoreError> {
         .map_err(|e| StoreError::Corrupt(format!("{e}")))?;
     Ok(Payment {
         id: parse(&text("id")?)?,
+        merchant_id: parse(&text("merchant_id")?)?,
         state: text("state")?
             .parse()
             .map_err(|e| StoreError::Corrupt(format!("{e}")))?,

@@ -19,7 +19,7 @@ pub async fn get(
         .reads
         .check(&payment.id)
         .map_err(ApiError::RateLimited)?;
-    Ok(Json(checkout::get(&state, &payment)))
+    Ok(Json(checkout::get(&state.payments, &payment).await?))
 }
 
 pub async fn start(
@@ -32,7 +32,9 @@ pub async fn start(
         .actions
         .check(&payment.id)
         .map_err(ApiError::RateLimited)?;
-    Ok(Json(checkout::start(&state, payment, request).await?))
+    Ok(Json(
+        checkout::start(&state.payments, payment, request).await?,
+    ))
 }
 
 pub async fn cancel(
@@ -44,5 +46,5 @@ pub async fn cancel(
         .actions
         .check(&payment.id)
         .map_err(ApiError::RateLimited)?;
-    Ok(Json(checkout::cancel(&state, payment).await?))
+    Ok(Json(checkout::cancel(&state.payments, payment).await?))
 }

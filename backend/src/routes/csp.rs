@@ -11,6 +11,7 @@ use axum::body::Bytes;
 use axum::http::StatusCode;
 use base64::Engine;
 use serde_json::Value;
+use shared::account::Origin;
 
 /// The most a report may weigh; a browser's is well under 2 KB.
 pub const MAX_REPORT_BYTES: usize = 16 * 1024;
@@ -57,8 +58,9 @@ fn inline_sources(html: &str, tag: &str) -> Vec<String> {
 }
 
 /// `frame-ancestors` for the merchant's origins (and ours).
-fn frame_ancestors(allowed_origins: &[String]) -> String {
-    format!("frame-ancestors 'self' {}", allowed_origins.join(" "))
+fn frame_ancestors(allowed_origins: &[Origin]) -> String {
+    let origins: Vec<&str> = allowed_origins.iter().map(Origin::as_str).collect();
+    format!("frame-ancestors 'self' {}", origins.join(" "))
         .trim_end()
         .to_owned()
 }
@@ -66,7 +68,7 @@ fn frame_ancestors(allowed_origins: &[String]) -> String {
 /// The widget's page as served (`html`): its own scripts (`'self'`), its wasm
 /// (`'wasm-unsafe-eval'`), its inline scripts and styles by hash, the API on our own
 /// origin, nothing else; framed by the merchant's origins only.
-pub fn widget_page(html: &str, allowed_origins: &[String], report_uri: &str) -> String {
+pub fn widget_page(html: &str, allowed_origins: &[Origin], report_uri: &str) -> String {
     let scripts = inline_sources(html, "script").join(" ");
     let styles = inline_sources(html, "style").join(" ");
     format!(
@@ -78,12 +80,11 @@ pub fn widget_page(html: &str, allowed_origins: &[String], report_uri: &str) -> 
 }
 
 /// The widget's other files (its JS and wasm, which no page runs under this policy):
-/// nothing may run or load if one is opened as a page.
-pub fn widget_files(allowed_origins: &[String], report_uri: &str) -> String {
+/// nothing may run or load if one is opened as a page, and none is framed.
+pub fn widget_files(report_uri: &str) -> String {
     format!(
-        "default-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; {}; \
-         report-uri {report_uri}",
-        frame_ancestors(allowed_origins)
+        "default-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; \
+         frame-ancestors 'none'; report-uri {report_uri}"
     )
 }
 
@@ -145,7 +146,10 @@ mod tests {
             expected
         });
         assert_eq!(inline_sources(html, "style"), vec![sha256_source("p{}")]);
-        let policy = widget_page(html, &["https://shop.example".to_owned()], "/csp-reports");
+        let Ok(shop) = "https://shop.example".parse::<Origin>() else {
+            unreachable!()
+        };
+        let policy = widget_page(html, &[shop], "/csp-reports");
         assert!(policy.starts_with("default-src 'none'; script-src 'self' 'wasm-unsafe-eval'"));
         assert!(policy.contains(&sha256_source("b()")), "{policy}");
         assert!(!policy.contains(&sha256_source("c()")), "{policy}");

@@ -4,12 +4,13 @@ use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use shared::PaymentId;
 use shared::checkout::CLIENT_SECRET_HEADER;
+use shared::{MerchantId, PaymentId};
 
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::keys;
+use crate::merchants::Authenticated;
 
 /// `axum::Json`, but a malformed body answers our `ApiErrorBody`.
 #[derive(FromRequest)]
@@ -53,8 +54,15 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientSecret {
     }
 }
 
-/// A merchant request with a valid `Authorization: Bearer <merchant key>`.
-pub struct Merchant;
+/// A merchant request with `Authorization: Bearer <a live key of an active merchant>`:
+/// which merchant, and which of its keys. Everything the handler does is scoped by it.
+pub struct Merchant(pub Authenticated);
+
+impl Merchant {
+    pub fn id(&self) -> &MerchantId {
+        &self.0.merchant.id
+    }
+}
 
 impl FromRequestParts<AppState> for Merchant {
     type Rejection = ApiError;
@@ -62,18 +70,55 @@ impl FromRequestParts<AppState> for Merchant {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let presented = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or(ApiError::Unauthorized)?;
-        if keys::key_matches(presented.trim(), &state.merchant_api_key) {
-            Ok(Self)
-        } else {
-            Err(ApiError::Unauthorized)
+        // The idempotency layer may have checked the key already.
+        if let Some(known) = parts.extensions.get::<Authenticated>() {
+            return Ok(Self(known.clone()));
+        }
+        let presented = bearer(&parts.headers).ok_or(ApiError::Unauthorized)?;
+        authenticate(state, presented)
+            .await?
+            .map(Self)
+            .ok_or(ApiError::Unauthorized)
+    }
+}
+
+/// The merchant whose live key `presented` is.
+pub async fn authenticate(
+    state: &AppState,
+    presented: &str,
+) -> Result<Option<Authenticated>, ApiError> {
+    state
+        .payments
+        .merchants
+        .authenticate(presented)
+        .await
+        .map_err(|e| ApiError::Payment(e.into()))
+}
+
+/// A request of the operator: `Authorization: Bearer <operator key>`.
+pub struct Operator;
+
+impl FromRequestParts<AppState> for Operator {
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match bearer(&parts.headers) {
+            Some(key) if keys::key_matches(key, &state.operator_api_key) => Ok(Self),
+            Some(_) | None => Err(ApiError::Unauthorized),
         }
     }
+}
+
+/// The token of `Authorization: Bearer <token>`, trimmed.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
 }
 
 /// A JSON body that may be left out entirely (then `T::default()`).

@@ -17,5 +17,7 @@ pub async fn make_payment(
     Json(request): Json<MakePaymentRequest>,
 ) -> Result<Json<MakePaymentResponse>, ApiError> {
     let token = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
-    Ok(Json(make_payment::handle(&state, token, request).await?))
+    Ok(Json(
+        make_payment::handle(&state.payments, token, request).await?,
+    ))
 }

@@ -1,21 +1,24 @@
 //! The router and its thin handlers: extract, call one use case, return a DTO.
 
+mod api_keys;
 mod checkout;
 mod csp;
-mod extract;
+pub mod extract;
 mod health;
 mod make_payment;
 mod merchant;
+mod operator;
 mod qr;
 mod return_page;
 mod widget;
 mod widget_auth;
+mod widget_merchant;
 mod widget_page;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -27,7 +30,6 @@ pub fn router(state: AppState) -> Router {
         .route("/index.html", get(widget_page::page))
         .fallback_service(widget::files(
             &state.config.widget_dir,
-            &state.config.merchant.allowed_origins,
             &state.config.csp_report_uri,
         ));
     Router::new()
@@ -38,6 +40,30 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/payments/{id}/refund", post(merchant::refund))
         .route("/v1/payments/{id}/cancel", post(merchant::cancel))
         .route("/v1/status-updates/dead", get(merchant::dead_updates))
+        .route("/v1/api-keys", post(api_keys::create).get(api_keys::list))
+        .route("/v1/api-keys/{id}", delete(api_keys::revoke))
+        .route(
+            "/operator/v1/merchants",
+            post(operator::create_merchant).get(operator::list_merchants),
+        )
+        .route("/operator/v1/merchants/{id}", get(operator::get_merchant))
+        .route(
+            "/operator/v1/merchants/{id}/disable",
+            post(operator::disable_merchant),
+        )
+        .route(
+            "/operator/v1/merchants/{id}/enable",
+            post(operator::enable_merchant),
+        )
+        .route(
+            "/operator/v1/merchants/{id}/api-keys",
+            post(operator::create_key).get(operator::list_keys),
+        )
+        .route(
+            "/operator/v1/merchants/{id}/api-keys/{key}",
+            delete(operator::revoke_key),
+        )
+        .route("/operator/v1/payments/{id}", get(operator::payment))
         .route("/api/checkout/payments/{id}", get(checkout::get))
         .route("/api/checkout/payments/{id}/start", post(checkout::start))
         .route("/api/checkout/payments/{id}/cancel", post(checkout::cancel))

@@ -22,7 +22,7 @@ pub async fn qr(
         .actions
         .check(&payment.id)
         .map_err(ApiError::RateLimited)?;
-    let payment = checkout::get(&state, &payment);
+    let payment = checkout::get(&state.payments, &payment).await?;
     let url = payment.vipps_url.ok_or(PaymentError::NotFound)?;
     let code = QrCode::new(url.as_bytes()).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let image = code

@@ -40,14 +40,25 @@ pub async fn return_page(
     headers: HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
     let payment = state
+        .payments
         .store
         .get(&id)
         .await
         .map_err(PaymentError::from)?
         .ok_or(PaymentError::NotFound)?;
-    let lang = Lang::for_page(query.lang.as_deref(), accept_language(&headers));
+    let merchant = state
+        .payments
+        .merchants
+        .get(&payment.merchant_id)
+        .await
+        .map_err(PaymentError::from)?;
+    let lang = Lang::for_page(
+        query.lang.as_deref().or(merchant.language.map(Lang::code)),
+        accept_language(&headers),
+    );
     let status = view::checkout_status(&payment, now_unix());
     let page = Page {
+        merchant: merchant.name.as_str().to_owned(),
         lang,
         status,
         internal_state: payment.state.to_string(),
@@ -72,6 +83,8 @@ pub async fn return_page(
 }
 
 struct Page {
+    /// Whose payment it is, as the shopper knows them.
+    merchant: String,
     lang: Lang,
     status: CheckoutStatus,
     /// Our state's name, for tests and support (`data-status`).
@@ -126,6 +139,7 @@ impl Page {
                 body {
                     main id="return" data-status=(self.internal_state)
                         data-final=(self.status.is_final()) {
+                        p id="merchant" class="merchant" { (self.merchant) }
                         h1 { (self.heading()) }
                         p { (self.detail()) }
                         @if let Some(url) = back {
@@ -154,6 +168,7 @@ mod tests {
         Page {
             lang,
             status,
+            merchant: "Demo Shop AS".to_owned(),
             internal_state: "authorised".to_owned(),
             back: Some("https://shop.example/o?a=1&b=2".to_owned()),
         }

@@ -104,8 +104,8 @@ pub fn security_headers(policy: &str) -> [(HeaderName, HeaderValue); 3] {
 type Header<S> = SetResponseHeader<S, HeaderValue>;
 pub type WidgetFiles = Header<Header<Header<ServeDir>>>;
 
-pub fn files(dir: &std::path::Path, allowed_origins: &[String], report_uri: &str) -> WidgetFiles {
-    let policy = csp::widget_files(allowed_origins, report_uri);
+pub fn files(dir: &std::path::Path, report_uri: &str) -> WidgetFiles {
+    let policy = csp::widget_files(report_uri);
     let [(a, a_value), (b, b_value), (c, c_value)] = security_headers(&policy);
     ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::overriding(a, a_value))

@@ -24,7 +24,7 @@ impl FromRequestParts<AppState> for WidgetPayment {
     ) -> Result<Self, Self::Rejection> {
         let PaymentPath(id) = PaymentPath::from_request_parts(parts, state).await?;
         let authorised = match ClientSecret::from_request_parts(parts, state).await {
-            Ok(ClientSecret(secret)) => checkout::authorised(state, &id, &secret).await,
+            Ok(ClientSecret(secret)) => checkout::authorised(&state.payments, &id, &secret).await,
             Err(_) => Err(PaymentError::Unauthorized),
         };
         match authorised {

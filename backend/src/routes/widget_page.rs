@@ -16,7 +16,7 @@
 
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::{Markup, PreEscaped, html};
 use std::collections::HashMap;
 
@@ -28,6 +28,7 @@ use shared::text::{Key, Lang, text};
 use super::csp;
 use super::extract::accept_language;
 use super::widget::security_headers;
+use super::widget_merchant;
 use crate::app::AppState;
 use crate::payments::{now_unix, view};
 
@@ -40,19 +41,26 @@ pub async fn page(
     Query(query): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let origins = &state.config.merchant.allowed_origins;
+    let param = |name: &str| query.get(name).map(String::as_str);
+    let merchant = widget_merchant::of_payment(&state, param("payment")).await;
+    if let Some(target) = merchant
+        .as_ref()
+        .and_then(|m| widget_merchant::with_defaults(&query, m))
+    {
+        return Redirect::to(&format!("/widget/?{target}")).into_response();
+    }
+    let origins = widget_merchant::origins(merchant.as_ref());
     let report_uri = &state.config.csp_report_uri;
     let path = state.config.widget_dir.join("index.html");
     let Ok(built) = tokio::fs::read_to_string(&path).await else {
         tracing::error!(path = %path.display(), "the widget is not built");
         return (
             StatusCode::NOT_FOUND,
-            security_headers(&csp::widget_files(origins, report_uri)),
+            security_headers(&csp::widget_files(report_uri)),
             "The widget is not built.",
         )
             .into_response();
     };
-    let param = |name: &str| query.get(name).map(String::as_str);
     let page = match awaits_phone(&state, param("payment")).await {
         true => {
             let lang = Lang::for_page(param("locale"), accept_language(&headers));
@@ -71,7 +79,7 @@ async fn awaits_phone(state: &AppState, payment: Option<&str>) -> bool {
     let Some(id) = payment.and_then(|id| id.parse::<PaymentId>().ok()) else {
         return false;
     };
-    match state.store.get(&id).await {
+    match state.payments.store.get(&id).await {
         Ok(Some(payment)) => {
             view::checkout_status(&payment, now_unix()) == CheckoutStatus::AwaitingPhone
         }

@@ -6,22 +6,22 @@ use reqwest::{Method, StatusCode};
 use secrecy::ExposeSecret;
 use serde::Serialize;
 use shared::PspTransactionId;
+use shared::account::Msn;
 use shared::vipps::details::PaymentDetails;
 use shared::vipps::{ErrorDetails, InitRequest, InitResponse, UpdateStatusRequest, headers};
 
 use super::token::TokenCache;
 use super::{Vipps, VippsError};
-use crate::config::{MerchantConfig, VippsConfig};
+use crate::config::VippsConfig;
 
 pub struct HttpVipps {
     http: reqwest::Client,
     config: VippsConfig,
-    merchant_serial_number: String,
     tokens: TokenCache,
 }
 
 impl HttpVipps {
-    pub fn new(config: VippsConfig, merchant: &MerchantConfig) -> Result<Self, VippsError> {
+    pub fn new(config: VippsConfig) -> Result<Self, VippsError> {
         let http = reqwest::Client::builder()
             .connect_timeout(std::time::Duration::from_secs(3))
             .timeout(std::time::Duration::from_secs(10))
@@ -30,7 +30,6 @@ impl HttpVipps {
         Ok(Self {
             http,
             config,
-            merchant_serial_number: merchant.serial_number.clone(),
             tokens: TokenCache::new(),
         })
     }
@@ -38,14 +37,17 @@ impl HttpVipps {
     /// One authenticated call; on 401 one fresh token and one retry.
     async fn call<B: Serialize + Sync>(
         &self,
+        msn: &Msn,
         method: Method,
         path: &str,
         body: Option<&B>,
         request_id: Option<&str>,
     ) -> Result<reqwest::Response, VippsError> {
-        let mut response = self.send(method.clone(), path, body, request_id).await?;
+        let mut response = self
+            .send(msn, method.clone(), path, body, request_id)
+            .await?;
         if response.status() == StatusCode::UNAUTHORIZED {
-            response = self.send(method, path, body, request_id).await?;
+            response = self.send(msn, method, path, body, request_id).await?;
         }
         let status = response.status();
         if status.is_success() {
@@ -63,6 +65,7 @@ impl HttpVipps {
 
     async fn send<B: Serialize + Sync>(
         &self,
+        msn: &Msn,
         method: Method,
         path: &str,
         body: Option<&B>,
@@ -81,10 +84,7 @@ impl HttpVipps {
                 self.config.subscription_key.expose_secret(),
             )
             .header(headers::PSP_ID, &self.config.psp_id)
-            .header(
-                headers::MERCHANT_SERIAL_NUMBER,
-                &self.merchant_serial_number,
-            );
+            .header(headers::MERCHANT_SERIAL_NUMBER, msn.as_str());
         if let Some(id) = request_id {
             request = request.header(headers::REQUEST_ID, id);
         }
@@ -106,11 +106,12 @@ impl HttpVipps {
 impl Vipps for HttpVipps {
     async fn init(
         &self,
+        msn: &Msn,
         request: &InitRequest,
         request_id: &str,
     ) -> Result<InitResponse, VippsError> {
         let response = self
-            .call(Method::POST, "/init", Some(request), Some(request_id))
+            .call(msn, Method::POST, "/init", Some(request), Some(request_id))
             .await?;
         response
             .json()
@@ -120,10 +121,12 @@ impl Vipps for HttpVipps {
 
     async fn update_status(
         &self,
+        msn: &Msn,
         request: &UpdateStatusRequest,
         request_id: &str,
     ) -> Result<(), VippsError> {
         self.call(
+            msn,
             Method::POST,
             "/updatestatus",
             Some(request),
@@ -133,9 +136,13 @@ impl Vipps for HttpVipps {
         .map(drop)
     }
 
-    async fn details(&self, id: &PspTransactionId) -> Result<PaymentDetails, VippsError> {
+    async fn details(
+        &self,
+        msn: &Msn,
+        id: &PspTransactionId,
+    ) -> Result<PaymentDetails, VippsError> {
         let response = self
-            .call::<()>(Method::GET, &format!("/{id}/details"), None, None)
+            .call::<()>(msn, Method::GET, &format!("/{id}/details"), None, None)
             .await?;
         response
             .json()

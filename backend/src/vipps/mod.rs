@@ -8,6 +8,7 @@ pub mod token;
 
 use async_trait::async_trait;
 use shared::PspTransactionId;
+use shared::account::Msn;
 use shared::vipps::details::PaymentDetails;
 use shared::vipps::{ErrorDetails, InitRequest, InitResponse, UpdateStatusRequest};
 
@@ -15,11 +16,13 @@ pub use card_data::{Card, CardDataError, CardDecryptor};
 pub use client::HttpVipps;
 pub use landing::LandingUrl;
 
-/// The calls we make to Vipps. `request_id` is the idempotency key, stable across retries.
+/// The calls we make to Vipps, each for one merchant's sales unit (`msn`, sent as
+/// `Merchant-Serial-Number`). `request_id` is the idempotency key, stable across retries.
 #[async_trait]
 pub trait Vipps: Send + Sync {
     async fn init(
         &self,
+        msn: &Msn,
         request: &InitRequest,
         request_id: &str,
     ) -> Result<InitResponse, VippsError>;
@@ -27,12 +30,14 @@ pub trait Vipps: Send + Sync {
     /// Reports captures, cancels and refunds (a batch).
     async fn update_status(
         &self,
+        msn: &Msn,
         request: &UpdateStatusRequest,
         request_id: &str,
     ) -> Result<(), VippsError>;
 
     /// What Vipps knows of one attempt.
-    async fn details(&self, id: &PspTransactionId) -> Result<PaymentDetails, VippsError>;
+    async fn details(&self, msn: &Msn, id: &PspTransactionId)
+    -> Result<PaymentDetails, VippsError>;
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -16,9 +16,9 @@ pub fn after_cancel(current: &Step, result: &Result<CheckoutPayment, api::Error>
         Some(ErrorCode::PaymentExpired) => Step::Done(Outcome::Expired),
         // Too late to cancel: the payment moved on. Show where it is.
         Some(ErrorCode::InvalidState) => Step::Loading { trouble: false },
-        Some(code @ (ErrorCode::NotFound | ErrorCode::Unauthorized)) => {
-            Step::Problem(Problem::Api(code))
-        }
+        Some(
+            code @ (ErrorCode::NotFound | ErrorCode::Unauthorized | ErrorCode::MerchantUnavailable),
+        ) => Step::Problem(Problem::Api(code)),
         None
         | Some(
             ErrorCode::InvalidRequest
@@ -31,6 +31,7 @@ pub fn after_cancel(current: &Step, result: &Result<CheckoutPayment, api::Error>
             | ErrorCode::IdempotencyKeyReused
             | ErrorCode::IdempotencyInProgress
             | ErrorCode::TooManyAttempts
+            | ErrorCode::MsnTaken
             | ErrorCode::Internal
             | ErrorCode::Unknown,
         ) => match current {

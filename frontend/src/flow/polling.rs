@@ -69,7 +69,9 @@ fn heard(reply: &Reply) -> Heard {
             | ErrorCode::AmountExceedsBalance
             | ErrorCode::AcquirerFailed
             | ErrorCode::IdempotencyKeyReused
-            | ErrorCode::TooManyAttempts => Heard::Answer,
+            | ErrorCode::TooManyAttempts
+            | ErrorCode::MerchantUnavailable
+            | ErrorCode::MsnTaken => Heard::Answer,
         },
     }
 }

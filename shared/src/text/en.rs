@@ -65,7 +65,9 @@ pub fn return_text(key: ReturnKey) -> &'static str {
 
 fn error(code: ErrorCode) -> &'static str {
     match code {
-        ErrorCode::InvalidRequest | ErrorCode::Unknown => "Something went wrong. Please try again.",
+        ErrorCode::InvalidRequest | ErrorCode::MsnTaken | ErrorCode::Unknown => {
+            "Something went wrong. Please try again."
+        }
         ErrorCode::Unauthorized => {
             "This payment can't be opened here. Go back to the shop and try again."
         }
@@ -94,6 +96,9 @@ fn error(code: ErrorCode) -> &'static str {
         }
         ErrorCode::TooManyAttempts => {
             "This payment has been tried too many times. Go back to the shop and start again."
+        }
+        ErrorCode::MerchantUnavailable => {
+            "This shop cannot take payments right now. No money was taken."
         }
         ErrorCode::Internal => {
             "Something went wrong on our side. No money was taken. Please try again."

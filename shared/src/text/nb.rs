@@ -67,7 +67,9 @@ pub fn return_text(key: ReturnKey) -> &'static str {
 
 fn error(code: ErrorCode) -> &'static str {
     match code {
-        ErrorCode::InvalidRequest | ErrorCode::Unknown => "Noe gikk galt. Prøv igjen.",
+        ErrorCode::InvalidRequest | ErrorCode::MsnTaken | ErrorCode::Unknown => {
+            "Noe gikk galt. Prøv igjen."
+        }
         ErrorCode::Unauthorized => {
             "Denne betalingen kan ikke åpnes her. Gå tilbake til butikken og prøv igjen."
         }
@@ -98,6 +100,9 @@ fn error(code: ErrorCode) -> &'static str {
         }
         ErrorCode::TooManyAttempts => {
             "Denne betalingen er forsøkt for mange ganger. Gå tilbake til butikken og start på nytt."
+        }
+        ErrorCode::MerchantUnavailable => {
+            "Denne butikken kan ikke ta imot betaling nå. Ingen penger er trukket."
         }
         ErrorCode::Internal => "Noe gikk galt hos oss. Ingen penger er trukket. Prøv igjen.",
     }

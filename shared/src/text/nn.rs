@@ -67,7 +67,9 @@ pub fn return_text(key: ReturnKey) -> &'static str {
 
 fn error(code: ErrorCode) -> &'static str {
     match code {
-        ErrorCode::InvalidRequest | ErrorCode::Unknown => "Noko gjekk gale. Prøv igjen.",
+        ErrorCode::InvalidRequest | ErrorCode::MsnTaken | ErrorCode::Unknown => {
+            "Noko gjekk gale. Prøv igjen."
+        }
         ErrorCode::Unauthorized => {
             "Denne betalinga kan ikkje opnast her. Gå tilbake til butikken og prøv igjen."
         }
@@ -98,6 +100,9 @@ fn error(code: ErrorCode) -> &'static str {
         }
         ErrorCode::TooManyAttempts => {
             "Denne betalinga er prøvd for mange gonger. Gå tilbake til butikken og start på nytt."
+        }
+        ErrorCode::MerchantUnavailable => {
+            "Denne butikken kan ikkje ta imot betaling no. Ingen pengar er trekte."
         }
         ErrorCode::Internal => "Noko gjekk gale hos oss. Ingen pengar er trekte. Prøv igjen.",
     }
