@@ -16,7 +16,10 @@ struct Cli {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    backend::telemetry::init();
+    match cli.command {
+        Some(_) => backend::telemetry::init_to_stderr(),
+        None => backend::telemetry::init(),
+    }
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(errors) => {

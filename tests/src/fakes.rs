@@ -29,28 +29,35 @@ pub struct RecordingVipps {
     /// How often `details` was asked.
     pub details_asked: AtomicUsize,
     pub landing_url: Mutex<Option<String>>,
-    /// Every call's name (`init`, `updatestatus`, `details`) and the MSN it was made for.
-    pub calls: Mutex<Vec<(&'static str, String)>>,
+    /// Every call as it was made.
+    pub calls: Mutex<Vec<VippsCall>>,
+}
+
+/// One call to Vipps: its name, the MSN it was made for and the attempts it was about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VippsCall {
+    /// `init`, `updatestatus` or `details`.
+    pub name: &'static str,
+    pub msn: String,
+    pub psp_transaction_ids: Vec<String>,
 }
 
 impl RecordingVipps {
-    fn record(&self, call: &'static str, msn: &Msn) {
+    fn record<'a>(&self, name: &'static str, msn: &Msn, ids: impl Iterator<Item = &'a str>) {
         if let Ok(mut calls) = self.calls.lock() {
-            calls.push((call, msn.as_str().to_owned()));
+            calls.push(VippsCall {
+                name,
+                msn: msn.as_str().to_owned(),
+                psp_transaction_ids: ids.map(str::to_owned).collect(),
+            });
         }
     }
 
-    /// The MSNs of the calls named `call`, in order.
-    pub fn msns_of(&self, call: &str) -> Vec<String> {
+    /// The calls named `name`, in order.
+    pub fn calls_named(&self, name: &str) -> Vec<VippsCall> {
         self.calls
             .lock()
-            .map(|calls| {
-                calls
-                    .iter()
-                    .filter(|(name, _)| *name == call)
-                    .map(|(_, msn)| msn.clone())
-                    .collect()
-            })
+            .map(|calls| calls.iter().filter(|c| c.name == name).cloned().collect())
             .unwrap_or_default()
     }
 }
@@ -63,7 +70,11 @@ impl Vipps for RecordingVipps {
         request: &InitRequest,
         _request_id: &str,
     ) -> Result<InitResponse, VippsError> {
-        self.record("init", msn);
+        self.record(
+            "init",
+            msn,
+            [request.psp_transaction_id.as_str()].into_iter(),
+        );
         if let Ok(mut inits) = self.inits.lock() {
             inits.push(request.clone());
         }
@@ -86,15 +97,23 @@ impl Vipps for RecordingVipps {
     async fn update_status(
         &self,
         msn: &Msn,
-        _: &UpdateStatusRequest,
+        request: &UpdateStatusRequest,
         _: &str,
     ) -> Result<(), VippsError> {
-        self.record("updatestatus", msn);
+        let ids = request
+            .transactions
+            .iter()
+            .map(|t| t.psp_transaction_id.as_str());
+        self.record("updatestatus", msn, ids);
         Ok(())
     }
 
-    async fn details(&self, msn: &Msn, _: &PspTransactionId) -> Result<PaymentDetails, VippsError> {
-        self.record("details", msn);
+    async fn details(
+        &self,
+        msn: &Msn,
+        id: &PspTransactionId,
+    ) -> Result<PaymentDetails, VippsError> {
+        self.record("details", msn, [id.as_str()].into_iter());
         self.details_asked.fetch_add(1, Ordering::SeqCst);
         Err(VippsError::Rejected(404, Vec::new()))
     }
@@ -166,16 +185,42 @@ impl LoneBackend {
         &self,
         http: &reqwest::Client,
     ) -> TestResult<shared::merchant::MerchantPayment> {
-        let order = format!(
-            "o{}",
-            self.vipps.inits.lock().map_err(|e| e.to_string())?.len()
-        );
+        self.create_payment_as(http, &self.merchant_key).await
+    }
+
+    /// The operator creates a second merchant with `msn`; returns it with its first key.
+    pub async fn create_merchant(
+        &self,
+        http: &reqwest::Client,
+        msn: &str,
+    ) -> TestResult<crate::OtherMerchant> {
+        let response = http
+            .post(format!("{}/operator/v1/merchants", self.url))
+            .bearer_auth(&self.operator_key)
+            .json(&serde_json::json!({"name": "Fjord Kaffe AS", "msn": msn}))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let created: shared::account::CreatedMerchant = crate::expect_json(response, 201).await?;
+        Ok(crate::OtherMerchant {
+            merchant: created.merchant,
+            key: created.api_key.secret,
+        })
+    }
+
+    /// As [`Self::create_payment`], for the merchant whose key `key` is.
+    pub async fn create_payment_as(
+        &self,
+        http: &reqwest::Client,
+        key: &str,
+    ) -> TestResult<shared::merchant::MerchantPayment> {
+        let order = format!("o{}", shared::ids::hex(&crate::rand_bytes()));
         let body = serde_json::json!({
             "amount": 12_300, "merchant_order_id": order, "description": "Vipps socks"
         });
         let response = http
             .post(format!("{}/v1/payments", self.url))
-            .bearer_auth(&self.merchant_key)
+            .bearer_auth(key)
             .json(&body)
             .send()
             .await

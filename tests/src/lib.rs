@@ -439,7 +439,7 @@ pub async fn expect_json<T: DeserializeOwned>(
 }
 
 /// 8 bytes that differ per call (`RandomState` is randomly keyed each time).
-fn rand_bytes() -> [u8; 8] {
+pub fn rand_bytes() -> [u8; 8] {
     use std::hash::{BuildHasher, Hasher};
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
     hasher.write_u32(std::process::id());

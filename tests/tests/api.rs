@@ -385,9 +385,13 @@ async fn only_the_merchants_origins_may_frame_the_widget() -> TestResult {
         ..Options::default()
     })
     .await?;
+    let payment = app.create_payment(10_000).await?;
     let response = app
         .http
-        .get(format!("{}/widget/", app.backend_url))
+        .get(format!(
+            "{}/widget/?payment={}",
+            app.backend_url, payment.id
+        ))
         .send()
         .await
         .map_err(|e| e.to_string())?;

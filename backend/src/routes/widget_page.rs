@@ -56,7 +56,7 @@ pub async fn page(
         tracing::error!(path = %path.display(), "the widget is not built");
         return (
             StatusCode::NOT_FOUND,
-            security_headers(&csp::widget_files(report_uri)),
+            security_headers(&csp::widget_page("", origins, report_uri)),
             "The widget is not built.",
         )
             .into_response();
