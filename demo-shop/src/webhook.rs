@@ -32,10 +32,11 @@ impl IntoResponse for WebhookError {
             Self::Signature(_) | Self::Body(_) => StatusCode::BAD_REQUEST,
             Self::Orders(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
-        if status.is_server_error() {
-            tracing::error!(error = %self, "webhook not taken");
-        } else {
-            tracing::warn!(error = %self, "webhook refused");
+        match &self {
+            Self::Orders(_) => tracing::error!(error = %self, "webhook not taken"),
+            Self::NotReady | Self::Signature(_) | Self::Body(_) => {
+                tracing::warn!(error = %self, "webhook refused");
+            }
         }
         status.into_response()
     }
