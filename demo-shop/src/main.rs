@@ -19,8 +19,10 @@ async fn main() -> ExitCode {
         Err(e) => return fail(&format!("cannot listen on {listen} (SHOP_LISTEN): {e}")),
     };
     tracing::info!(
-        "demo shop on http://{listen}, PSP at {}",
-        config.psp_api_url
+        "demo shop on http://{listen}, PSP at {}, webhooks at {}, orders in {}",
+        config.psp_api_url,
+        config.webhook_url.as_str(),
+        config.data_dir.display()
     );
     match demo_shop::run(listener, config).await {
         Ok(()) => ExitCode::SUCCESS,

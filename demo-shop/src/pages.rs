@@ -2,7 +2,7 @@
 //! which escapes every interpolated value.
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
-use shared::merchant::{MerchantPayment, PaymentStatus};
+use shared::merchant::MerchantPayment;
 
 use crate::product::{Product, Quantity};
 
@@ -11,6 +11,7 @@ const STYLE: &str = "
 body{margin:0;font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f1f1f;background:#faf7f5}
 header{background:#ff5b24;color:#fff;padding:.9rem 1.5rem;font-weight:700;font-size:1.2rem}
 header a{color:inherit;text-decoration:none}
+header a.orders{float:right;font-weight:400;font-size:1rem}
 main{max-width:34rem;margin:2rem auto;padding:0 1rem}
 .card{background:#fff;border-radius:12px;box-shadow:0 1px 4px rgba(0,0,0,.08);padding:1.5rem;margin-bottom:1.25rem}
 .product{display:flex;gap:1.25rem;align-items:center}
@@ -28,12 +29,13 @@ td{padding:.3rem 0}
 td:last-child{text-align:right}
 tr.total td{border-top:1px solid #eee;font-weight:700}
 .status{display:inline-block;padding:.15rem .6rem;border-radius:999px;background:#eee;font-size:.9rem}
-.status.authorised{background:#d9f5e3;color:#0b6b33}
+.status.authorised,.status.paid,.status.shipped,.status.captured{background:#d9f5e3;color:#0b6b33}
 .status.failed,.status.cancelled,.status.expired{background:#fde2e2;color:#8f1d1d}
+th{text-align:left;font-size:.9rem;color:#6b6b6b;padding:.3rem 0}
 ";
 
 /// A whole page; `refresh` makes the browser load it again after two seconds.
-fn layout(title: &str, refresh: bool, main: Markup) -> String {
+pub(crate) fn layout(title: &str, refresh: bool, main: Markup) -> String {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -48,7 +50,7 @@ fn layout(title: &str, refresh: bool, main: Markup) -> String {
                 style { (PreEscaped(STYLE)) }
             }
             body {
-                header { a href="/" { "Demo Shop" } }
+                header { a href="/" { "Demo Shop" } " " a href="/orders" class="orders" { "Orders" } }
                 main { (main) }
             }
         }
@@ -143,78 +145,6 @@ document.getElementById('vipps-checkout').addEventListener('vipps-psp:succeeded'
 });
 ";
 
-/// `GET /orders/{id}`: thanks the shopper only if the PSP says the payment is authorised.
-pub fn order(payment: &MerchantPayment) -> String {
-    let (code, label) = status_text(payment.status);
-    let heading = match payment.status {
-        PaymentStatus::Authorised | PaymentStatus::PartiallyCaptured | PaymentStatus::Captured => {
-            "Thank you, order paid"
-        }
-        PaymentStatus::PartiallyRefunded | PaymentStatus::Refunded => "Your order was refunded",
-        PaymentStatus::Created => "Your order is waiting for payment",
-        PaymentStatus::AwaitingApp | PaymentStatus::Processing => "Waiting for your payment",
-        PaymentStatus::Failed | PaymentStatus::Cancelled | PaymentStatus::Expired => {
-            "Your order is not paid"
-        }
-    };
-    let failure = payment
-        .failure
-        .and_then(|reason| serde_json::to_value(reason).ok())
-        .and_then(|value| value.as_str().map(str::to_owned));
-    let title = format!("Order {}", payment.merchant_order_id.as_str());
-    let body = html! {
-        section class="card" id="order-status" data-status=(code) {
-            h1 { (heading) }
-            p { span class={ "status " (code) } { (label) } }
-            p {
-                (payment.description.as_str()) " · " (payment.amount) " · order "
-                (payment.merchant_order_id.as_str())
-            }
-            @if let Some(card) = &payment.card {
-                p class="muted" { "Paid with the card ending in " (card.last_four) "." }
-            }
-            @if let Some(reason) = failure {
-                p class="muted" { "Reason: " (reason) }
-            }
-        }
-        p { a href="/" { "← Back to the shop" } }
-    };
-    // Still moving: look again in a moment.
-    layout(&title, is_moving(payment.status), body)
-}
-
-fn is_moving(status: PaymentStatus) -> bool {
-    match status {
-        PaymentStatus::AwaitingApp | PaymentStatus::Processing => true,
-        PaymentStatus::Created
-        | PaymentStatus::Authorised
-        | PaymentStatus::PartiallyCaptured
-        | PaymentStatus::Captured
-        | PaymentStatus::PartiallyRefunded
-        | PaymentStatus::Refunded
-        | PaymentStatus::Failed
-        | PaymentStatus::Cancelled
-        | PaymentStatus::Expired => false,
-    }
-}
-
-/// The status's wire name (for `data-status`) and words for the shopper.
-fn status_text(status: PaymentStatus) -> (&'static str, &'static str) {
-    match status {
-        PaymentStatus::Created => ("created", "Not started"),
-        PaymentStatus::AwaitingApp => ("awaiting_app", "Waiting for the Vipps app"),
-        PaymentStatus::Processing => ("processing", "Processing"),
-        PaymentStatus::Authorised => ("authorised", "Paid"),
-        PaymentStatus::PartiallyCaptured => ("partially_captured", "Paid, partly shipped"),
-        PaymentStatus::Captured => ("captured", "Paid and shipped"),
-        PaymentStatus::PartiallyRefunded => ("partially_refunded", "Partly refunded"),
-        PaymentStatus::Refunded => ("refunded", "Refunded"),
-        PaymentStatus::Failed => ("failed", "Failed"),
-        PaymentStatus::Cancelled => ("cancelled", "Cancelled"),
-        PaymentStatus::Expired => ("expired", "Expired"),
-    }
-}
-
 /// A friendly error page; the cause is logged, not shown.
 pub fn error(title: &str, message: &str) -> String {
     layout(
@@ -233,25 +163,6 @@ pub fn error(title: &str, message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn status_names_match_the_wire_names() {
-        for status in [
-            PaymentStatus::Created,
-            PaymentStatus::AwaitingApp,
-            PaymentStatus::Processing,
-            PaymentStatus::Authorised,
-            PaymentStatus::Failed,
-            PaymentStatus::Cancelled,
-            PaymentStatus::Expired,
-        ] {
-            let wire = serde_json::to_value(status).ok();
-            assert_eq!(
-                wire.as_ref().and_then(|v| v.as_str()),
-                Some(status_text(status).0)
-            );
-        }
-    }
 
     #[test]
     fn home_page_has_the_buy_button_and_the_price() {

@@ -1,12 +1,15 @@
-//! The shop's client for the PSP's merchant API: create a payment, look one up.
+//! The shop's client for the PSP's merchant API: create a payment, look one up, and manage
+//! the shop's webhook endpoints.
 //!
 //! This runs on the shop's server: the merchant key never reaches the browser.
 
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use shared::PaymentId;
+use serde::de::DeserializeOwned;
 use shared::merchant::{CreatePayment, MerchantPayment};
+use shared::webhooks::{CreateEndpoint, Endpoint, EndpointWithSecret};
+use shared::{EndpointId, PaymentId};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PspError {
@@ -88,7 +91,54 @@ impl PspClient {
     }
 }
 
-async fn read_json(response: reqwest::Response) -> Result<MerchantPayment, PspError> {
+impl PspClient {
+    /// `GET /v1/webhook-endpoints`.
+    pub async fn endpoints(&self) -> Result<Vec<Endpoint>, PspError> {
+        let response = self
+            .http
+            .get(format!("{}/v1/webhook-endpoints", self.base_url))
+            .bearer_auth(&self.api_key)
+            .send()
+            .await
+            .map_err(PspError::Unreachable)?;
+        read_json(response).await
+    }
+
+    /// `DELETE /v1/webhook-endpoints/{id}`; one already gone counts as deleted.
+    pub async fn delete_endpoint(&self, id: &EndpointId) -> Result<(), PspError> {
+        let response = self
+            .http
+            .delete(format!("{}/v1/webhook-endpoints/{id}", self.base_url))
+            .bearer_auth(&self.api_key)
+            .send()
+            .await
+            .map_err(PspError::Unreachable)?;
+        let status = response.status();
+        if status.is_success() || status == StatusCode::NOT_FOUND {
+            return Ok(());
+        }
+        let body = response.text().await.unwrap_or_default();
+        Err(PspError::Status { status, body })
+    }
+
+    /// `POST /v1/webhook-endpoints`: the new endpoint with its secret (shown only now).
+    pub async fn create_endpoint(
+        &self,
+        request: &CreateEndpoint,
+    ) -> Result<EndpointWithSecret, PspError> {
+        let response = self
+            .http
+            .post(format!("{}/v1/webhook-endpoints", self.base_url))
+            .bearer_auth(&self.api_key)
+            .json(request)
+            .send()
+            .await
+            .map_err(PspError::Unreachable)?;
+        read_json(response).await
+    }
+}
+
+async fn read_json<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, PspError> {
     let status = response.status();
     if !status.is_success() {
         let body = response.text().await.unwrap_or_default();

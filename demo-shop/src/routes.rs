@@ -1,4 +1,5 @@
-//! The shop's handlers: show the product, start a checkout, show an order.
+//! The shop's handlers: show the product, start a checkout (recording the order), list the
+//! orders, show one.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -12,8 +13,11 @@ use shared::{Currency, MerchantOrderId, PaymentId};
 
 use crate::AppState;
 use crate::error::ShopError;
+use crate::order::Order;
+use crate::order_pages;
 use crate::pages::{self, CheckoutView};
 use crate::product::{Quantity, SOCKS};
+use crate::psp::PspError;
 
 pub async fn home() -> Html<String> {
     Html(pages::home(&SOCKS))
@@ -48,6 +52,17 @@ pub async fn checkout(
     };
     let created = state.psp.create_payment(&request).await?;
     tracing::info!(payment = %created.payment.id, order = %request.merchant_order_id, "payment created");
+    let order = Order::new(
+        request.merchant_order_id.clone(),
+        created.payment.id.clone(),
+        request.amount,
+        now_unix(),
+    );
+    state
+        .orders
+        .insert(order)
+        .await
+        .map_err(|e| ShopError::Internal(e.to_string()))?;
     Ok(Html(pages::checkout(&CheckoutView {
         payment: &created.payment,
         client_secret: &created.client_secret,
@@ -55,18 +70,40 @@ pub async fn checkout(
     })))
 }
 
-/// Asks the PSP, never the browser, whether the order is paid.
+/// The shop's own status (moved by webhooks) beside the PSP's answer; never the browser's word.
 pub async fn order(
     State(state): State<AppState>,
     Path(payment_id): Path<String>,
 ) -> Result<Html<String>, ShopError> {
     let id: PaymentId = payment_id.parse().map_err(|_| ShopError::NoSuchOrder)?;
-    let payment = state.psp.payment(&id).await?;
-    Ok(Html(pages::order(&payment)))
+    let order = state.orders.get(&id).await;
+    let payment = match (state.psp.payment(&id).await, &order) {
+        (Ok(payment), _) => Some(payment),
+        (Err(err), Some(_)) => {
+            tracing::warn!(error = %err, "the PSP could not be asked; showing the shop's status");
+            None
+        }
+        (Err(PspError::NotFound(_)), None) => return Err(ShopError::NoSuchOrder),
+        (Err(err), None) => return Err(err.into()),
+    };
+    Ok(Html(order_pages::order(order.as_ref(), payment.as_ref())))
+}
+
+/// `GET /orders`: the shop's order book, newest first.
+pub async fn orders(State(state): State<AppState>) -> Html<String> {
+    Html(order_pages::list(&state.orders.list().await))
 }
 
 fn internal(what: &str) -> ShopError {
     ShopError::Internal(what.to_owned())
+}
+
+fn now_unix() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .ok()
+        .and_then(|d| i64::try_from(d.as_secs()).ok())
+        .unwrap_or(0)
 }
 
 /// `shop` + milliseconds since 1970 + a per-process counter: unique enough for a demo,

@@ -9,6 +9,12 @@ pub const PSP_ID: &str = "sandbox-psp";
 /// The demo merchant's sales unit (Merchant Serial Number).
 pub const MERCHANT_SERIAL_NUMBER: &str = "123456";
 pub const MERCHANT_NAME: &str = "Demo Shop AS";
+/// A second sandbox sales unit, so two merchants can be tried side by side.
+pub const SECOND_MERCHANT_SERIAL_NUMBER: &str = "654321";
+pub const SECOND_MERCHANT_NAME: &str = "Fjord Kaffe AS";
+/// A Merchant Serial Number Vipps never knows: every PSP call carrying it gets errorCode 21
+/// (merchant not available). The simulator refuses to be configured with it.
+pub const UNAVAILABLE_MERCHANT_SERIAL_NUMBER: &str = "999999";
 
 /// Default listen ports of the three demo processes.
 pub const BACKEND_PORT: u16 = 4000;

@@ -1,4 +1,4 @@
-//! `AppState` (config, memory, tokens, injected faults, keys, HTTP client) and the router
+//! `AppState` (config, merchants, memory, tokens, injected faults, keys, HTTP client) and the router
 //! that serves everything.
 
 use std::sync::Arc;
@@ -11,12 +11,15 @@ use crate::auth::Tokens;
 use crate::card_data::{CardDataError, CardKey};
 use crate::config::Config;
 use crate::faults::Faults;
+use crate::merchants::{MerchantError, Merchants};
 use crate::store::Store;
 use crate::{api, app_page, control, landing, make_payment};
 
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub config: Arc<Config>,
+    /// The sales units Vipps knows now: the configured ones, plus those added at runtime.
+    pub merchants: Arc<Mutex<Merchants>>,
     pub store: Arc<Mutex<Store>>,
     pub tokens: Arc<Mutex<Tokens>>,
     pub faults: Arc<Mutex<Faults>>,
@@ -30,12 +33,15 @@ pub enum StartError {
     Key(#[from] CardDataError),
     #[error("cannot build the HTTP client: {0}")]
     Http(#[from] reqwest::Error),
+    #[error("a configured merchant is refused: {0}")]
+    Merchant(#[from] MerchantError),
 }
 
 impl AppState {
     pub fn new(config: Config) -> Result<Self, StartError> {
         Ok(Self {
             card_key: Arc::new(CardKey::from_der(&config.psp_public_key_der)?),
+            merchants: Arc::new(Mutex::new(Merchants::new(&config.merchants)?)),
             config: Arc::new(config),
             store: Arc::default(),
             tokens: Arc::default(),

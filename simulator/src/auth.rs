@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use axum::http::{HeaderMap, header};
 use shared::vipps::headers;
 
-use crate::config::{Config, Merchant};
+use crate::config::Config;
+use crate::merchants::{Merchant, Merchants};
 use crate::random::{self, RandomError};
 use crate::vipps_error::{VippsErrors, detail};
 
@@ -109,6 +110,7 @@ pub fn check_client_credentials(config: &Config, headers: &HeaderMap) -> Result<
 /// The checks Vipps makes on every PSP API call, in the order it makes them.
 pub fn check_psp_call(
     config: &Config,
+    merchants: &Merchants,
     tokens: &Tokens,
     headers: &HeaderMap,
     request_id: RequestId,
@@ -137,7 +139,7 @@ pub fn check_psp_call(
         ));
     }
     let merchant = value(headers, headers::MERCHANT_SERIAL_NUMBER)
-        .and_then(|msn| config.merchant(msn))
+        .and_then(|msn| merchants.get(msn))
         .ok_or_else(|| {
             VippsErrors::bad_request(detail(
                 "21",
@@ -160,7 +162,7 @@ pub fn check_psp_call(
         (RequestId::NotUsed, None) => String::new(),
     };
     Ok(Caller {
-        merchant: merchant.clone(),
+        merchant,
         request_id,
     })
 }
@@ -188,6 +190,9 @@ mod tests {
     #[test]
     fn psp_calls_need_a_live_token_and_the_right_headers() {
         let config = Config::sandbox("http://sim", Vec::new());
+        let Ok(merchants) = Merchants::new(&config.merchants) else {
+            unreachable!("the sandbox merchants are valid")
+        };
         let mut tokens = Tokens::default();
         let now = Instant::now();
         let Ok(token) = tokens.issue(Duration::from_secs(60), now) else {
@@ -208,7 +213,14 @@ mod tests {
             ("request-id", "r1"),
         ];
         let check = |pairs: &[(&'static str, &str)], at| {
-            check_psp_call(&config, &tokens, &headers(pairs), RequestId::Required, at)
+            check_psp_call(
+                &config,
+                &merchants,
+                &tokens,
+                &headers(pairs),
+                RequestId::Required,
+                at,
+            )
         };
         assert!(check(&good, now).is_ok_and(|c| c.request_id == "r1"));
         let later = now + Duration::from_secs(61);
@@ -228,7 +240,14 @@ mod tests {
 
         assert_eq!((tokens.issued(), tokens.live(now)), (1, 1));
         assert_eq!(tokens.expire_all(now), 1);
-        let after = check_psp_call(&config, &tokens, &headers(&good), RequestId::Required, now);
+        let after = check_psp_call(
+            &config,
+            &merchants,
+            &tokens,
+            &headers(&good),
+            RequestId::Required,
+            now,
+        );
         assert_eq!(status(after), Some(StatusCode::UNAUTHORIZED));
         assert_eq!((tokens.issued(), tokens.live(now)), (1, 0));
     }

@@ -6,6 +6,10 @@ use std::time::Duration;
 use aws_lc_rs::rsa::PublicEncryptingKey;
 use shared::sandbox;
 
+use crate::merchant_config::{configured_merchants, sandbox_merchants};
+pub use crate::merchants::Merchant;
+use crate::merchants::MerchantError;
+
 /// Where the PSP's public key is read from when `PSP_PUBLIC_KEY_FILE` is not set.
 pub const DEFAULT_PUBLIC_KEY_FILE: &str = "data/card-key.pub.der";
 /// Where `main` listens when `SIM_LISTEN` is not set.
@@ -14,13 +18,6 @@ const DEFAULT_PUBLIC_URL: &str = "http://localhost:4001";
 const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(3600);
 /// Vipps answers `TIMEOUT` for a shopper who has not acted within this (upstream: 5–10 min).
 pub const DEFAULT_SHOPPER_TIMEOUT: Duration = Duration::from_secs(300);
-
-/// A sales unit Vipps knows: its Merchant Serial Number and the name the shopper sees.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Merchant {
-    pub serial_number: String,
-    pub name: String,
-}
 
 /// Everything the simulator needs, read once in `main` and passed down.
 #[derive(Clone)]
@@ -31,6 +28,8 @@ pub struct Config {
     pub client_secret: String,
     pub subscription_key: String,
     pub psp_id: String,
+    /// The sales units Vipps knows at start (more can be added at runtime through
+    /// `PUT /sim/merchants/{msn}`); the first is the one `VIPPS_MSN`/`MERCHANT_NAME` set.
     pub merchants: Vec<Merchant>,
     /// The PSP's RSA public key (X.509 SubjectPublicKeyInfo, DER) that encrypts `cardData`.
     pub psp_public_key_der: Vec<u8>,
@@ -77,6 +76,12 @@ pub enum ConfigError {
         "{path} is not an RSA public key in X.509 SubjectPublicKeyInfo DER (PSP_PUBLIC_KEY_FILE)"
     )]
     InvalidKey { path: PathBuf },
+    #[error("{name}: {source}")]
+    Merchants {
+        name: &'static str,
+        #[source]
+        source: MerchantError,
+    },
     #[error("{name} must be {expected}, not {value:?}")]
     Invalid {
         name: &'static str,
@@ -94,10 +99,7 @@ impl Config {
             client_secret: sandbox::CLIENT_SECRET.to_owned(),
             subscription_key: sandbox::SUBSCRIPTION_KEY.to_owned(),
             psp_id: sandbox::PSP_ID.to_owned(),
-            merchants: vec![Merchant {
-                serial_number: sandbox::MERCHANT_SERIAL_NUMBER.to_owned(),
-                name: sandbox::MERCHANT_NAME.to_owned(),
-            }],
+            merchants: sandbox_merchants(),
             psp_public_key_der,
             token_ttl: DEFAULT_TOKEN_TTL,
             shopper_timeout: DEFAULT_SHOPPER_TIMEOUT,
@@ -105,8 +107,9 @@ impl Config {
     }
 
     /// Embedded defaults (`shared::sandbox`), overridden by `SIM_PUBLIC_URL`, `VIPPS_CLIENT_ID`,
-    /// `VIPPS_CLIENT_SECRET`, `VIPPS_SUBSCRIPTION_KEY`, `VIPPS_PSP_ID`, `VIPPS_MSN`,
-    /// `MERCHANT_NAME`, `SIM_SHOPPER_TIMEOUT_SECONDS`; the key is read from
+    /// `VIPPS_CLIENT_SECRET`, `VIPPS_SUBSCRIPTION_KEY`, `VIPPS_PSP_ID`, `SIM_MERCHANTS`
+    /// (`MSN=name,…`), `VIPPS_MSN` and `MERCHANT_NAME` (they replace the first merchant),
+    /// `SIM_SHOPPER_TIMEOUT_SECONDS`; the key is read from
     /// `PSP_PUBLIC_KEY_FILE` (default `data/card-key.pub.der`). `SIM_LISTEN` is `main`'s business.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(std::env::var)
@@ -135,10 +138,11 @@ impl Config {
         config.client_secret = var("VIPPS_CLIENT_SECRET", sandbox::CLIENT_SECRET)?;
         config.subscription_key = var("VIPPS_SUBSCRIPTION_KEY", sandbox::SUBSCRIPTION_KEY)?;
         config.psp_id = var("VIPPS_PSP_ID", sandbox::PSP_ID)?;
-        config.merchants = vec![Merchant {
-            serial_number: var("VIPPS_MSN", sandbox::MERCHANT_SERIAL_NUMBER)?,
-            name: var("MERCHANT_NAME", sandbox::MERCHANT_NAME)?,
-        }];
+        config.merchants = configured_merchants(
+            &var("SIM_MERCHANTS", "")?,
+            Some(var("VIPPS_MSN", "")?).filter(|v| !v.is_empty()),
+            Some(var("MERCHANT_NAME", "")?).filter(|v| !v.is_empty()),
+        )?;
         let name = "SIM_SHOPPER_TIMEOUT_SECONDS";
         let seconds = var(name, &DEFAULT_SHOPPER_TIMEOUT.as_secs().to_string())?;
         config.shopper_timeout = seconds

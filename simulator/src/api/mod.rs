@@ -44,8 +44,10 @@ async fn authorize(
     headers: &HeaderMap,
     request_id: RequestId,
 ) -> Result<Caller, VippsErrors> {
+    let merchants = app.merchants.lock().await;
     let tokens = app.tokens.lock().await;
-    auth::check_psp_call(&app.config, &tokens, headers, request_id, Instant::now())
+    let now = Instant::now();
+    auth::check_psp_call(&app.config, &merchants, &tokens, headers, request_id, now)
 }
 
 /// What a `Request-Id` call answers, and the injected fault that hit it, if any.

@@ -1,8 +1,10 @@
 //! The test-control API under `/sim/` (JSON, no auth), documented in `docs/simulator.md`:
 //! inspect payments and act as the shopper ([`payments`]), make init and updatestatus fail or
-//! hang and read every updatestatus received ([`faults`]), end access tokens early ([`tokens`]).
+//! hang and read every updatestatus received ([`faults`]), end access tokens early ([`tokens`]),
+//! list, add and rename the merchants Vipps knows ([`merchants`]).
 
 mod faults;
+mod merchants;
 mod payments;
 mod tokens;
 
@@ -21,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .merge(payments::routes())
         .merge(faults::routes())
         .merge(tokens::routes())
+        .merge(merchants::routes())
 }
 
 /// Every error of this API: a stable code, a sentence, and the PSP's HTTP status if it answered.

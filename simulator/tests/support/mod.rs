@@ -150,6 +150,18 @@ impl TestApp {
 
     /// A PSP call with every header Vipps wants.
     pub fn psp_call(&self, path: &str, token: &str, request_id: &str) -> reqwest::RequestBuilder {
+        let msn = shared::sandbox::MERCHANT_SERIAL_NUMBER;
+        self.psp_call_as(msn, path, token, request_id)
+    }
+
+    /// [`TestApp::psp_call`] for the merchant with this serial number.
+    pub fn psp_call_as(
+        &self,
+        msn: &str,
+        path: &str,
+        token: &str,
+        request_id: &str,
+    ) -> reqwest::RequestBuilder {
         self.http
             .post(format!("{}/psp/v2/psppayments/{path}", self.sim))
             .bearer_auth(token)
@@ -158,10 +170,7 @@ impl TestApp {
                 shared::sandbox::SUBSCRIPTION_KEY,
             )
             .header("PSP-ID", shared::sandbox::PSP_ID)
-            .header(
-                "Merchant-Serial-Number",
-                shared::sandbox::MERCHANT_SERIAL_NUMBER,
-            )
+            .header("Merchant-Serial-Number", msn)
             .header("Request-Id", request_id)
     }
 
@@ -207,6 +216,16 @@ impl TestApp {
             .await?)
     }
 
+    /// `PUT /sim/{path}` with a JSON body.
+    pub async fn control_put(&self, path: &str, body: Value) -> TestResult<reqwest::Response> {
+        Ok(self
+            .http
+            .put(format!("{}/sim/{path}", self.sim))
+            .json(&body)
+            .send()
+            .await?)
+    }
+
     /// `GET /sim/{path}` as JSON.
     pub async fn control_get(&self, path: &str) -> TestResult<Value> {
         let response = self
@@ -247,6 +266,17 @@ impl TestApp {
 
     /// `GET /psp/v2/psppayments/{id}/details`.
     pub async fn details(&self, token: &str, id: &str) -> TestResult<reqwest::Response> {
+        let msn = shared::sandbox::MERCHANT_SERIAL_NUMBER;
+        self.details_as(msn, token, id).await
+    }
+
+    /// [`TestApp::details`] for the merchant with this serial number.
+    pub async fn details_as(
+        &self,
+        msn: &str,
+        token: &str,
+        id: &str,
+    ) -> TestResult<reqwest::Response> {
         Ok(self
             .http
             .get(format!("{}/psp/v2/psppayments/{id}/details", self.sim))
@@ -256,10 +286,7 @@ impl TestApp {
                 shared::sandbox::SUBSCRIPTION_KEY,
             )
             .header("PSP-ID", shared::sandbox::PSP_ID)
-            .header(
-                "Merchant-Serial-Number",
-                shared::sandbox::MERCHANT_SERIAL_NUMBER,
-            )
+            .header("Merchant-Serial-Number", msn)
             .send()
             .await?)
     }
