@@ -16,6 +16,7 @@ pub mod routes;
 pub mod serve;
 pub mod telemetry;
 pub mod vipps;
+pub mod webhooks;
 
 pub use app::{Application, StartupError};
 pub use config::Config;
