@@ -1,13 +1,9 @@
--- no-transaction
 -- Many merchants, each told what happened.
 --
 -- Merchants are records with their own Vipps MSN, API keys (hashes only) and webhook
 -- endpoints. Payments belong to one merchant, and their order ids are unique per merchant.
 -- Events are written in the same transaction as the change that causes them, with one
 -- delivery per endpoint: the webhook outbox.
-
-PRAGMA foreign_keys = OFF;
-BEGIN;
 
 CREATE TABLE merchants (
     id              TEXT PRIMARY KEY NOT NULL,      -- mer_…
@@ -33,8 +29,9 @@ CREATE TABLE api_keys (
 CREATE INDEX api_keys_merchant ON api_keys (merchant_id);
 
 -- Payments get their merchant. SQLite cannot drop the global UNIQUE on merchant_order_id,
--- so the table is rebuilt by SQLite's twelve-step recipe: foreign keys off (outside a
--- transaction, hence `no-transaction`), the whole change in one transaction, keys back on.
+-- so the table is rebuilt by SQLite's twelve-step recipe, in this migration's transaction:
+-- migrations run on a connection with foreign keys off (`PaymentStore::connect`), so the
+-- rows of attempts and operations keep pointing at the rebuilt table.
 -- Payments made before merchants existed get merchant_id '' and are adopted by the
 -- merchant the backend creates from its environment at startup.
 CREATE TABLE payments_new (
@@ -137,7 +134,3 @@ CREATE TABLE webhook_attempts (
     error        TEXT
 );
 CREATE INDEX webhook_attempts_delivery ON webhook_attempts (delivery_id);
-
-PRAGMA foreign_key_check;
-COMMIT;
-PRAGMA foreign_keys = ON;

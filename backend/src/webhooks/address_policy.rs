@@ -115,7 +115,10 @@ impl Resolve for PolicyResolver {
                         Box::new(AddressNotAllowed(first.ip()));
                     Err(refused)
                 }
-                _ => Ok(Box::new(allowed.into_iter()) as Addrs),
+                _ => {
+                    let addrs: Addrs = Box::new(allowed.into_iter());
+                    Ok(addrs)
+                }
             }
         })
     }

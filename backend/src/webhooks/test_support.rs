@@ -126,10 +126,7 @@ pub async fn receiver(script: &[u16]) -> Result<(String, Receiver), String> {
         queue.extend(script);
     }
     let app = axum::Router::new()
-        .route(
-            "/hang",
-            axum::routing::post(|| std::future::pending::<()>()),
-        )
+        .route("/hang", axum::routing::post(std::future::pending::<()>))
         .route(
             "/redirect",
             axum::routing::post(|| async {
