@@ -308,23 +308,3 @@ async fn a_delivery_still_failing_when_its_retry_window_closes_is_failed() -> Re
     assert_eq!(s.worker.drain().await.map_err(|e| e.to_string())?, 0);
     Ok(())
 }
-
-#[tokio::test]
-async fn a_leased_delivery_is_not_leased_again_until_its_lease_runs_out() -> Result<(), String> {
-    let s = setup("https://shop.example/hook", config(true)).await?;
-    s.record().await?;
-    let now = now_ms();
-    let first = leases::lease_due(&s.f.pool, now, now + 1000, 60_000, 10)
-        .await
-        .map_err(|e| e.to_string())?;
-    assert_eq!(first.len(), 1);
-    let again = leases::lease_due(&s.f.pool, now + 999, now + 2000, 60_000, 10)
-        .await
-        .map_err(|e| e.to_string())?;
-    assert!(again.is_empty(), "held by the first worker");
-    let after = leases::lease_due(&s.f.pool, now + 1000, now + 3000, 60_000, 10)
-        .await
-        .map_err(|e| e.to_string())?;
-    assert_eq!(after.len(), 1, "a crashed worker's lease runs out");
-    Ok(())
-}

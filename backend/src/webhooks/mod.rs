@@ -11,14 +11,16 @@ mod address_policy;
 mod delivery;
 #[cfg(test)]
 mod delivery_tests;
+#[cfg(test)]
+mod endpoint_tests;
 mod endpoints;
 mod leases;
 mod secret;
 mod store;
 #[cfg(test)]
-mod test_support;
+mod store_tests;
 #[cfg(test)]
-mod tests;
+mod test_support;
 
 use std::time::Duration;
 

@@ -8,11 +8,13 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use shared::MerchantId;
 use shared::merchant::MerchantPayment;
+use shared::webhooks::{CreateEndpoint, EventType};
+use shared::{EndpointId, EventId, MerchantId};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 
+use super::{create_endpoint, record_event};
 use crate::idempotency::ResponseSealer;
 
 pub struct Fixture {
@@ -93,6 +95,60 @@ pub fn payment(byte: u8) -> Result<MerchantPayment, String> {
     .map_err(|e| e.to_string())
 }
 
+pub fn request(events: Option<Vec<EventType>>) -> Result<CreateEndpoint, String> {
+    Ok(CreateEndpoint {
+        url: "https://shop.example/hook"
+            .to_owned()
+            .try_into()
+            .map_err(|_| "url")?,
+        events,
+    })
+}
+
+pub async fn endpoint(
+    f: &Fixture,
+    merchant: &MerchantId,
+    events: Option<Vec<EventType>>,
+) -> Result<EndpointId, String> {
+    let created = create_endpoint(&f.pool, &f.sealer, merchant, &request(events)?)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(created.endpoint.id)
+}
+
+pub async fn record(
+    pool: &SqlitePool,
+    merchant: &MerchantId,
+    kind: EventType,
+    byte: u8,
+) -> Result<EventId, String> {
+    let mut conn = pool.acquire().await.map_err(|e| e.to_string())?;
+    record_event(&mut conn, merchant, kind, 2500, &payment(byte)?)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+pub async fn one<T>(pool: &SqlitePool, sql: &str, id: &str) -> Result<T, String>
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send + Unpin,
+{
+    sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+pub async fn delivered_to(pool: &SqlitePool, event: &EventId) -> Result<Vec<String>, String> {
+    sqlx::query_scalar(
+        "SELECT endpoint_id FROM webhook_deliveries WHERE event_id = ? ORDER BY endpoint_id",
+    )
+    .bind(event.as_str())
+    .fetch_all(pool)
+    .await
+    .map_err(|e| e.to_string())
+}
+
 /// One request the receiver got.
 #[derive(Debug, Clone)]
 pub struct Received {
@@ -133,7 +189,7 @@ pub async fn receiver(script: &[u16]) -> Result<(String, Receiver), String> {
                 (StatusCode::TEMPORARY_REDIRECT, [("location", "/hook")])
             }),
         )
-        .route("/{*path}", axum::routing::post(record))
+        .route("/{*path}", axum::routing::post(answer))
         .with_state(state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -143,7 +199,7 @@ pub async fn receiver(script: &[u16]) -> Result<(String, Receiver), String> {
     Ok((format!("http://{address}"), state))
 }
 
-async fn record(
+async fn answer(
     State(state): State<Receiver>,
     uri: axum::http::Uri,
     headers: HeaderMap,
