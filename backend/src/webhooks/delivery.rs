@@ -97,11 +97,16 @@ impl WebhookWorker {
                 let worker = self.clone();
                 sending.spawn(async move { worker.attempt(leased).await });
             }
+            let mut failed = None;
             while let Some(done) = sending.join_next().await {
                 match done {
-                    Ok(result) => result?,
+                    Ok(Ok(())) => {}
+                    Ok(Err(error)) => failed = Some(error),
                     Err(error) => tracing::error!(%error, "webhooks: a delivery task failed"),
                 }
+            }
+            if let Some(error) = failed {
+                return Err(error);
             }
         }
     }

@@ -155,3 +155,50 @@ pub(super) async fn finish(
     tx.commit().await?;
     Ok(updated == 1)
 }
+
+#[cfg(test)]
+mod tests {
+    use shared::webhooks::EventType;
+
+    use super::*;
+    use crate::webhooks::now_ms;
+    use crate::webhooks::test_support::{endpoint, fixture, merchant, record};
+
+    #[tokio::test]
+    async fn a_leased_delivery_is_not_leased_again_until_its_lease_runs_out() -> Result<(), String>
+    {
+        let f = fixture().await?;
+        let a = merchant(&f.pool, 1).await?;
+        endpoint(&f, &a, None).await?;
+        record(&f.pool, &a, EventType::Authorised, 1).await?;
+        let now = now_ms();
+        let lease = |at: i64, until: i64| lease_due(&f.pool, at, until, 60_000, 10);
+        let first = lease(now, now + 1000).await.map_err(|e| e.to_string())?;
+        assert_eq!(first.len(), 1);
+        let again = lease(now + 999, now + 2000)
+            .await
+            .map_err(|e| e.to_string())?;
+        assert!(again.is_empty(), "held by the first worker");
+        let after = lease(now + 1000, now + 3000)
+            .await
+            .map_err(|e| e.to_string())?;
+        assert_eq!(after.len(), 1, "a crashed worker's lease runs out");
+        let stale = Attempt {
+            at_ms: now,
+            http_status: Some(200),
+            duration_ms: 1,
+            error: None,
+        };
+        let Some(old) = first.first() else {
+            unreachable!()
+        };
+        let written = finish(&f.pool, old, &stale, &Verdict::Delivered)
+            .await
+            .map_err(|e| e.to_string())?;
+        assert!(
+            !written,
+            "a lost lease records its attempt but not its verdict"
+        );
+        Ok(())
+    }
+}

@@ -3,7 +3,6 @@
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -12,10 +11,10 @@ use shared::merchant::MerchantPayment;
 use shared::webhooks::{CreateEndpoint, EventType};
 use shared::{EndpointId, EventId, MerchantId};
 use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 
 use super::{create_endpoint, record_event};
 use crate::idempotency::ResponseSealer;
+use crate::payments::PaymentStore;
 
 pub struct Fixture {
     _dir: tempfile::TempDir,
@@ -25,39 +24,17 @@ pub struct Fixture {
 
 pub async fn fixture() -> Result<Fixture, String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let options = SqliteConnectOptions::new()
-        .filename(dir.path().join("t.sqlite"))
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .busy_timeout(Duration::from_secs(5));
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
+    let url = format!("sqlite://{}", dir.path().join("t.sqlite").display());
+    let store = PaymentStore::connect(&url)
         .await
         .map_err(|e| e.to_string())?;
-    migrate(&pool).await?;
     let sealer =
         ResponseSealer::new(&zeroize::Zeroizing::new([9; 32])).map_err(|e| e.to_string())?;
     Ok(Fixture {
         _dir: dir,
-        pool,
+        pool: store.pool().clone(),
         sealer: Arc::new(sealer),
     })
-}
-
-/// Applies the migrations each as written, outside any transaction of ours: sqlx 0.8's
-/// SQLite migrator wraps every migration in a transaction and ignores `-- no-transaction`,
-/// so `PaymentStore::connect` cannot apply 0008 (its own BEGIN fails). A stand-in until
-/// `connect` runs it; then this may go back to `PaymentStore::connect(..).pool()`.
-async fn migrate(pool: &SqlitePool) -> Result<(), String> {
-    let mut conn = pool.acquire().await.map_err(|e| e.to_string())?;
-    for migration in sqlx::migrate!("./migrations").iter() {
-        sqlx::raw_sql(&migration.sql)
-            .execute(&mut *conn)
-            .await
-            .map_err(|e| format!("migration {}: {e}", migration.version))?;
-    }
-    Ok(())
 }
 
 /// A merchant row, by plain SQL (merchant records are not this module's).
