@@ -10,6 +10,8 @@
 mod address_policy;
 mod delivery;
 #[cfg(test)]
+mod delivery_support;
+#[cfg(test)]
 mod delivery_tests;
 #[cfg(test)]
 mod endpoint_tests;
@@ -21,6 +23,8 @@ mod store;
 mod store_tests;
 #[cfg(test)]
 mod test_support;
+#[cfg(test)]
+mod worker_tests;
 
 use std::time::Duration;
 
