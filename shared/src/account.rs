@@ -80,7 +80,9 @@ impl std::str::FromStr for Origin {
             .or_else(|| s.strip_prefix("http://"))
             .ok_or(OriginError)?;
         let (host, port) = match rest.rsplit_once(':') {
-            Some((host, port)) if !host.contains(']') || host.ends_with(']') => (host, Some(port)),
+            Some((host, port)) if !host.contains(']') || host.ends_with(']') => {
+                (host, Some(port))
+            }
             _ => (rest, None),
         };
         let host_ok = !host.is_empty()
@@ -88,8 +90,9 @@ impl std::str::FromStr for Origin {
             && host
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"-.[]:".contains(&b));
-        let port_ok = port
-            .is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+        let port_ok = port.is_none_or(|p| {
+            !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit())
+        });
         if host_ok && port_ok {
             Ok(Self(s))
         } else {
@@ -148,10 +151,7 @@ impl From<DisplayName> for String {
 /// A merchant's default look: `appearance.variables` keys (`colorPrimary`, …) with values
 /// of a plain shape (`shared::appearance`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(
-    try_from = "BTreeMap<String, String>",
-    into = "BTreeMap<String, String>"
-)]
+#[serde(try_from = "BTreeMap<String, String>", into = "BTreeMap<String, String>")]
 pub struct Appearance(BTreeMap<String, String>);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -173,9 +173,7 @@ impl TryFrom<BTreeMap<String, String>> for Appearance {
                 .find(|v| v.key == key)
                 .ok_or_else(|| AppearanceError(format!("{key} is not one")))?;
             if !plainly_valid(variable.kind, value) {
-                return Err(AppearanceError(format!(
-                    "{key} has a value of another shape"
-                )));
+                return Err(AppearanceError(format!("{key} has a value of another shape")));
             }
         }
         Ok(Self(map))

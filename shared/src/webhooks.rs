@@ -229,10 +229,7 @@ mod tests {
 
     #[test]
     fn endpoint_urls_are_http_without_credentials() {
-        for good in [
-            "https://shop.example/hooks",
-            "http://localhost:4002/webhooks",
-        ] {
+        for good in ["https://shop.example/hooks", "http://localhost:4002/webhooks"] {
             assert!(EndpointUrl::try_from(good.to_owned()).is_ok(), "{good}");
         }
         for bad in [
