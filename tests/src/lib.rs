@@ -16,9 +16,9 @@ use tokio::net::TcpListener;
 /// Tests return this: any failure is a readable message, never a panic in setup code.
 pub type TestResult<T = ()> = Result<T, String>;
 
-/// A second sales unit the test simulator knows, for tests with two merchants.
-pub const SECOND_MSN: &str = "654321";
-pub const SECOND_MERCHANT_NAME: &str = "Fjord Kaffe AS";
+/// A second sales unit the sandbox's Vipps knows, for tests with two merchants.
+pub const SECOND_MSN: &str = shared::sandbox::SECOND_MERCHANT_SERIAL_NUMBER;
+pub const SECOND_MERCHANT_NAME: &str = shared::sandbox::SECOND_MERCHANT_NAME;
 
 /// A merchant created through the operator API, with its first key.
 pub struct OtherMerchant {
@@ -145,17 +145,19 @@ impl TestApp {
             .map_err(|e| e.to_string())?;
         let merchant_key = app.merchant_api_key().expose_secret().to_owned();
         let operator_key = app.operator_api_key().expose_secret().to_owned();
-        let mut sim_config =
+        // The sandbox's Vipps knows a second sales unit too, for tests with two merchants.
+        let sim_config =
             simulator::Config::sandbox(simulator_url.clone(), app.card_public_key_der().to_vec());
-        // Vipps knows a second sales unit, for tests with two merchants.
-        sim_config.merchants.push(simulator::Merchant {
-            serial_number: SECOND_MSN.to_owned(),
-            name: SECOND_MERCHANT_NAME.to_owned(),
-        });
         let shop_config = demo_shop::Config {
             psp_api_url: backend_url.clone(),
             psp_checkout_url: backend_url.clone(),
             merchant_api_key: merchant_key.clone(),
+            data_dir: data.path().join("shop"),
+            webhook_url: format!("{shop_url}/webhooks")
+                .try_into()
+                .map_err(|e: shared::webhooks::EndpointUrlError| e.to_string())?,
+            // The shop registers its endpoint at the backend itself.
+            webhook_secret: None,
         };
         let backend_task = std::sync::Mutex::new(Some(tokio::spawn(app.run())));
         tokio::spawn(simulator::run(simulator_listener, sim_config));

@@ -37,12 +37,7 @@ impl ResponseSealer {
         key: &IdempotencyKey,
         body: &[u8],
     ) -> Result<Vec<u8>, SealError> {
-        let mut sealed = body.to_vec();
-        let nonce = self
-            .key
-            .seal_in_place_append_tag(associated(scope, key), &mut sealed)
-            .map_err(|_| SealError::Seal)?;
-        Ok([nonce.as_ref().as_slice(), &sealed].concat())
+        self.seal_with(&associated(scope, key), body)
     }
 
     /// The body `seal` was given for this record; an error if it was altered, written for
@@ -53,12 +48,30 @@ impl ResponseSealer {
         key: &IdempotencyKey,
         sealed: &[u8],
     ) -> Result<Vec<u8>, SealError> {
+        self.open_with(&associated(scope, key), sealed)
+    }
+
+    /// `body` sealed under a fresh random nonce with `associated` as the associated data:
+    /// it opens only with the same associated data (other secrets at rest, e.g. webhook
+    /// endpoint secrets bound to their endpoint).
+    pub fn seal_with(&self, associated: &[u8], body: &[u8]) -> Result<Vec<u8>, SealError> {
+        let mut sealed = body.to_vec();
+        let nonce = self
+            .key
+            .seal_in_place_append_tag(Aad::from(associated), &mut sealed)
+            .map_err(|_| SealError::Seal)?;
+        Ok([nonce.as_ref().as_slice(), &sealed].concat())
+    }
+
+    /// What [`Self::seal_with`] was given, if `sealed` is unaltered, was sealed with the
+    /// same associated data and under this key.
+    pub fn open_with(&self, associated: &[u8], sealed: &[u8]) -> Result<Vec<u8>, SealError> {
         let (nonce, ciphertext) = sealed.split_at_checked(NONCE_LEN).ok_or(SealError::Open)?;
         let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| SealError::Open)?;
         let mut body = ciphertext.to_vec();
         let opened = self
             .key
-            .open_in_place(nonce, associated(scope, key), &mut body)
+            .open_in_place(nonce, Aad::from(associated), &mut body)
             .map_err(|_| SealError::Open)?
             .len();
         body.truncate(opened);
@@ -67,8 +80,8 @@ impl ResponseSealer {
 }
 
 /// Scope and key, apart by a newline (a key is printable ASCII, so never holds one).
-fn associated(scope: &str, key: &IdempotencyKey) -> Aad<Vec<u8>> {
-    Aad::from([scope.as_bytes(), b"\n", key.as_str().as_bytes()].concat())
+fn associated(scope: &str, key: &IdempotencyKey) -> Vec<u8> {
+    [scope.as_bytes(), b"\n", key.as_str().as_bytes()].concat()
 }
 
 #[cfg(test)]
