@@ -10,6 +10,7 @@ use tokio::sync::Notify;
 use crate::merchants::{self, MerchantError, MerchantStore};
 use crate::outbox::OutboxWorker;
 use crate::reconcile::{ReconcileTiming, Reconciler};
+use crate::webhooks::WebhookWorker;
 
 use crate::acquirer::{Acquirer, TestAcquirer};
 use crate::config::{AcquirerKind, Config};
@@ -177,8 +178,21 @@ impl Application {
             wake: payments.outbox_wake.clone(),
             config: state.config.outbox,
         };
-        let outbox = tokio::spawn(worker.run());
-        let reconciler = tokio::spawn(
+        // Dropped (the server stops, or this future is dropped, as a crash would), it stops
+        // every job: none outlives the server that started it.
+        let mut jobs = tokio::task::JoinSet::new();
+        jobs.spawn(worker.run());
+        jobs.spawn(
+            WebhookWorker::new(
+                payments.store.pool().clone(),
+                state.response_sealer.clone(),
+                payments.webhook_wake.clone(),
+                state.config.webhooks,
+            )
+            .map_err(std::io::Error::other)?
+            .run(),
+        );
+        jobs.spawn(
             Reconciler {
                 state: payments.clone(),
                 timing: ReconcileTiming {
@@ -190,12 +204,10 @@ impl Application {
             .run(),
         );
         let minute = std::time::Duration::from_secs(60);
-        let sweeper = tokio::spawn(state.limits.clone().sweep_every(minute));
+        jobs.spawn(state.limits.clone().sweep_every(minute));
         let limits = self.state.config.server;
         let served = crate::serve::serve(self.listener, routes::router(self.state), limits).await;
-        outbox.abort();
-        reconciler.abort();
-        sweeper.abort();
+        jobs.abort_all();
         served
     }
 }

@@ -4,12 +4,14 @@
 
 mod production;
 mod server;
+mod webhooks;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use secrecy::SecretString;
+use shared::account::Origin;
 use shared::sandbox;
 
 pub use production::{AcquirerKind, Mode};
@@ -66,6 +68,8 @@ pub struct Config {
     pub initiating_stuck_after: Duration,
     /// Status-update delivery: poll interval and back-off (`OUTBOX_BASE_DELAY_MS`).
     pub outbox: crate::outbox::OutboxConfig,
+    /// Webhook delivery: timeout, retry window, back-off, private addresses (`WEBHOOK_…`).
+    pub webhooks: crate::webhooks::WebhookConfig,
     /// How long the test acquirer takes to answer for its slow test card (`TEST_ACQUIRER_SLOW_MS`).
     pub test_acquirer_slow: Duration,
     /// Where browsers report what our Content Security Policies blocked (`CSP_REPORT_URI`):
@@ -159,6 +163,7 @@ impl Config {
             stuck_after: crate::reconcile::DEFAULT_STUCK_AFTER,
             initiating_stuck_after: crate::reconcile::DEFAULT_INITIATING_STUCK_AFTER,
             outbox: crate::outbox::OutboxConfig::default(),
+            webhooks: webhooks::defaults(Mode::Sandbox),
             test_acquirer_slow: Duration::from_secs(20),
             csp_report_uri: CSP_REPORTS_PATH.to_owned(),
         }
@@ -188,6 +193,7 @@ impl Config {
             config.acquirer = acquirer.parse().map_err(|e| error("ACQUIRER", e))?;
         }
         config.server = ServerLimits::from_vars(&var)?;
+        config.webhooks = webhooks::from_vars(&var, config.mode)?;
         if let Some(listen) = var("PSP_LISTEN") {
             config.listen = listen.parse().map_err(|e| error("PSP_LISTEN", e))?;
         }
@@ -305,23 +311,10 @@ fn parse_origins(list: &str) -> Result<Vec<String>, ConfigError> {
 }
 
 fn parse_origin(origin: &str) -> Result<String, ConfigError> {
-    let rest = origin
-        .strip_prefix("https://")
-        .or_else(|| origin.strip_prefix("http://"));
-    let host_ok = rest.is_some_and(|host| {
-        !host.is_empty()
-            && host
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
-    });
-    if host_ok {
-        Ok(origin.to_owned())
-    } else {
-        Err(error(
-            "MERCHANT_ALLOWED_ORIGINS",
-            format!("{origin:?} is not an origin like https://shop.example"),
-        ))
-    }
+    origin
+        .parse::<Origin>()
+        .map(String::from)
+        .map_err(|e| error("MERCHANT_ALLOWED_ORIGINS", format!("{origin:?}: {e}")))
 }
 
 fn is_six_digits(s: &str) -> bool {

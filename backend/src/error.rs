@@ -10,6 +10,7 @@ use shared::checkout::{ApiErrorBody, ErrorCode};
 
 use crate::merchants::MerchantError;
 use crate::payments::{LedgerError, PaymentError};
+use crate::webhooks::WebhookError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -25,6 +26,8 @@ pub enum ApiError {
     Idempotency(#[from] crate::idempotency::IdempotencyError),
     #[error(transparent)]
     Merchant(#[from] MerchantError),
+    #[error(transparent)]
+    Webhook(#[from] WebhookError),
 }
 
 impl From<JsonRejection> for ApiError {
@@ -92,6 +95,22 @@ impl ApiError {
                 ),
             },
             Self::Merchant(error) => merchant_parts(error),
+            Self::Webhook(error) => match error {
+                WebhookError::EndpointNotFound | WebhookError::EventNotFound => {
+                    (StatusCode::NOT_FOUND, ErrorCode::NotFound, message)
+                }
+                WebhookError::NoEvents | WebhookError::GraceTooLong => {
+                    (StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, message)
+                }
+                WebhookError::Store(_)
+                | WebhookError::Seal(_)
+                | WebhookError::Key(_)
+                | WebhookError::Client(_) => (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorCode::Internal,
+                    "internal error".into(),
+                ),
+            },
             Self::Idempotency(error) => {
                 use crate::idempotency::IdempotencyError as I;
                 match error {

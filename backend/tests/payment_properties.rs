@@ -92,6 +92,7 @@ fn authorised_payment(ledger: Ledger, expires_at: i64) -> Result<Payment, TestCa
     };
     Ok(Payment {
         id: PaymentId::from_random([7; 16]),
+        merchant_id: shared::MerchantId::from_random([8; 16]),
         state: PaymentState::Authorised,
         amount,
         currency: Currency::Nok,

@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod fakes;
+pub mod receiver;
 
 use std::path::PathBuf;
 
@@ -68,6 +69,10 @@ pub struct Options {
     /// Where browsers send Content Security Policy reports (the backend's own endpoint
     /// unless set).
     pub csp_report_uri: Option<String>,
+    /// How long one webhook delivery may take (2 s unless set).
+    pub webhook_timeout_ms: Option<u64>,
+    /// Whether webhook endpoints may be on loopback (yes, as in the sandbox, unless set).
+    pub webhooks_to_private_addresses: Option<bool>,
 }
 
 async fn bind() -> TestResult<(TcpListener, String)> {
@@ -106,6 +111,14 @@ impl TestApp {
         config.outbox.base_delay = std::time::Duration::from_millis(base_delay);
         config.outbox.max_delay = std::time::Duration::from_millis(base_delay.saturating_mul(10));
         config.outbox.lease = std::time::Duration::from_millis(500);
+        config.webhooks.poll = std::time::Duration::from_millis(50);
+        config.webhooks.base_delay = std::time::Duration::from_millis(20);
+        config.webhooks.max_delay = std::time::Duration::from_millis(200);
+        config.webhooks.timeout =
+            std::time::Duration::from_millis(options.webhook_timeout_ms.unwrap_or(2_000));
+        if let Some(allow) = options.webhooks_to_private_addresses {
+            config.webhooks.allow_private_addresses = allow;
+        }
         if let Some(ms) = options.acquirer_timeout_ms {
             config.acquirer_timeout = std::time::Duration::from_millis(ms);
         }
@@ -205,6 +218,23 @@ impl TestApp {
     /// The backend's data directory (keys, SQLite files), for tests that look at it at rest.
     pub fn data_dir(&self) -> &std::path::Path {
         self.data.path()
+    }
+
+    /// `key`'s merchant registers a webhook endpoint at `url` for every event type.
+    pub async fn register_endpoint(
+        &self,
+        key: &str,
+        url: &str,
+    ) -> TestResult<shared::webhooks::EndpointWithSecret> {
+        let response = self
+            .http
+            .post(format!("{}/v1/webhook-endpoints", self.backend_url))
+            .bearer_auth(key)
+            .json(&json!({ "url": url }))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        expect_json(response, 201).await
     }
 
     /// The operator creates a merchant (`body` as `POST /operator/v1/merchants` takes it).

@@ -108,6 +108,11 @@ fn production_refusals(config: &Config, origins_set: bool) -> Vec<ConfigError> {
         ),
     }
     let plain = "must be an https:// URL in production";
+    refuse(
+        config.webhooks.allow_private_addresses,
+        "WEBHOOK_ALLOW_PRIVATE_ADDRESSES",
+        "webhooks to loopback and private addresses are for the sandbox",
+    );
     refuse(!is_https(&vipps.base_url), "VIPPS_BASE_URL", plain);
     refuse(!is_https(&config.public_url), "PSP_PUBLIC_URL", plain);
     let origins = &config.merchant.allowed_origins;

@@ -59,7 +59,7 @@ impl ServerLimits {
     }
 }
 
-fn millis(
+pub(super) fn millis(
     var: &impl Fn(&'static str) -> Option<String>,
     name: &'static str,
 ) -> Result<Option<Duration>, ConfigError> {

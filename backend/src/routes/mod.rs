@@ -10,6 +10,7 @@ mod merchant;
 mod operator;
 mod qr;
 mod return_page;
+mod webhooks;
 mod widget;
 mod widget_auth;
 mod widget_merchant;
@@ -42,6 +43,21 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/status-updates/dead", get(merchant::dead_updates))
         .route("/v1/api-keys", post(api_keys::create).get(api_keys::list))
         .route("/v1/api-keys/{id}", delete(api_keys::revoke))
+        .route(
+            "/v1/webhook-endpoints",
+            post(webhooks::create_endpoint).get(webhooks::list_endpoints),
+        )
+        .route(
+            "/v1/webhook-endpoints/{id}",
+            delete(webhooks::delete_endpoint),
+        )
+        .route(
+            "/v1/webhook-endpoints/{id}/rotate-secret",
+            post(webhooks::rotate_secret),
+        )
+        .route("/v1/events", get(webhooks::list_events))
+        .route("/v1/events/{id}", get(webhooks::get_event))
+        .route("/v1/events/{id}/redeliver", post(webhooks::redeliver))
         .route(
             "/operator/v1/merchants",
             post(operator::create_merchant).get(operator::list_merchants),

@@ -85,7 +85,8 @@ impl WebhookWorker {
         let mut made = 0;
         loop {
             let now = now_ms();
-            let lease_until = now + millis(self.config.timeout) + 10_000;
+            // Long enough to send and record; a dead worker's deliveries go out again after.
+            let lease_until = now + 2 * millis(self.config.timeout) + 1_000;
             let window = millis(self.config.retry_window);
             let due = leases::lease_due(&self.pool, now, lease_until, window, CONCURRENCY).await?;
             if due.is_empty() {
