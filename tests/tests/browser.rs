@@ -232,3 +232,82 @@ async fn declined_cards_end_in_the_widget_with_the_reason_in_words() -> TestResu
     }
     Ok(())
 }
+
+/// Issue 8: the shopper approves in the Vipps app after closing the shop's tab, so the
+/// widget never reports; the shop's server marks the order paid from the signed webhook.
+#[tokio::test]
+#[ignore = "needs the built widget and chromedriver: run `cargo xtask test`"]
+async fn an_order_is_paid_through_the_webhook_alone_when_the_shopper_closed_the_tab() -> TestResult
+{
+    let (app, browser) = browser_app().await?;
+    let c = &browser.client;
+    let err = |e: fantoccini::error::CmdError| e.to_string();
+    c.goto(&app.shop_url).await.map_err(err)?;
+    browser.wait_for("#buy").await?.click().await.map_err(err)?;
+    browser
+        .wait_for("#vipps-checkout iframe")
+        .await?
+        .enter_frame()
+        .await
+        .map_err(err)?;
+    browser
+        .wait_for("#phone")
+        .await?
+        .send_keys("912 34 567")
+        .await
+        .map_err(err)?;
+    let known = c.windows().await.map_err(err)?;
+    browser.wait_for("#pay").await?.click().await.map_err(err)?;
+    browser.wait_for("#waiting").await?;
+    // The landing page opened in a new window; the shopper confirms there and closes
+    // the shop's tab at once: no widget is left to report anything.
+    let shop_tab = c.window().await.map_err(err)?;
+    browser.switch_to_new_window(&known).await?;
+    browser
+        .wait_for("#confirm")
+        .await?
+        .click()
+        .await
+        .map_err(err)?;
+    let landing = c.window().await.map_err(err)?;
+    c.switch_to_window(shop_tab).await.map_err(err)?;
+    c.close_window().await.map_err(err)?;
+    c.switch_to_window(landing).await.map_err(err)?;
+    // Then approves on the phone.
+    c.goto(&format!("{}/app?phone={PHONE}", app.simulator_url))
+        .await
+        .map_err(err)?;
+    browser
+        .wait_for("input[name=card][value='4925000000000004']")
+        .await?
+        .click()
+        .await
+        .map_err(err)?;
+    browser
+        .wait_for("button.approve")
+        .await?
+        .click()
+        .await
+        .map_err(err)?;
+    browser.wait_for("#result").await?;
+    // The shop's own order list, which only its webhook receiver changes.
+    eventually("the shop's order to be paid", || async {
+        let html = app
+            .http
+            .get(format!("{}/orders", app.shop_url))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?
+            .text()
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(html.contains("data-status=\"paid\"").then_some(()))
+    })
+    .await?;
+    c.goto(&format!("{}/orders", app.shop_url))
+        .await
+        .map_err(err)?;
+    browser.wait_for("tr.order[data-status='paid']").await?;
+    browser.screenshot("webhook-paid-orders").await?;
+    Ok(())
+}
