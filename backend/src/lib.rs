@@ -4,6 +4,7 @@
 pub mod acquirer;
 pub mod admin;
 pub mod app;
+pub mod card;
 pub mod config;
 pub mod data_dir;
 pub mod error;

@@ -9,7 +9,7 @@ use shared::{Amount, Currency, PaymentId};
 
 pub use test_acquirer::TestAcquirer;
 
-use crate::vipps::Card;
+use crate::card::Card;
 
 /// An authorisation request. The amount always comes from our own record.
 pub struct Authorise<'a> {

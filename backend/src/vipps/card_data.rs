@@ -1,16 +1,15 @@
 //! makePayment's `cardData`: base64 of an RSA-OAEP (SHA-256, MGF1-SHA-256, empty label)
 //! cryptogram of `CARDNUMBER,YYMM,SESSIONID`, made with our public key.
 //!
-//! The card number lives only in a `Card`, zeroized on drop, never formatted:
-//! its `Debug` shows the first six and last four digits only.
-
-use std::fmt;
+//! The card number goes straight into a `crate::card::Card` (zeroized on drop, never
+//! formatted); the decrypted text itself is zeroized too.
 
 use aws_lc_rs::rsa::{OAEP_SHA256_MGF1SHA256, OaepPrivateDecryptingKey, PrivateDecryptingKey};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use shared::merchant::MaskedCard;
 use zeroize::Zeroizing;
+
+use crate::card::Card;
 
 /// Why `cardData` could not be read. Carries no card data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -23,46 +22,6 @@ pub enum CardDataError {
     Decrypt,
     #[error("decrypted cardData is not CARDNUMBER,YYMM,SESSIONID")]
     Format,
-}
-
-/// A card number and its expiry, held only for the acquirer call.
-pub struct Card {
-    number: Zeroizing<String>,
-    /// `YYMM`.
-    expiry: String,
-}
-
-impl Card {
-    /// The digits, for the acquirer only.
-    pub fn number(&self) -> &str {
-        &self.number
-    }
-
-    /// Expiry year and month (`YYMM` as Vipps sends it).
-    pub fn expiry(&self) -> &str {
-        &self.expiry
-    }
-
-    /// What may be kept: first six, last four, expiry.
-    pub fn masked(&self) -> MaskedCard {
-        let n = self.number.as_str();
-        MaskedCard {
-            first_six: n[..6].to_owned(),
-            last_four: n[n.len() - 4..].to_owned(),
-            expiry: self.expiry.clone(),
-        }
-    }
-}
-
-impl fmt::Debug for Card {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let m = self.masked();
-        write!(
-            f,
-            "Card({}******{}, {})",
-            m.first_six, m.last_four, m.expiry
-        )
-    }
 }
 
 /// Holds our private key and opens `cardData`.
@@ -102,23 +61,12 @@ pub fn parse(text: &str) -> Result<Card, CardDataError> {
     else {
         return Err(CardDataError::Format);
     };
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    let month_ok = expiry
-        .get(2..)
-        .and_then(|m| m.parse::<u8>().ok())
-        .is_some_and(|m| (1..=12).contains(&m));
-    let number_ok = (16..=19).contains(&number.len()) && digits(number);
-    let expiry_ok = expiry.len() == 4 && digits(expiry) && month_ok;
     let session_ok =
         (1..=32).contains(&session.len()) && session.bytes().all(|b| b.is_ascii_alphanumeric());
-    if number_ok && expiry_ok && session_ok {
-        Ok(Card {
-            number: Zeroizing::new(number.to_owned()),
-            expiry: expiry.to_owned(),
-        })
-    } else {
-        Err(CardDataError::Format)
+    if !session_ok {
+        return Err(CardDataError::Format);
     }
+    Card::new(number, expiry).map_err(|_| CardDataError::Format)
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use shared::account::Msn;
 use shared::vipps::details::PaymentDetails;
 use shared::vipps::{ErrorDetails, InitRequest, InitResponse, UpdateStatusRequest};
 
-pub use card_data::{Card, CardDataError, CardDecryptor};
+pub use card_data::{CardDataError, CardDecryptor};
 pub use client::HttpVipps;
 pub use landing::LandingUrl;
 
