@@ -125,6 +125,7 @@ CREATE TABLE webhook_deliveries (
     UNIQUE (event_id, endpoint_id)
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at_ms);
+CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, state);
 
 CREATE TABLE webhook_attempts (
     delivery_id  TEXT NOT NULL REFERENCES webhook_deliveries (id),

@@ -158,16 +158,10 @@ async fn key_command(
 ) -> Result<String, AdminError> {
     match command {
         KeyCommand::Create { merchant, name } => {
-            merchants.get(&merchant).await?;
             let request: CreateApiKey = serde_json::from_value(serde_json::json!({ "name": name }))
                 .map_err(|e| AdminError::Invalid(format!("--name: {e}")))?;
-            let mut conn = merchants
-                .pool()
-                .acquire()
-                .await
-                .map_err(MerchantError::from)?;
             let key = merchants
-                .create_key(&mut conn, &merchant, &request.name, config.mode)
+                .create_key_for(&merchant, &request.name, config.mode)
                 .await?;
             Ok(format!(
                 "key {} created\nsecret key (shown once, keep it secret): {}",

@@ -10,7 +10,7 @@ use tokio::sync::Notify;
 use crate::merchants::{self, MerchantError, MerchantStore};
 use crate::outbox::OutboxWorker;
 use crate::reconcile::{ReconcileTiming, Reconciler};
-use crate::webhooks::WebhookWorker;
+use crate::webhooks::{WebhookError, WebhookWorker};
 
 use crate::acquirer::{Acquirer, TestAcquirer};
 use crate::config::{AcquirerKind, Config};
@@ -53,6 +53,8 @@ pub enum StartupError {
     Seal(#[from] SealError),
     #[error("the merchant from the environment: {0}")]
     Merchant(#[from] MerchantError),
+    #[error(transparent)]
+    Webhooks(#[from] WebhookError),
     #[error("cannot read the listener address: {0}")]
     Listener(std::io::Error),
 }
@@ -60,6 +62,7 @@ pub enum StartupError {
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    webhooks: WebhookWorker,
     card_public_key_der: Vec<u8>,
 }
 
@@ -121,6 +124,12 @@ impl Application {
                 acquirer_timeout: config.acquirer_timeout,
             },
         };
+        let webhooks = WebhookWorker::new(
+            payments.store.pool().clone(),
+            response_sealer.clone(),
+            payments.webhook_wake.clone(),
+            config.webhooks,
+        )?;
         let state = AppState {
             limits: Arc::new(WidgetLimits::new(&config)),
             response_sealer,
@@ -132,6 +141,7 @@ impl Application {
         Ok(Self {
             listener,
             state,
+            webhooks,
             card_public_key_der,
         })
     }
@@ -182,16 +192,7 @@ impl Application {
         // every job: none outlives the server that started it.
         let mut jobs = tokio::task::JoinSet::new();
         jobs.spawn(worker.run());
-        jobs.spawn(
-            WebhookWorker::new(
-                payments.store.pool().clone(),
-                state.response_sealer.clone(),
-                payments.webhook_wake.clone(),
-                state.config.webhooks,
-            )
-            .map_err(std::io::Error::other)?
-            .run(),
-        );
+        jobs.spawn(self.webhooks.run());
         jobs.spawn(
             Reconciler {
                 state: payments.clone(),

@@ -2,7 +2,7 @@
 //! code; 5xx bodies are opaque and the cause is logged.
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -28,6 +28,12 @@ pub enum ApiError {
     Merchant(#[from] MerchantError),
     #[error(transparent)]
     Webhook(#[from] WebhookError),
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::BadRequest(rejection.body_text())
+    }
 }
 
 impl From<JsonRejection> for ApiError {
@@ -99,7 +105,9 @@ impl ApiError {
                 WebhookError::EndpointNotFound | WebhookError::EventNotFound => {
                     (StatusCode::NOT_FOUND, ErrorCode::NotFound, message)
                 }
-                WebhookError::NoEvents | WebhookError::GraceTooLong => {
+                WebhookError::NoEvents
+                | WebhookError::GraceTooLong
+                | WebhookError::TooManyEndpoints => {
                     (StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, message)
                 }
                 WebhookError::Store(_)

@@ -8,7 +8,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use shared::merchant::{CreatePayment, MerchantPayment};
-use shared::webhooks::{CreateEndpoint, Endpoint, EndpointWithSecret};
+use shared::webhooks::{CreateEndpoint, Endpoint, EndpointWithSecret, RotateSecret};
 use shared::{EndpointId, PaymentId};
 
 #[derive(Debug, thiserror::Error)]
@@ -119,6 +119,25 @@ impl PspClient {
         }
         let body = response.text().await.unwrap_or_default();
         Err(PspError::Status { status, body })
+    }
+
+    /// `POST /v1/webhook-endpoints/{id}/rotate-secret` with no grace: the endpoint with its
+    /// new secret (shown only now); what is still pending for it is signed with that one.
+    pub async fn rotate_secret(&self, id: &EndpointId) -> Result<EndpointWithSecret, PspError> {
+        let response = self
+            .http
+            .post(format!(
+                "{}/v1/webhook-endpoints/{id}/rotate-secret",
+                self.base_url
+            ))
+            .bearer_auth(&self.api_key)
+            .json(&RotateSecret {
+                grace_seconds: Some(0),
+            })
+            .send()
+            .await
+            .map_err(PspError::Unreachable)?;
+        read_json(response).await
     }
 
     /// `POST /v1/webhook-endpoints`: the new endpoint with its secret (shown only now).

@@ -1,6 +1,7 @@
-//! The shop's webhook endpoint at the PSP: at start, endpoints left with the shop's own URL
-//! are deleted and a fresh one is created; its `whsec_…` secret is kept in memory to verify
-//! deliveries. While the PSP is not up, a background task retries with back-off and the shop
+//! The shop's webhook endpoint at the PSP: at start, the endpoint left with the shop's own
+//! URL is kept and given a new secret (so events still owed to it, from while the shop was
+//! down, are delivered, signed with that secret), or a new one is created; its `whsec_…`
+//! secret is kept in memory to verify deliveries. While the PSP is not up, a background task retries with back-off and the shop
 //! serves pages meanwhile (webhooks answer 503 until then, so the PSP retries them).
 
 use std::sync::Arc;
@@ -44,21 +45,33 @@ enum RegisterError {
     Secret,
 }
 
-/// Deletes the endpoints with `url`, creates a new one, answers its verifier.
+/// Keeps the endpoint with `url` under a new secret (other copies are deleted), or creates
+/// one; answers its verifier.
 async fn register(psp: &PspClient, url: &EndpointUrl) -> Result<Webhook, RegisterError> {
-    for endpoint in psp.endpoints().await? {
-        if &endpoint.url == url {
-            psp.delete_endpoint(&endpoint.id).await?;
-            tracing::info!(endpoint = %endpoint.id, "old webhook endpoint deleted");
+    let ours: Vec<_> = psp
+        .endpoints()
+        .await?
+        .into_iter()
+        .filter(|e| &e.url == url)
+        .collect();
+    let registered = match ours.split_first() {
+        Some((kept, copies)) => {
+            for copy in copies {
+                psp.delete_endpoint(&copy.id).await?;
+                tracing::info!(endpoint = %copy.id, "second webhook endpoint for the shop deleted");
+            }
+            psp.rotate_secret(&kept.id).await?
         }
-    }
-    let request = CreateEndpoint {
-        url: url.clone(),
-        events: None,
+        None => {
+            let request = CreateEndpoint {
+                url: url.clone(),
+                events: None,
+            };
+            psp.create_endpoint(&request).await?
+        }
     };
-    let created = psp.create_endpoint(&request).await?;
-    tracing::info!(endpoint = %created.endpoint.id, url = url.as_str(), "webhook endpoint registered");
-    Webhook::new(&created.secret).map_err(|_| RegisterError::Secret)
+    tracing::info!(endpoint = %registered.endpoint.id, url = url.as_str(), "webhook endpoint registered");
+    Webhook::new(&registered.secret).map_err(|_| RegisterError::Secret)
 }
 
 /// Registers in the background until it works, then fills `key`.

@@ -156,7 +156,7 @@ async fn orders_and_seen_webhooks_survive_a_restart() -> TestResult {
 }
 
 #[tokio::test]
-async fn the_shop_registers_its_endpoint_once_the_psp_is_up_and_verifies_with_its_secret()
+async fn the_shop_keeps_its_endpoint_under_a_new_secret_once_the_psp_is_up_and_verifies_with_it()
 -> TestResult {
     let psp = Shared::new(std::sync::Mutex::new(FakePsp {
         endpoints_down: true,
@@ -170,7 +170,7 @@ async fn the_shop_registers_its_endpoint_once_the_psp_is_up_and_verifies_with_it
     let other = EndpointUrl::try_from("https://elsewhere.example/hooks".to_owned())?;
     {
         let mut fake = psp.lock().map_err(|e| e.to_string())?;
-        for (byte, url) in [(1, &ours), (2, &other)] {
+        for (byte, url) in [(1, &ours), (2, &other), (3, &ours)] {
             fake.endpoints.push(Endpoint {
                 id: EndpointId::from_random([byte; 16]),
                 url: url.clone(),
@@ -193,24 +193,18 @@ async fn the_shop_registers_its_endpoint_once_the_psp_is_up_and_verifies_with_it
     );
 
     psp.lock().map_err(|e| e.to_string())?.endpoints_down = false;
-    eventually("the endpoint to be created", || {
+    eventually("the endpoint to be given a new secret", || {
         let psp = psp.clone();
-        async move {
-            Ok(!psp
-                .lock()
-                .map_err(|e| e.to_string())?
-                .endpoints_created
-                .is_empty())
-        }
+        async move { Ok(!psp.lock().map_err(|e| e.to_string())?.rotated.is_empty()) }
     })
     .await?;
     {
+        // Its own endpoint is kept (events still owed to it stay owed), the copy goes,
+        // the other URL's is left alone, and nothing new is created.
         let fake = psp.lock().map_err(|e| e.to_string())?;
-        assert_eq!(fake.deleted, [EndpointId::from_random([1; 16])]);
-        let [created] = fake.endpoints_created.as_slice() else {
-            return Err("expected exactly one endpoint".into());
-        };
-        assert_eq!((&created.url, &created.events), (&ours, &None));
+        assert_eq!(fake.rotated, [EndpointId::from_random([1; 16])]);
+        assert_eq!(fake.deleted, [EndpointId::from_random([3; 16])]);
+        assert!(fake.endpoints_created.is_empty());
     }
     eventually("the webhook to be taken", || {
         let (shop, paid) = (shop.clone(), paid.clone());
@@ -222,5 +216,31 @@ async fn the_shop_registers_its_endpoint_once_the_psp_is_up_and_verifies_with_it
     })
     .await?;
     assert_eq!(listed_status(&shop).await?.as_deref(), Some("paid"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_shop_creates_its_endpoint_when_the_psp_has_none() -> TestResult {
+    let psp = Shared::default();
+    let psp_url = spawn_psp(psp.clone()).await?;
+    let data = tempfile::tempdir()?;
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let ours = EndpointUrl::try_from(format!("{}/webhooks", url_of(&listener)?))?;
+    let shop_config = config(psp_url, &listener, data.path(), None)?;
+    tokio::spawn(demo_shop::run(listener, shop_config));
+    eventually("the endpoint to be created", || {
+        let psp = psp.clone();
+        async move {
+            let fake = psp.lock().map_err(|e| e.to_string())?;
+            Ok(!fake.endpoints_created.is_empty())
+        }
+    })
+    .await?;
+    let fake = psp.lock().map_err(|e| e.to_string())?;
+    let [created] = fake.endpoints_created.as_slice() else {
+        return Err("expected exactly one endpoint".into());
+    };
+    assert_eq!((&created.url, &created.events), (&ours, &None));
+    assert!(fake.rotated.is_empty() && fake.deleted.is_empty());
     Ok(())
 }

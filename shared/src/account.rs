@@ -256,13 +256,22 @@ pub struct ApiKey {
     pub revoked_at: Option<i64>,
 }
 
-/// A new key: the only time the secret is shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A new key: the only time the secret is shown. `Debug` leaves the secret out.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatedApiKey {
     #[serde(flatten)]
     pub key: ApiKey,
     /// `sk_…`: keep it secret; the PSP keeps only its hash.
     pub secret: String,
+}
+
+impl std::fmt::Debug for CreatedApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedApiKey")
+            .field("key", &self.key)
+            .field("secret", &"***")
+            .finish()
+    }
 }
 
 #[cfg(test)]

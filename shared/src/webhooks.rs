@@ -149,12 +149,22 @@ pub struct Endpoint {
 }
 
 /// A new endpoint, or one whose secret was just rotated: the only time the secret is shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `Debug` leaves the secret out.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EndpointWithSecret {
     #[serde(flatten)]
     pub endpoint: Endpoint,
     /// `whsec_…` (Standard Webhooks): verify each delivery with it.
     pub secret: String,
+}
+
+impl std::fmt::Debug for EndpointWithSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EndpointWithSecret")
+            .field("endpoint", &self.endpoint)
+            .field("secret", &"***")
+            .finish()
+    }
 }
 
 /// `POST /v1/webhook-endpoints/{id}/rotate-secret`.
@@ -225,6 +235,24 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", kind.as_str()));
             assert_eq!(kind.as_str().parse(), Ok(kind));
         }
+    }
+
+    #[test]
+    fn a_shown_secret_stays_out_of_debug_output() {
+        let Ok(url) = EndpointUrl::try_from("https://shop.example/hooks".to_owned()) else {
+            unreachable!()
+        };
+        let shown = EndpointWithSecret {
+            endpoint: Endpoint {
+                id: EndpointId::from_random([1; 16]),
+                url,
+                events: EventType::ALL.to_vec(),
+                created_at: 0,
+                previous_secret_expires_at: None,
+            },
+            secret: "whsec_c2VjcmV0".to_owned(),
+        };
+        assert!(!format!("{shown:?}").contains("c2VjcmV0"));
     }
 
     #[test]

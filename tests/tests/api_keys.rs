@@ -23,6 +23,15 @@ async fn send(
     request.send().await.map_err(|e| e.to_string())
 }
 
+/// `GET path` with `key`, answered 200 with a `T`.
+async fn get<T: serde::de::DeserializeOwned>(
+    app: &TestApp,
+    path: &str,
+    key: &str,
+) -> TestResult<T> {
+    expect_json(send(app, reqwest::Method::GET, path, key, None).await?, 200).await
+}
+
 async fn payments_status(app: &TestApp, key: &str) -> TestResult<u16> {
     let response = app
         .create_payment_as(
@@ -51,18 +60,7 @@ async fn a_key_is_rotated_without_downtime_and_a_revoked_key_gets_401_at_once() 
     // Both keys work together while the shop switches over.
     assert_eq!(payments_status(&app, &app.merchant_key).await?, 201);
     assert_eq!(payments_status(&app, &new.secret).await?, 201);
-    let listed: Vec<ApiKey> = expect_json(
-        send(
-            &app,
-            reqwest::Method::GET,
-            "/v1/api-keys",
-            &new.secret,
-            None,
-        )
-        .await?,
-        200,
-    )
-    .await?;
+    let listed: Vec<ApiKey> = get(&app, "/v1/api-keys", &new.secret).await?;
     assert_eq!(listed.len(), 2);
     let old = listed
         .iter()
@@ -93,23 +91,8 @@ async fn a_key_is_rotated_without_downtime_and_a_revoked_key_gets_401_at_once() 
 async fn a_merchant_cannot_see_or_revoke_another_merchants_keys() -> TestResult {
     let app = TestApp::spawn().await?;
     let other = app.second_merchant().await?;
-    let theirs: Vec<ApiKey> = expect_json(
-        send(&app, reqwest::Method::GET, "/v1/api-keys", &other.key, None).await?,
-        200,
-    )
-    .await?;
-    let ours: Vec<ApiKey> = expect_json(
-        send(
-            &app,
-            reqwest::Method::GET,
-            "/v1/api-keys",
-            &app.merchant_key,
-            None,
-        )
-        .await?,
-        200,
-    )
-    .await?;
+    let theirs: Vec<ApiKey> = get(&app, "/v1/api-keys", &other.key).await?;
+    let ours: Vec<ApiKey> = get(&app, "/v1/api-keys", &app.merchant_key).await?;
     assert_eq!(theirs.len(), 1);
     assert!(ours.iter().all(|k| k.id != theirs[0].id));
     let path = format!("/v1/api-keys/{}", theirs[0].id);
@@ -161,11 +144,7 @@ async fn a_disabled_merchants_keys_and_widgets_stop_and_its_payments_stay_readab
     let body: Value = expect_json(widget, 403).await?;
     assert_eq!(body["code"], "merchant_unavailable");
     let path = format!("/operator/v1/payments/{}", payment.id);
-    let read: shared::merchant::MerchantPayment = expect_json(
-        send(&app, reqwest::Method::GET, &path, &app.operator_key, None).await?,
-        200,
-    )
-    .await?;
+    let read: shared::merchant::MerchantPayment = get(&app, &path, &app.operator_key).await?;
     assert_eq!(read.id, payment.id);
     // The environment's merchant is untouched; enabling brings the other back.
     assert_eq!(payments_status(&app, &app.merchant_key).await?, 201);
@@ -193,18 +172,7 @@ async fn the_operator_api_takes_only_the_operator_key() -> TestResult {
         .await?;
         assert_eq!(response.status(), 401, "key {key:?}");
     }
-    let listed: Vec<Merchant> = expect_json(
-        send(
-            &app,
-            reqwest::Method::GET,
-            "/operator/v1/merchants",
-            &app.operator_key,
-            None,
-        )
-        .await?,
-        200,
-    )
-    .await?;
+    let listed: Vec<Merchant> = get(&app, "/operator/v1/merchants", &app.operator_key).await?;
     assert_eq!(listed.len(), 1, "the environment's merchant");
     // And the operator key is no merchant key.
     assert_eq!(payments_status(&app, &app.operator_key).await?, 401);
@@ -252,18 +220,7 @@ async fn a_bad_merchant_is_refused_naming_its_field_and_nothing_is_created() -> 
     .await?;
     let error: Value = expect_json(response, 409).await?;
     assert_eq!(error["code"], "msn_taken");
-    let listed: Vec<Merchant> = expect_json(
-        send(
-            &app,
-            reqwest::Method::GET,
-            "/operator/v1/merchants",
-            &app.operator_key,
-            None,
-        )
-        .await?,
-        200,
-    )
-    .await?;
+    let listed: Vec<Merchant> = get(&app, "/operator/v1/merchants", &app.operator_key).await?;
     assert_eq!(listed.len(), 1, "a refused merchant was created");
     Ok(())
 }

@@ -32,6 +32,28 @@ fn widget_dir() -> TestResult<PathBuf> {
 async fn pay(app: &TestApp, browser: &Browser, card: &str, name: &str) -> TestResult {
     let c = &browser.client;
     let err = |e: fantoccini::error::CmdError| e.to_string();
+    let shop = confirm_at_vipps(app, browser, name).await?;
+    approve_in_app(app, browser, card, name).await?;
+    // Close the landing page and the phone app, as a shopper would.
+    for window in c.windows().await.map_err(err)? {
+        if window != shop {
+            c.switch_to_window(window).await.map_err(err)?;
+            c.close_window().await.map_err(err)?;
+        }
+    }
+    c.switch_to_window(shop).await.map_err(err)?;
+    Ok(())
+}
+
+/// Buys in the shop, types the phone number in the widget, presses Pay and confirms on
+/// the landing page, which stays the current window. Returns the shop's window.
+async fn confirm_at_vipps(
+    app: &TestApp,
+    browser: &Browser,
+    name: &str,
+) -> TestResult<fantoccini::wd::WindowHandle> {
+    let c = &browser.client;
+    let err = |e: fantoccini::error::CmdError| e.to_string();
     c.goto(&app.shop_url).await.map_err(err)?;
     browser.wait_for("#buy").await?.click().await.map_err(err)?;
     browser
@@ -62,8 +84,14 @@ async fn pay(app: &TestApp, browser: &Browser, card: &str, name: &str) -> TestRe
         .await
         .map_err(err)?;
     browser.wait_for("#waiting").await?;
+    Ok(shop)
+}
 
-    // The shopper's phone: the Vipps app lists the request for their number.
+/// The shopper's phone: the Vipps app, in a new window, lists the request for their
+/// number; they approve it with `card`.
+async fn approve_in_app(app: &TestApp, browser: &Browser, card: &str, name: &str) -> TestResult {
+    let c = &browser.client;
+    let err = |e: fantoccini::error::CmdError| e.to_string();
     let phone_app = c.new_window(true).await.map_err(err)?.handle;
     c.switch_to_window(phone_app).await.map_err(err)?;
     c.goto(&format!("{}/app?phone={PHONE}", app.simulator_url))
@@ -83,14 +111,6 @@ async fn pay(app: &TestApp, browser: &Browser, card: &str, name: &str) -> TestRe
         .map_err(err)?;
     browser.wait_for("#result").await?;
     browser.screenshot(&format!("{name}-3-phone-app")).await?;
-    // Close the landing page and the phone app, as a shopper would.
-    for window in c.windows().await.map_err(err)? {
-        if window != shop {
-            c.switch_to_window(window).await.map_err(err)?;
-            c.close_window().await.map_err(err)?;
-        }
-    }
-    c.switch_to_window(shop).await.map_err(err)?;
     Ok(())
 }
 
@@ -242,54 +262,14 @@ async fn an_order_is_paid_through_the_webhook_alone_when_the_shopper_closed_the_
     let (app, browser) = browser_app().await?;
     let c = &browser.client;
     let err = |e: fantoccini::error::CmdError| e.to_string();
-    c.goto(&app.shop_url).await.map_err(err)?;
-    browser.wait_for("#buy").await?.click().await.map_err(err)?;
-    browser
-        .wait_for("#vipps-checkout iframe")
-        .await?
-        .enter_frame()
-        .await
-        .map_err(err)?;
-    browser
-        .wait_for("#phone")
-        .await?
-        .send_keys("912 34 567")
-        .await
-        .map_err(err)?;
-    let known = c.windows().await.map_err(err)?;
-    browser.wait_for("#pay").await?.click().await.map_err(err)?;
-    browser.wait_for("#waiting").await?;
-    // The landing page opened in a new window; the shopper confirms there and closes
-    // the shop's tab at once: no widget is left to report anything.
-    let shop_tab = c.window().await.map_err(err)?;
-    browser.switch_to_new_window(&known).await?;
-    browser
-        .wait_for("#confirm")
-        .await?
-        .click()
-        .await
-        .map_err(err)?;
+    // The shopper confirms on the landing page and closes the shop's tab at once: no
+    // widget is left to report anything. Then approves on the phone.
+    let shop_tab = confirm_at_vipps(&app, &browser, "webhook").await?;
     let landing = c.window().await.map_err(err)?;
     c.switch_to_window(shop_tab).await.map_err(err)?;
     c.close_window().await.map_err(err)?;
     c.switch_to_window(landing).await.map_err(err)?;
-    // Then approves on the phone.
-    c.goto(&format!("{}/app?phone={PHONE}", app.simulator_url))
-        .await
-        .map_err(err)?;
-    browser
-        .wait_for("input[name=card][value='4925000000000004']")
-        .await?
-        .click()
-        .await
-        .map_err(err)?;
-    browser
-        .wait_for("button.approve")
-        .await?
-        .click()
-        .await
-        .map_err(err)?;
-    browser.wait_for("#result").await?;
+    approve_in_app(&app, &browser, "4925000000000004", "webhook").await?;
     // The shop's own order list, which only its webhook receiver changes.
     eventually("the shop's order to be paid", || async {
         let html = app

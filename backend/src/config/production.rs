@@ -113,6 +113,14 @@ fn production_refusals(config: &Config, origins_set: bool) -> Vec<ConfigError> {
         "WEBHOOK_ALLOW_PRIVATE_ADDRESSES",
         "webhooks to loopback and private addresses are for the sandbox",
     );
+    let short = |key: &Option<secrecy::SecretString>| {
+        use secrecy::ExposeSecret;
+        key.as_ref()
+            .is_some_and(|k| k.expose_secret().chars().count() < MIN_KEY_LENGTH)
+    };
+    let weak = "must be at least 32 random characters (e.g. `openssl rand -hex 32`)";
+    refuse(short(&config.merchant.api_key), "MERCHANT_API_KEY", weak);
+    refuse(short(&config.operator_api_key), "OPERATOR_API_KEY", weak);
     refuse(!is_https(&vipps.base_url), "VIPPS_BASE_URL", plain);
     refuse(!is_https(&config.public_url), "PSP_PUBLIC_URL", plain);
     let origins = &config.merchant.allowed_origins;
@@ -128,6 +136,9 @@ fn production_refusals(config: &Config, origins_set: bool) -> Vec<ConfigError> {
     );
     found
 }
+
+/// The shortest API or operator key production takes from the environment.
+const MIN_KEY_LENGTH: usize = 32;
 
 fn is_https(url: &str) -> bool {
     url.strip_prefix("https://")
@@ -195,6 +206,17 @@ mod tests {
             let mut unset = good();
             unset.remove(var);
             assert!(read(&unset).is_err_and(|e| e.names(var)), "{var} unset");
+        }
+    }
+
+    #[test]
+    fn short_keys_are_refused_by_their_names() {
+        for var in ["MERCHANT_API_KEY", "OPERATOR_API_KEY"] {
+            let mut vars = good();
+            vars.insert(var, "sk_short");
+            assert!(read(&vars).is_err_and(|e| e.names(var)), "{var}");
+            vars.insert(var, "0123456789abcdef0123456789abcdef");
+            assert!(!read(&vars).is_err_and(|e| e.names(var)), "{var}");
         }
     }
 

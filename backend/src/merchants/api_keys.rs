@@ -18,8 +18,10 @@ use crate::payments::now_unix;
 pub const KEY_PREFIX: &str = "sk_";
 /// `last_used_at` is written at most this often per key (seconds), not on every request.
 const LAST_USED_GRANULARITY: i64 = 60;
-/// How much of a key is kept in clear to tell keys apart (`sk_test_1a2b`).
+/// How much of a key is kept in clear to tell keys apart (`sk_test_1a2b`), and only of a
+/// key long enough that this gives nothing away ([`MIN_SHOWN_LENGTH`]).
 const SHOWN_CHARS: usize = 12;
+const MIN_SHOWN_LENGTH: usize = 40;
 
 /// A request's credentials, checked: the merchant (active) and which of its keys.
 #[derive(Debug, Clone)]
@@ -38,6 +40,18 @@ fn new_secret(mode: Mode) -> Result<String, MerchantError> {
 }
 
 impl MerchantStore {
+    /// A new key for `merchant` (which must exist), in a transaction of its own.
+    pub async fn create_key_for(
+        &self,
+        merchant: &MerchantId,
+        name: &KeyName,
+        mode: Mode,
+    ) -> Result<CreatedApiKey, MerchantError> {
+        self.get(merchant).await?;
+        let mut conn = self.pool.acquire().await?;
+        self.create_key(&mut conn, merchant, name, mode).await
+    }
+
     /// A new key for `merchant`, returned with its secret (shown once).
     pub async fn create_key(
         &self,
@@ -60,7 +74,12 @@ impl MerchantStore {
         secret: &str,
     ) -> Result<ApiKey, MerchantError> {
         let id = ApiKeyId::from_random(keys::random_bytes()?);
-        let prefix: String = secret.chars().take(SHOWN_CHARS).collect();
+        let shown = if secret.chars().count() >= MIN_SHOWN_LENGTH {
+            SHOWN_CHARS
+        } else {
+            0
+        };
+        let prefix: String = secret.chars().take(shown).collect();
         let now = now_unix();
         sqlx::query(
             "INSERT INTO api_keys (id, merchant_id, name, key_hash, prefix, created_at)

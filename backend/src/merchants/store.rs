@@ -88,33 +88,28 @@ impl MerchantStore {
     }
 
     pub async fn get(&self, id: &MerchantId) -> Result<Merchant, MerchantError> {
-        sqlx::query("SELECT * FROM merchants WHERE id = ?")
-            .bind(id.as_str())
-            .fetch_optional(&self.pool)
+        self.one("SELECT * FROM merchants WHERE id = ?", id.as_str())
             .await?
-            .as_ref()
-            .map(from_row)
-            .transpose()?
             .ok_or(MerchantError::NotFound)
     }
 
     /// The merchant a payment belongs to.
     pub async fn of_payment(&self, payment: &PaymentId) -> Result<Merchant, MerchantError> {
-        sqlx::query(
-            "SELECT m.* FROM merchants m JOIN payments p ON p.merchant_id = m.id WHERE p.id = ?",
-        )
-        .bind(payment.as_str())
-        .fetch_optional(&self.pool)
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()?
-        .ok_or(MerchantError::NotFound)
+        let sql =
+            "SELECT m.* FROM merchants m JOIN payments p ON p.merchant_id = m.id WHERE p.id = ?";
+        self.one(sql, payment.as_str())
+            .await?
+            .ok_or(MerchantError::NotFound)
     }
 
     pub async fn by_msn(&self, msn: &str) -> Result<Option<Merchant>, MerchantError> {
-        sqlx::query("SELECT * FROM merchants WHERE msn = ?")
-            .bind(msn)
+        self.one("SELECT * FROM merchants WHERE msn = ?", msn).await
+    }
+
+    /// The merchant `sql` finds by its one parameter `value`, if any.
+    async fn one(&self, sql: &str, value: &str) -> Result<Option<Merchant>, MerchantError> {
+        sqlx::query(sql)
+            .bind(value)
             .fetch_optional(&self.pool)
             .await?
             .as_ref()
@@ -154,14 +149,16 @@ impl MerchantStore {
 
     /// Gives payments made before merchants existed (`merchant_id` empty) to `id`.
     pub async fn adopt_orphan_payments(&self, id: &MerchantId) -> Result<u64, MerchantError> {
+        let mut tx = self.pool.begin().await?;
         let payments = sqlx::query("UPDATE payments SET merchant_id = ? WHERE merchant_id = ''")
             .bind(id.as_str())
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
         sqlx::query("UPDATE outbox SET merchant_id = ? WHERE merchant_id = ''")
             .bind(id.as_str())
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(payments.rows_affected())
     }
 }

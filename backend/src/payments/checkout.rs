@@ -39,7 +39,7 @@ pub async fn get(state: &Payments, payment: &Payment) -> Result<CheckoutPayment,
 
 /// The payment as it is now, after a change.
 async fn reread(state: &Payments, id: &PaymentId) -> Result<CheckoutPayment, PaymentError> {
-    let payment = state.store.get(id).await?.ok_or(PaymentError::NotFound)?;
+    let payment = state.payment(id).await?;
     get(state, &payment).await
 }
 
@@ -178,12 +178,7 @@ pub async fn cancel(state: &Payments, payment: Payment) -> Result<CheckoutPaymen
         .await?
     {
         // Vipps's makePayment (or another cancel) moved it first: report where it is now.
-        let from = state
-            .store
-            .get(id)
-            .await?
-            .ok_or(PaymentError::NotFound)?
-            .state;
+        let from = state.payment(id).await?.state;
         let event = PaymentEvent::CancelRequested;
         return Err(PaymentError::InvalidState(super::InvalidTransition {
             from,

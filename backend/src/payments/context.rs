@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 
-use super::PaymentStore;
+use shared::PaymentId;
+
+use super::{Payment, PaymentError, PaymentStore};
 use crate::acquirer::Acquirer;
 use crate::merchants::MerchantStore;
 use crate::vipps::{CardDecryptor, Vipps};
@@ -40,6 +42,11 @@ pub struct Settings {
 }
 
 impl Payments {
+    /// The payment `id`, whoever's it is (the merchant API narrows this to the merchant's own).
+    pub async fn payment(&self, id: &PaymentId) -> Result<Payment, PaymentError> {
+        self.store.get(id).await?.ok_or(PaymentError::NotFound)
+    }
+
     /// Wakes both outboxes: something may have been written for Vipps or a merchant.
     pub fn wake_outboxes(&self) {
         self.outbox_wake.notify_one();

@@ -46,7 +46,7 @@ pub async fn handle(
         .ok_or(PaymentError::NotFound)?;
     let merchant = state.merchants.get(&payment.merchant_id).await?;
     if request.merchant_serial_number != merchant.msn.as_str() {
-        tracing::warn!(payment = %payment.id, msn = %request.merchant_serial_number, "makePayment for another merchant's MSN: refused, nothing charged");
+        tracing::warn!(payment = %payment.id, msn = ?request.merchant_serial_number, "makePayment for another merchant's MSN: refused, nothing charged");
         return Err(PaymentError::WrongMerchant);
     }
     if let Some(answer) = attempt.answer {

@@ -61,7 +61,7 @@ pub async fn cancel(
                 return Err(PaymentError::Busy);
             }
             tracing::info!(payment = %id, "payment cancelled by the merchant before reservation");
-            Ok(view::merchant(&load(state, id).await?, now_unix()))
+            Ok(view::merchant(&state.payment(id).await?, now_unix()))
         }
     }
 }
@@ -72,7 +72,7 @@ async fn run(
     operation: Operation,
 ) -> Result<MerchantPayment, PaymentError> {
     for _ in 0..TRIES {
-        let payment = load(state, id).await?;
+        let payment = state.payment(id).await?;
         if payment.state != PaymentState::Authorised {
             return Err(PaymentError::NotAuthorised(payment.state));
         }
@@ -119,7 +119,7 @@ async fn run(
             .await?;
         state.wake_outboxes();
         tracing::info!(payment = %id, operation = operation.kind(), amount = amount.ore(), "operation done");
-        return Ok(view::merchant(&load(state, id).await?, now_unix()));
+        return Ok(view::merchant(&state.payment(id).await?, now_unix()));
     }
     Err(PaymentError::Busy)
 }
@@ -147,8 +147,4 @@ fn update_for(
             payment_text: Some(payment.description.as_str().to_owned()),
         },
     })
-}
-
-async fn load(state: &Payments, id: &PaymentId) -> Result<Payment, PaymentError> {
-    state.store.get(id).await?.ok_or(PaymentError::NotFound)
 }

@@ -17,9 +17,8 @@ pub async fn create(
     Json(request): Json<CreateApiKey>,
 ) -> Result<(StatusCode, Json<CreatedApiKey>), ApiError> {
     let merchants = &state.payments.merchants;
-    let mut conn = merchants.pool().acquire().await.map_err(internal)?;
     let key = merchants
-        .create_key(&mut conn, who.id(), &request.name, state.config.mode)
+        .create_key_for(who.id(), &request.name, state.config.mode)
         .await?;
     tracing::info!(merchant = %who.id(), key = %key.key.id, "API key created");
     Ok((StatusCode::CREATED, Json(key)))
@@ -43,8 +42,4 @@ pub async fn revoke(
     let key = state.payments.merchants.revoke_key(who.id(), &id).await?;
     tracing::info!(merchant = %who.id(), key = %key.id, "API key revoked");
     Ok(Json(key))
-}
-
-fn internal(error: sqlx::Error) -> ApiError {
-    ApiError::Merchant(error.into())
 }

@@ -23,6 +23,11 @@ impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
     }
 }
 
+/// `axum::extract::Query`, but a malformed query answers our `ApiErrorBody`.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct Query<T>(pub T);
+
 /// A path's `{id}`, parsed into a `PaymentId`.
 pub struct PaymentPath(pub PaymentId);
 

@@ -12,7 +12,7 @@ use shared::{ApiKeyId, MerchantId};
 use super::extract::{Json, Operator, PaymentPath};
 use crate::app::AppState;
 use crate::error::ApiError;
-use crate::payments::{PaymentError, now_unix, view};
+use crate::payments::{now_unix, view};
 
 pub async fn create_merchant(
     State(state): State<AppState>,
@@ -78,15 +78,10 @@ pub async fn create_key(
     Json(request): Json<CreateApiKey>,
 ) -> Result<(StatusCode, Json<CreatedApiKey>), ApiError> {
     let id = merchant_id(&id)?;
-    let merchants = &state.payments.merchants;
-    merchants.get(&id).await?;
-    let mut conn = merchants
-        .pool()
-        .acquire()
-        .await
-        .map_err(|e| ApiError::Merchant(e.into()))?;
-    let key = merchants
-        .create_key(&mut conn, &id, &request.name, state.config.mode)
+    let key = state
+        .payments
+        .merchants
+        .create_key_for(&id, &request.name, state.config.mode)
         .await?;
     Ok((StatusCode::CREATED, Json(key)))
 }
@@ -119,13 +114,7 @@ pub async fn payment(
     _: Operator,
     PaymentPath(id): PaymentPath,
 ) -> Result<Json<MerchantPayment>, ApiError> {
-    let payment = state
-        .payments
-        .store
-        .get(&id)
-        .await
-        .map_err(PaymentError::from)?
-        .ok_or(PaymentError::NotFound)?;
+    let payment = state.payments.payment(&id).await?;
     Ok(Json(view::merchant(&payment, now_unix())))
 }
 

@@ -39,13 +39,7 @@ pub async fn return_page(
     Query(query): Query<ReturnQuery>,
     headers: HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
-    let payment = state
-        .payments
-        .store
-        .get(&id)
-        .await
-        .map_err(PaymentError::from)?
-        .ok_or(PaymentError::NotFound)?;
+    let payment = state.payments.payment(&id).await?;
     let merchant = state
         .payments
         .merchants

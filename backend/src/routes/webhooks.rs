@@ -2,7 +2,7 @@
 //! and rotate only) and the event log (`/v1/events`, with every delivery attempt, and
 //! redelivery). All scoped to the key's merchant: another's endpoint or event is 404.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use shared::webhooks::{
     CreateEndpoint, Endpoint, EndpointWithSecret, Event, EventQuery, EventWithDeliveries,
@@ -10,7 +10,7 @@ use shared::webhooks::{
 };
 use shared::{EndpointId, EventId};
 
-use super::extract::{Json, JsonOrEmpty, Merchant};
+use super::extract::{Json, JsonOrEmpty, Merchant, Query};
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::webhooks;

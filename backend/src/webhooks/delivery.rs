@@ -212,6 +212,9 @@ impl WebhookWorker {
     }
 }
 
+/// What the merchant's event log says of an endpoint on a private address.
+pub const NOT_PUBLIC: &str = "address not allowed: not a public address";
+
 /// Why a request got no answer, in a few words for the merchant's event log.
 fn describe(error: &reqwest::Error, timeout: Duration) -> String {
     if error.is_timeout() {
@@ -220,7 +223,9 @@ fn describe(error: &reqwest::Error, timeout: Duration) -> String {
     let mut cause: &dyn std::error::Error = error;
     while let Some(source) = cause.source() {
         if let Some(refused) = source.downcast_ref::<AddressNotAllowed>() {
-            return refused.to_string();
+            // The address stays in our log: a name's address is our resolver's business.
+            tracing::warn!(%refused, "webhook endpoint on an address that is not allowed");
+            return NOT_PUBLIC.to_owned();
         }
         cause = source;
     }

@@ -136,3 +136,25 @@ async fn a_deleted_endpoint_gets_nothing_more_and_its_pending_deliveries_stop() 
     ));
     Ok(())
 }
+
+#[tokio::test]
+async fn a_merchant_has_at_most_sixteen_live_endpoints() -> Result<(), String> {
+    let f = fixture().await?;
+    let (a, b) = (merchant(&f.pool, 1).await?, merchant(&f.pool, 2).await?);
+    let mut ids = Vec::new();
+    for _ in 0..MAX_ENDPOINTS {
+        ids.push(endpoint(&f, &a, None).await?);
+    }
+    assert!(matches!(
+        create_endpoint(&f.pool, &f.sealer, &a, &request(None)?).await,
+        Err(WebhookError::TooManyEndpoints)
+    ));
+    // Another merchant's are its own; a deleted one makes room.
+    endpoint(&f, &b, None).await?;
+    let first = ids.first().ok_or("no endpoint")?;
+    delete_endpoint(&f.pool, &a, first)
+        .await
+        .map_err(|e| e.to_string())?;
+    endpoint(&f, &a, None).await?;
+    Ok(())
+}

@@ -17,6 +17,9 @@ use shared::webhooks::EndpointWithSecret;
 
 /// How long a rotated-out secret keeps signing when the merchant does not say: 24 h.
 pub const DEFAULT_GRACE_SECONDS: u32 = 24 * 60 * 60;
+/// Live endpoints a merchant may have: each event goes to every one of them.
+pub const MAX_ENDPOINTS: i64 = 16;
+
 /// The longest grace period a merchant may ask for: 7 days.
 pub const MAX_GRACE_SECONDS: u32 = 7 * 24 * 60 * 60;
 
@@ -42,6 +45,15 @@ pub async fn create_endpoint(
     };
     if events.is_empty() {
         return Err(WebhookError::NoEvents);
+    }
+    let live: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM webhook_endpoints WHERE merchant_id = ? AND deleted_at IS NULL",
+    )
+    .bind(merchant.as_str())
+    .fetch_one(pool)
+    .await?;
+    if live >= MAX_ENDPOINTS {
+        return Err(WebhookError::TooManyEndpoints);
     }
     let id = EndpointId::from_random(keys::random_bytes::<16>()?);
     let secret = EndpointSecret::generate()?;

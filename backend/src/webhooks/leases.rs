@@ -75,7 +75,14 @@ pub(super) async fn lease_due(
         .await?
         .rows_affected();
         if won == 1 {
-            leased.push(load(pool, id, lease_until).await?);
+            // One unreadable delivery must not hold up the others: it is logged and left
+            // leased (it comes round again when its lease runs out).
+            match load(pool, id.clone(), lease_until).await {
+                Ok(delivery) => leased.push(delivery),
+                Err(error) => {
+                    tracing::error!(delivery = %id, %error, "webhooks: unreadable delivery skipped")
+                }
+            }
         }
     }
     Ok(leased)

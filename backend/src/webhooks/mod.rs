@@ -31,8 +31,8 @@ use std::time::Duration;
 pub use address_policy::{AddressNotAllowed, is_public};
 pub use delivery::WebhookWorker;
 pub use endpoints::{
-    DEFAULT_GRACE_SECONDS, MAX_GRACE_SECONDS, create_endpoint, delete_endpoint, list_endpoints,
-    rotate_secret,
+    DEFAULT_GRACE_SECONDS, MAX_ENDPOINTS, MAX_GRACE_SECONDS, create_endpoint, delete_endpoint,
+    list_endpoints, rotate_secret,
 };
 pub use secret::EndpointSecret;
 pub use store::{get_event, list_events, record_event, redeliver};
@@ -79,6 +79,8 @@ pub enum WebhookError {
     EventNotFound,
     #[error("events must name at least one event type")]
     NoEvents,
+    #[error("a merchant has at most {MAX_ENDPOINTS} webhook endpoints; delete one first")]
+    TooManyEndpoints,
     #[error("grace_seconds must be at most {MAX_GRACE_SECONDS} (7 days)")]
     GraceTooLong,
     #[error(transparent)]

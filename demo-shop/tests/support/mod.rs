@@ -51,6 +51,7 @@ pub struct FakePsp {
     pub endpoints_down: bool,
     pub endpoints: Vec<Endpoint>,
     pub deleted: Vec<EndpointId>,
+    pub rotated: Vec<EndpointId>,
     pub endpoints_created: Vec<CreateEndpoint>,
 }
 
@@ -142,6 +143,21 @@ async fn delete_endpoint(State(psp): State<Shared>, UrlPath(id): UrlPath<String>
     StatusCode::NO_CONTENT.into_response()
 }
 
+async fn rotate_secret(State(psp): State<Shared>, UrlPath(id): UrlPath<String>) -> Response {
+    let (Ok(mut psp), Ok(id)) = (psp.lock(), id.parse::<EndpointId>()) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let Some(endpoint) = psp.endpoints.iter().find(|e| e.id == id).cloned() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    psp.rotated.push(id);
+    let answer = EndpointWithSecret {
+        endpoint,
+        secret: PSP_SECRET.to_owned(),
+    };
+    Json(answer).into_response()
+}
+
 async fn create_endpoint(State(psp): State<Shared>, Json(body): Json<CreateEndpoint>) -> Response {
     let Ok(mut psp) = psp.lock() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -175,6 +191,10 @@ pub async fn spawn_psp(psp: Shared) -> TestResult<String> {
             get(list_endpoints).post(create_endpoint),
         )
         .route("/v1/webhook-endpoints/{id}", delete(delete_endpoint))
+        .route(
+            "/v1/webhook-endpoints/{id}/rotate-secret",
+            post(rotate_secret),
+        )
         .with_state(psp);
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
