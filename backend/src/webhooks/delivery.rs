@@ -163,7 +163,10 @@ impl WebhookWorker {
     /// The endpoint's HTTP status, or why there was none.
     async fn send(&self, leased: &Leased) -> Result<u16, String> {
         let url = Url::parse(&leased.url).map_err(|_| "the endpoint URL is invalid".to_owned())?;
-        check_literal_host(&url, self.config.allow_private_addresses).map_err(|e| e.to_string())?;
+        check_literal_host(&url, self.config.allow_private_addresses).map_err(|refused| {
+            tracing::warn!(%refused, "webhook endpoint on an address that is not allowed");
+            NOT_PUBLIC.to_owned()
+        })?;
         let timestamp = now_unix();
         let signature = self.signature(leased, timestamp)?;
         let response = self
