@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use shared::webhooks::{
-    CreateEndpoint, DeliveryState, EndpointWithSecret, EventType, EventWithDeliveries,
+    CreateEndpoint, DeliveryAttempt, DeliveryState, EndpointWithSecret, EventType,
+    EventWithDeliveries,
 };
 use shared::{EventId, MerchantId};
 use standardwebhooks::Webhook;
@@ -89,6 +90,26 @@ impl Setup {
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
+    }
+}
+
+impl Setup {
+    /// Records an event and drains until its first delivery has its first attempt; the
+    /// event as shown then, and that attempt.
+    pub async fn first_attempt(&self) -> Result<(EventWithDeliveries, DeliveryAttempt), String> {
+        let event = self.record().await?;
+        let shown = self
+            .until(&event, |e| {
+                e.deliveries.iter().any(|d| !d.attempts.is_empty())
+            })
+            .await?;
+        let attempt = shown
+            .deliveries
+            .first()
+            .and_then(|d| d.attempts.first())
+            .cloned()
+            .ok_or("no attempt")?;
+        Ok((shown, attempt))
     }
 }
 

@@ -139,17 +139,7 @@ async fn a_loopback_endpoint_is_never_contacted_unless_private_addresses_are_all
         ),
     ] {
         let s = setup(&url, config(false)).await?;
-        let event = s.record().await?;
-        let shown = s
-            .until(&event, |e| {
-                e.deliveries.iter().any(|d| !d.attempts.is_empty())
-            })
-            .await?;
-        let attempt = shown
-            .deliveries
-            .first()
-            .and_then(|d| d.attempts.first())
-            .ok_or("no attempt")?;
+        let (shown, attempt) = s.first_attempt().await?;
         let error = attempt.error.clone().unwrap_or_default();
         assert!(error.starts_with(refused), "{url}: {error}");
         assert_eq!(attempt.http_status, None);
@@ -171,17 +161,7 @@ async fn redirects_are_not_followed_and_timeouts_are_failed_attempts() -> Result
         ("hang", None, "timed out after 500 ms"),
     ] {
         let s = setup(&format!("{base}/{path}"), config(true)).await?;
-        let event = s.record().await?;
-        let shown = s
-            .until(&event, |e| {
-                e.deliveries.iter().any(|d| !d.attempts.is_empty())
-            })
-            .await?;
-        let attempt = shown
-            .deliveries
-            .first()
-            .and_then(|d| d.attempts.first())
-            .ok_or("no attempt")?;
+        let (shown, attempt) = s.first_attempt().await?;
         assert_eq!(attempt.http_status, expect_status, "{path}");
         assert_eq!(
             attempt.error.clone().unwrap_or_default(),

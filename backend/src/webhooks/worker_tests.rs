@@ -55,17 +55,7 @@ async fn a_receiver_that_is_down_is_a_failed_attempt_retried_later() -> Result<(
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     drop(listener);
     let s = setup(&format!("http://{address}/hook"), config(true)).await?;
-    let event = s.record().await?;
-    let shown = s
-        .until(&event, |e| {
-            e.deliveries.iter().any(|d| !d.attempts.is_empty())
-        })
-        .await?;
-    let attempt = shown
-        .deliveries
-        .first()
-        .and_then(|d| d.attempts.first())
-        .ok_or("no attempt")?;
+    let (shown, attempt) = s.first_attempt().await?;
     let error = attempt.error.clone().unwrap_or_default();
     assert!(error.starts_with("connection failed"), "{error}");
     assert_eq!(attempt.http_status, None);
