@@ -300,3 +300,26 @@ impl LoneBackend {
         self.acquirer.voids.load(Ordering::SeqCst)
     }
 }
+
+/// Vipps's makePayment for `init`, with the attempt's token, as Vipps sends it.
+pub async fn send_make_payment(
+    http: &reqwest::Client,
+    init: &InitRequest,
+    body: &serde_json::Value,
+) -> TestResult<reqwest::Response> {
+    http.post(&init.make_payment_url)
+        .header(
+            "Authorization",
+            init.make_payment_token.clone().unwrap_or_default(),
+        )
+        .json(body)
+        .send()
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// makePayment's body once the shopper approved, for sales unit `msn`, with `card_data`.
+pub fn approved_body(init: &InitRequest, msn: &str, card_data: &str) -> serde_json::Value {
+    serde_json::json!({"pspTransactionId": init.psp_transaction_id, "merchantSerialNumber": msn,
+                       "cardData": card_data, "confirmed": "YES"})
+}

@@ -5,7 +5,7 @@
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use e2e::fakes::LoneBackend;
+use e2e::fakes::{LoneBackend, approved_body, send_make_payment};
 use e2e::{Options, TestApp, TestResult, eventually, expect_json};
 use serde_json::{Value, json};
 use shared::checkout::{CLIENT_SECRET_HEADER, CheckoutPayment, CheckoutStatus};
@@ -90,19 +90,8 @@ async fn approved(
     http: &reqwest::Client,
     init: &InitRequest,
 ) -> TestResult<Value> {
-    let body = json!({"pspTransactionId": init.psp_transaction_id, "merchantSerialNumber": "123456",
-                      "cardData": backend.card_data(APPROVED)?, "confirmed": "YES"});
-    let response = http
-        .post(&init.make_payment_url)
-        .header(
-            "Authorization",
-            init.make_payment_token.clone().unwrap_or_default(),
-        )
-        .json(&body)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    expect_json(response, 200).await
+    let body = approved_body(init, "123456", &backend.card_data(APPROVED)?);
+    expect_json(send_make_payment(http, init, &body).await?, 200).await
 }
 
 /// Makes the simulator take the next init and hold its answer back for `seconds`.
@@ -205,20 +194,8 @@ async fn make_payments_for_an_attempt_left_initiating_settle_it_and_charge_once(
     for _ in 0..8 {
         let (http, init, card_data) = (http.clone(), init.clone(), backend.card_data(APPROVED)?);
         calls.spawn(async move {
-            let body = json!({"pspTransactionId": init.psp_transaction_id,
-                              "merchantSerialNumber": "123456",
-                              "cardData": card_data, "confirmed": "YES"});
-            let response = http
-                .post(&init.make_payment_url)
-                .header(
-                    "Authorization",
-                    init.make_payment_token.clone().unwrap_or_default(),
-                )
-                .json(&body)
-                .send()
-                .await
-                .map_err(|e| e.to_string())?;
-            expect_json::<Value>(response, 200).await
+            let body = approved_body(&init, "123456", &card_data);
+            expect_json::<Value>(send_make_payment(&http, &init, &body).await?, 200).await
         });
     }
     while let Some(answer) = calls.join_next().await {

@@ -1,7 +1,7 @@
 //! Vipps's makePayment against the real backend, played by the test itself (the
 //! backend's Vipps is a recording fake): duplicates, concurrency, refusals, bad card data.
 
-use e2e::fakes::LoneBackend;
+use e2e::fakes::{LoneBackend, send_make_payment};
 use e2e::{TestResult, expect_json};
 use serde_json::{Value, json};
 use shared::vipps::InitRequest;
@@ -41,17 +41,7 @@ async fn make_payment(
     init: &InitRequest,
     body: &Value,
 ) -> TestResult<Value> {
-    let response = http
-        .post(&init.make_payment_url)
-        .header(
-            "Authorization",
-            init.make_payment_token.clone().unwrap_or_default(),
-        )
-        .json(body)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    expect_json(response, 200).await
+    expect_json(send_make_payment(http, init, body).await?, 200).await
 }
 
 /// makePayment as Vipps sends it once the shopper approved with `card` (`NUMBER,YYMM,SESSION`).

@@ -3,7 +3,7 @@
 //! makePayment naming another merchant's MSN is refused and charges nothing. The backend's
 //! Vipps is a recording fake; the test plays Vipps's makePayment itself.
 
-use e2e::fakes::LoneBackend;
+use e2e::fakes::{LoneBackend, approved_body, send_make_payment};
 use e2e::{TestResult, eventually, expect_json};
 use serde_json::{Value, json};
 use shared::merchant::MerchantPayment;
@@ -43,17 +43,8 @@ async fn approve(
     init: &InitRequest,
     msn: &str,
 ) -> TestResult<reqwest::Response> {
-    let body = json!({"pspTransactionId": init.psp_transaction_id, "merchantSerialNumber": msn,
-                      "cardData": backend.card_data(APPROVED)?, "confirmed": "YES"});
-    http.post(&init.make_payment_url)
-        .header(
-            "Authorization",
-            init.make_payment_token.clone().unwrap_or_default(),
-        )
-        .json(&body)
-        .send()
-        .await
-        .map_err(|e| e.to_string())
+    let body = approved_body(init, msn, &backend.card_data(APPROVED)?);
+    send_make_payment(http, init, &body).await
 }
 
 async fn capture(
