@@ -202,6 +202,9 @@ impl Config {
             .trim_end_matches('/')
             .to_owned();
         config.database_url = var("DATABASE_URL");
+        if let Some(url) = &config.database_url {
+            crate::database::Kind::of(url).map_err(|e| error("DATABASE_URL", e))?;
+        }
         config.server_key = var("PSP_SECRET_KEY").map(SecretString::from);
         config.operator_api_key = var("OPERATOR_API_KEY").map(SecretString::from);
         if let Some(dir) = var("WIDGET_DIR") {

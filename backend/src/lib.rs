@@ -7,6 +7,7 @@ pub mod app;
 pub mod card;
 pub mod config;
 pub mod data_dir;
+pub mod database;
 pub mod error;
 pub mod idempotency;
 pub mod keys;

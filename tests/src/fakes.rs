@@ -40,15 +40,24 @@ pub struct VippsCall {
     pub name: &'static str,
     pub msn: String,
     pub psp_transaction_ids: Vec<String>,
+    /// The Request-Id it was sent under (`init` and `updatestatus`).
+    pub request_id: Option<String>,
 }
 
 impl RecordingVipps {
-    fn record<'a>(&self, name: &'static str, msn: &Msn, ids: impl Iterator<Item = &'a str>) {
+    fn record<'a>(
+        &self,
+        name: &'static str,
+        msn: &Msn,
+        ids: impl Iterator<Item = &'a str>,
+        request_id: Option<&str>,
+    ) {
         if let Ok(mut calls) = self.calls.lock() {
             calls.push(VippsCall {
                 name,
                 msn: msn.as_str().to_owned(),
                 psp_transaction_ids: ids.map(str::to_owned).collect(),
+                request_id: request_id.map(str::to_owned),
             });
         }
     }
@@ -68,12 +77,13 @@ impl Vipps for RecordingVipps {
         &self,
         msn: &Msn,
         request: &InitRequest,
-        _request_id: &str,
+        request_id: &str,
     ) -> Result<InitResponse, VippsError> {
         self.record(
             "init",
             msn,
             [request.psp_transaction_id.as_str()].into_iter(),
+            Some(request_id),
         );
         if let Ok(mut inits) = self.inits.lock() {
             inits.push(request.clone());
@@ -98,13 +108,13 @@ impl Vipps for RecordingVipps {
         &self,
         msn: &Msn,
         request: &UpdateStatusRequest,
-        _: &str,
+        request_id: &str,
     ) -> Result<(), VippsError> {
         let ids = request
             .transactions
             .iter()
             .map(|t| t.psp_transaction_id.as_str());
-        self.record("updatestatus", msn, ids);
+        self.record("updatestatus", msn, ids, Some(request_id));
         Ok(())
     }
 
@@ -113,7 +123,7 @@ impl Vipps for RecordingVipps {
         msn: &Msn,
         id: &PspTransactionId,
     ) -> Result<PaymentDetails, VippsError> {
-        self.record("details", msn, [id.as_str()].into_iter());
+        self.record("details", msn, [id.as_str()].into_iter(), None);
         self.details_asked.fetch_add(1, Ordering::SeqCst);
         Err(VippsError::Rejected(404, Vec::new()))
     }
@@ -176,7 +186,8 @@ pub struct LoneBackend {
     pub vipps: Arc<RecordingVipps>,
     pub acquirer: Arc<CountingAcquirer>,
     public_key_der: Vec<u8>,
-    _data: tempfile::TempDir,
+    config: backend::Config,
+    _data: Arc<tempfile::TempDir>,
 }
 
 impl LoneBackend {
@@ -246,6 +257,7 @@ impl LoneBackend {
         let mut config = backend::Config::sandbox(data.path().to_path_buf());
         config.public_url = url.clone();
         config.reconcile_interval = Duration::from_millis(50);
+        config.database_url = crate::database::fresh().await?;
         tweak(&mut config);
         let vipps = Arc::new(RecordingVipps::default());
         let acquirer = Arc::new(CountingAcquirer {
@@ -253,21 +265,94 @@ impl LoneBackend {
             calls: AtomicUsize::new(0),
             voids: AtomicUsize::new(0),
         });
-        let app =
-            backend::Application::build_with(config, listener, vipps.clone(), acquirer.clone())
-                .await
-                .map_err(|e| e.to_string())?;
+        Self::start(config, listener, vipps, acquirer, Arc::new(data)).await
+    }
+
+    /// Two instances started at the same moment on one new database (their keys made
+    /// first, as a deployment hands every instance the same keys).
+    pub async fn spawn_two_at_once() -> TestResult<(Self, Self)> {
+        let data = Arc::new(tempfile::tempdir().map_err(|e| e.to_string())?);
+        let mut config = backend::Config::sandbox(data.path().to_path_buf());
+        config.database_url = crate::database::fresh().await?;
+        let dir = data.path();
+        let text = |e: &dyn std::fmt::Display| e.to_string();
+        backend::data_dir::create_private_dir(dir).map_err(|e| text(&e))?;
+        backend::keys::load_or_create_card_key(dir).map_err(|e| text(&e))?;
+        backend::keys::load_or_create_server_key(dir, None).map_err(|e| text(&e))?;
+        backend::keys::load_or_create_merchant_key(dir, None).map_err(|e| text(&e))?;
+        backend::keys::load_or_create_operator_key(dir, None).map_err(|e| text(&e))?;
+        let vipps = Arc::new(RecordingVipps::default());
+        let acquirer = Arc::new(CountingAcquirer {
+            inner: TestAcquirer::new(Duration::from_secs(20)),
+            calls: AtomicUsize::new(0),
+            voids: AtomicUsize::new(0),
+        });
+        let mut listeners = Vec::new();
+        for _ in 0..2 {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await;
+            listeners.push(listener.map_err(|e| e.to_string())?);
+        }
+        let (second, first) = (listeners.pop(), listeners.pop());
+        let (Some(first), Some(second)) = (first, second) else {
+            return Err("no listeners".into());
+        };
+        let (a, b) = tokio::join!(
+            Self::start(
+                config.clone(),
+                first,
+                vipps.clone(),
+                acquirer.clone(),
+                data.clone()
+            ),
+            Self::start(config, second, vipps, acquirer, data),
+        );
+        Ok((a?, b?))
+    }
+
+    /// Another backend process, as a second instance behind a load balancer would be: the
+    /// same settings, keys and database, the same Vipps and acquirer, its own port.
+    pub async fn another_instance(&self) -> TestResult<Self> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| e.to_string())?;
+        Self::start(
+            self.config.clone(),
+            listener,
+            self.vipps.clone(),
+            self.acquirer.clone(),
+            self._data.clone(),
+        )
+        .await
+    }
+
+    async fn start(
+        config: backend::Config,
+        listener: tokio::net::TcpListener,
+        vipps: Arc<RecordingVipps>,
+        acquirer: Arc<CountingAcquirer>,
+        data: Arc<tempfile::TempDir>,
+    ) -> TestResult<Self> {
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let app = backend::Application::build_with(
+            config.clone(),
+            listener,
+            vipps.clone(),
+            acquirer.clone(),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
         let merchant_key = app.merchant_api_key().expose_secret().to_owned();
         let operator_key = app.operator_api_key().expose_secret().to_owned();
         let public_key_der = app.card_public_key_der().to_vec();
         tokio::spawn(app.run());
         Ok(Self {
-            url,
+            url: format!("http://localhost:{port}"),
             merchant_key,
             operator_key,
             vipps,
             acquirer,
             public_key_der,
+            config,
             _data: data,
         })
     }

@@ -2,6 +2,7 @@
 //! demo shop in-process on port 0 with a fresh data directory, and drives them over HTTP.
 
 pub mod browser;
+pub mod database;
 pub mod fakes;
 pub mod receiver;
 
@@ -73,6 +74,8 @@ pub struct Options {
     pub webhook_timeout_ms: Option<u64>,
     /// Whether webhook endpoints may be on loopback (yes, as in the sandbox, unless set).
     pub webhooks_to_private_addresses: Option<bool>,
+    /// The backend's database; unless set, a fresh one as [`database::fresh`] gives.
+    pub database_url: Option<String>,
 }
 
 async fn bind() -> TestResult<(TcpListener, String)> {
@@ -95,6 +98,10 @@ impl TestApp {
         let (shop_listener, shop_url) = bind().await?;
 
         let mut config = backend::Config::sandbox(data.path().to_path_buf());
+        config.database_url = match options.database_url {
+            Some(url) => Some(url),
+            None => database::fresh().await?,
+        };
         config.public_url = backend_url.clone();
         config.vipps.base_url = simulator_url.clone();
         if let Some(dir) = options.widget_dir {
@@ -213,6 +220,11 @@ impl TestApp {
             .map_err(|e| e.to_string())?;
         *self.backend_task.lock().map_err(|e| e.to_string())? = Some(tokio::spawn(app.run()));
         Ok(())
+    }
+
+    /// The backend's database when it is not the SQLite file in the data directory.
+    pub fn database_url(&self) -> Option<&str> {
+        self.backend_config.database_url.as_deref()
     }
 
     /// The backend's data directory (keys, SQLite files), for tests that look at it at rest.

@@ -7,6 +7,7 @@ mod bench;
 mod demo;
 mod error;
 mod fuzz;
+mod postgres;
 mod process;
 mod services;
 mod test;
@@ -26,8 +27,12 @@ Commands:
   demo    install the tools, build everything and run backend, simulator and demo shop
           (http://localhost:4002; Ctrl-C stops everything)
   test    install the tools and run fmt, clippy (native and wasm), the widget build,
-          the workspace tests, a short fuzz pass (10 s per target) and the browser
-          tests, stopping at the first failure
+          the workspace tests, the database suites again on a throwaway PostgreSQL,
+          a short fuzz pass (10 s per target) and the browser tests, stopping at the
+          first failure
+  test-postgres
+          start a throwaway PostgreSQL cluster (installing PostgreSQL if missing), run
+          the suites that must behave the same on both databases against it, remove it
   bench   build the widget in release mode, measure its weight and its time to the phone
           form in headless Chromium, and write docs/benchmarks.md
   fuzz [--seconds N] [--asan] [TARGET...]
@@ -56,6 +61,7 @@ fn main() -> ExitCode {
         },
         Some("demo") => Workspace::locate().and_then(|ws| demo::run(&ws)),
         Some("test") => Workspace::locate().and_then(|ws| test::run(&ws)),
+        Some("test-postgres") => Workspace::locate().and_then(|ws| test::postgres_suites(&ws)),
         Some("bench") => Workspace::locate().and_then(|ws| bench::run(&ws)),
         None | Some("help" | "-h" | "--help") => {
             println!("{USAGE}");

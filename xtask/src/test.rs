@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::Error;
 use crate::fuzz;
+use crate::postgres::Cluster;
 use crate::process::{self, heading};
 use crate::tools::{self, Browser};
 use crate::widget;
@@ -34,8 +35,37 @@ fn run_steps(ws: &Workspace, summary: &mut Summary) -> Result<(), Error> {
     )?;
     summary.step("widget build", || widget::build(ws))?;
     summary.cargo(ws, "test --workspace")?;
+    summary.step("cargo test on PostgreSQL", || postgres_suites(ws))?;
     summary.step("fuzz (short pass)", || fuzz::run(ws, &short_fuzz_pass()))?;
     summary.step("browser tests", || browser_tests(ws, &browser))
+}
+
+/// The suites that run on both databases: `cargo test --workspace` ran them on SQLite;
+/// here they run again with every test backend on a fresh database of a throwaway
+/// PostgreSQL cluster (`PSP_TEST_POSTGRES`), which is stopped and removed afterwards.
+pub const POSTGRES_SUITES: &[&str] = &[
+    "api",
+    "make_payment",
+    "lifecycle",
+    "idempotency",
+    "webhooks",
+    "merchants",
+    "merchant_msn",
+    "api_keys",
+    "instances",
+];
+
+pub fn postgres_suites(ws: &Workspace) -> Result<(), Error> {
+    let cluster = Cluster::start()?;
+    let mut command = Command::new(cargo());
+    command.args(["test", "-p", "e2e"]);
+    for suite in POSTGRES_SUITES {
+        command.args(["--test", suite]);
+    }
+    command
+        .current_dir(&ws.root)
+        .env("PSP_TEST_POSTGRES", cluster.server_url());
+    process::run("cargo test on PostgreSQL", &mut command)
 }
 
 /// Every fuzz target for a few seconds: enough to catch a parser that panics on what

@@ -14,13 +14,13 @@ pub use store::{IdempotencyStore, Record, StoredResponse};
 
 use std::sync::Arc;
 
+use crate::database::Pool;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use sqlx::SqlitePool;
 use tracing::Instrument;
 
 use crate::app::AppState;
@@ -90,7 +90,7 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
 
 /// Deletes the records created before `older_than` (Unix seconds), but never one younger
 /// than 24 h whatever is passed. Returns how many were deleted.
-pub async fn sweep(pool: &SqlitePool, older_than: i64) -> Result<u64, sqlx::Error> {
+pub async fn sweep(pool: &Pool, older_than: i64) -> Result<u64, sqlx::Error> {
     let cutoff = older_than.min(now_unix().saturating_sub(RETENTION_SECONDS));
     IdempotencyStore::new(pool.clone())
         .delete_created_before(cutoff)

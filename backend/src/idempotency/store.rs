@@ -1,7 +1,9 @@
 //! Idempotency records in SQLite (`idempotency_keys`). A row is claimed atomically
 //! (`INSERT … ON CONFLICT DO NOTHING`), then completed with the response or forgotten.
 
-use sqlx::{Row, SqlitePool};
+use sqlx::Row;
+
+use crate::database::Pool;
 
 use super::key::{Fingerprint, IdempotencyKey};
 
@@ -26,11 +28,11 @@ pub struct Record {
 
 #[derive(Clone)]
 pub struct IdempotencyStore {
-    pool: SqlitePool,
+    pool: Pool,
 }
 
 impl IdempotencyStore {
-    pub fn new(pool: SqlitePool) -> Self {
+    pub fn new(pool: Pool) -> Self {
         Self { pool }
     }
 
@@ -44,7 +46,7 @@ impl IdempotencyStore {
     ) -> Result<bool, sqlx::Error> {
         let result = sqlx::query(
             "INSERT INTO idempotency_keys (scope, idempotency_key, method, path, body_hash, created_at)
-             VALUES (?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (scope, idempotency_key) DO NOTHING",
         )
         .bind(scope)
@@ -66,7 +68,7 @@ impl IdempotencyStore {
         let row = sqlx::query(
             "SELECT method, path, body_hash, response_status, response_content_type, response_body,
                     response_sealed
-             FROM idempotency_keys WHERE scope = ? AND idempotency_key = ?",
+             FROM idempotency_keys WHERE scope = $1 AND idempotency_key = $2",
         )
         .bind(scope)
         .bind(key.as_str())
@@ -84,7 +86,7 @@ impl IdempotencyStore {
                 body: row
                     .try_get::<Option<Vec<u8>>, _>("response_body")?
                     .unwrap_or_default(),
-                sealed: row.try_get("response_sealed")?,
+                sealed: crate::database::flag(&row, "response_sealed")?,
             }),
         };
         Ok(Some(Record {
@@ -107,14 +109,14 @@ impl IdempotencyStore {
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "UPDATE idempotency_keys
-             SET response_status = ?, response_content_type = ?, response_body = ?,
-                 response_sealed = ?, completed_at = ?
-             WHERE scope = ? AND idempotency_key = ?",
+             SET response_status = $1, response_content_type = $2, response_body = $3,
+                 response_sealed = $4, completed_at = $5
+             WHERE scope = $6 AND idempotency_key = $7",
         )
         .bind(i64::from(response.status))
         .bind(response.content_type.as_deref())
         .bind(&response.body)
-        .bind(response.sealed)
+        .bind(i64::from(response.sealed))
         .bind(now)
         .bind(scope)
         .bind(key.as_str())
@@ -125,7 +127,7 @@ impl IdempotencyStore {
 
     /// Drops the record so that the key can be used again (after a 5xx).
     pub async fn forget(&self, scope: &str, key: &IdempotencyKey) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM idempotency_keys WHERE scope = ? AND idempotency_key = ?")
+        sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND idempotency_key = $2")
             .bind(scope)
             .bind(key.as_str())
             .execute(&self.pool)
@@ -135,7 +137,7 @@ impl IdempotencyStore {
 
     /// Deletes the records created before `cutoff` (Unix seconds); returns how many.
     pub async fn delete_created_before(&self, cutoff: i64) -> Result<u64, sqlx::Error> {
-        let result = sqlx::query("DELETE FROM idempotency_keys WHERE created_at < ?")
+        let result = sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
             .bind(cutoff)
             .execute(&self.pool)
             .await?;
@@ -146,10 +148,8 @@ impl IdempotencyStore {
 #[cfg(test)]
 mod tests {
     use std::borrow::Cow;
-    use std::str::FromStr;
 
     use sqlx::migrate::Migrator;
-    use sqlx::sqlite::SqliteConnectOptions;
 
     use super::*;
 
@@ -157,14 +157,13 @@ mod tests {
     async fn an_answer_stored_in_clear_before_sealing_replays_without_its_client_secret()
     -> Result<(), String> {
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-        let url = format!("sqlite://{}", dir.path().join("t.sqlite").display());
-        let options = SqliteConnectOptions::from_str(&url)
-            .map_err(|e| e.to_string())?
-            .create_if_missing(true);
-        let pool = SqlitePool::connect_with(options)
-            .await
-            .map_err(|e| e.to_string())?;
-        let all = sqlx::migrate!("./migrations");
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("t.sqlite").display()
+        );
+        sqlx::any::install_default_drivers();
+        let pool = Pool::connect(&url).await.map_err(|e| e.to_string())?;
+        let all = sqlx::migrate!("./migrations/sqlite");
         let sealing = all
             .iter()
             .find(|m| m.description == "sealed idempotent responses")
@@ -180,7 +179,7 @@ mod tests {
         sqlx::query(
             "INSERT INTO idempotency_keys (scope, idempotency_key, method, path, body_hash,
                 response_status, response_content_type, response_body, created_at, completed_at)
-             VALUES ('s', 'k', 'POST', '/v1/payments', x'00', 201, 'application/json', ?, 1, 1)",
+             VALUES ('s', 'k', 'POST', '/v1/payments', x'00', 201, 'application/json', $1, 1, 1)",
         )
         .bind(clear.as_slice())
         .execute(&pool)

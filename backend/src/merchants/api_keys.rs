@@ -5,7 +5,8 @@
 use shared::account::{ApiKey, CreatedApiKey, KeyName, Merchant};
 use shared::{ApiKeyId, MerchantId};
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
+
+use crate::database::DbRow;
 use subtle::ConstantTimeEq;
 
 use super::MerchantError;
@@ -55,7 +56,7 @@ impl MerchantStore {
     /// A new key for `merchant`, returned with its secret (shown once).
     pub async fn create_key(
         &self,
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut crate::database::Conn,
         merchant: &MerchantId,
         name: &KeyName,
         mode: Mode,
@@ -68,7 +69,7 @@ impl MerchantStore {
     /// Registers a key the operator already holds (the environment's `MERCHANT_API_KEY`).
     pub async fn register_key(
         &self,
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut crate::database::Conn,
         merchant: &MerchantId,
         name: &KeyName,
         secret: &str,
@@ -83,7 +84,7 @@ impl MerchantStore {
         let now = now_unix();
         sqlx::query(
             "INSERT INTO api_keys (id, merchant_id, name, key_hash, prefix, created_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id.as_str())
         .bind(merchant.as_str())
@@ -105,7 +106,7 @@ impl MerchantStore {
 
     /// The merchant's keys, revoked ones included, oldest first.
     pub async fn keys(&self, merchant: &MerchantId) -> Result<Vec<ApiKey>, MerchantError> {
-        sqlx::query("SELECT * FROM api_keys WHERE merchant_id = ? ORDER BY created_at, rowid")
+        sqlx::query("SELECT * FROM api_keys WHERE merchant_id = $1 ORDER BY created_at, rowid")
             .bind(merchant.as_str())
             .fetch_all(&self.pool)
             .await?
@@ -121,14 +122,14 @@ impl MerchantStore {
         key: &ApiKeyId,
     ) -> Result<ApiKey, MerchantError> {
         sqlx::query(
-            "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND merchant_id = ?",
+            "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2 AND merchant_id = $3",
         )
         .bind(now_unix())
         .bind(key.as_str())
         .bind(merchant.as_str())
         .execute(&self.pool)
         .await?;
-        sqlx::query("SELECT * FROM api_keys WHERE id = ? AND merchant_id = ?")
+        sqlx::query("SELECT * FROM api_keys WHERE id = $1 AND merchant_id = $2")
             .bind(key.as_str())
             .bind(merchant.as_str())
             .fetch_optional(&self.pool)
@@ -148,7 +149,7 @@ impl MerchantStore {
         let row = sqlx::query(
             "SELECT k.id AS key_id, k.key_hash, k.last_used_at, m.* FROM api_keys k
              JOIN merchants m ON m.id = k.merchant_id
-             WHERE k.key_hash = ? AND k.revoked_at IS NULL AND m.status = 'active'",
+             WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND m.status = 'active'",
         )
         .bind(&hash)
         .fetch_optional(&self.pool)
@@ -167,7 +168,7 @@ impl MerchantStore {
         let now = now_unix();
         let last_used: Option<i64> = row.try_get("last_used_at")?;
         if last_used.is_none_or(|at| now.saturating_sub(at) >= LAST_USED_GRANULARITY) {
-            sqlx::query("UPDATE api_keys SET last_used_at = ? WHERE id = ?")
+            sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(key_id.as_str())
                 .execute(&self.pool)
@@ -180,7 +181,7 @@ impl MerchantStore {
     }
 }
 
-fn key_from_row(row: &SqliteRow) -> Result<ApiKey, MerchantError> {
+fn key_from_row(row: &DbRow) -> Result<ApiKey, MerchantError> {
     let corrupt = |e: &dyn std::fmt::Display| MerchantError::Corrupt(e.to_string());
     Ok(ApiKey {
         id: row

@@ -19,7 +19,16 @@ pub async fn ensure_environment_merchant(
 ) -> Result<MerchantId, MerchantError> {
     let id = match store.by_msn(&config.serial_number).await? {
         Some(merchant) => merchant.id,
-        None => create(store, config, api_key).await?,
+        None => match create(store, config, api_key).await {
+            Ok(id) => id,
+            // Another instance, starting at the same moment on the same database, made it.
+            Err(MerchantError::DuplicateMsn) => store
+                .by_msn(&config.serial_number)
+                .await?
+                .map(|merchant| merchant.id)
+                .ok_or(MerchantError::DuplicateMsn)?,
+            Err(error) => return Err(error),
+        },
     };
     let adopted = store.adopt_orphan_payments(&id).await?;
     if adopted > 0 {
@@ -60,7 +69,7 @@ async fn create(
         .to_owned()
         .try_into()
         .map_err(|e| bad("key name", &e))?;
-    let mut tx = store.pool.begin().await?;
+    let mut tx = crate::database::begin(&store.pool).await?;
     store.insert(&mut tx, &id, &request).await?;
     store
         .register_key(&mut tx, &id, &key_name, api_key.expose_secret())

@@ -5,23 +5,24 @@ use shared::account::{
 };
 use shared::text::Lang;
 use shared::{MerchantId, PaymentId};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqlitePool};
+use sqlx::Row;
+
+use crate::database::{DbRow, Pool};
 
 use super::MerchantError;
 use crate::payments::now_unix;
 
 #[derive(Clone)]
 pub struct MerchantStore {
-    pub(super) pool: SqlitePool,
+    pub(super) pool: Pool,
 }
 
 impl MerchantStore {
-    pub fn new(pool: SqlitePool) -> Self {
+    pub fn new(pool: Pool) -> Self {
         Self { pool }
     }
 
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn pool(&self) -> &Pool {
         &self.pool
     }
 
@@ -39,7 +40,7 @@ impl MerchantStore {
                 .map_err(|e: shared::account::DisplayNameError| {
                     MerchantError::Corrupt(e.to_string())
                 })?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::database::begin(&self.pool).await?;
         let merchant = self.insert(&mut tx, &id, request).await?;
         let api_key = self.create_key(&mut tx, &id, &first_key, mode).await?;
         tx.commit().await?;
@@ -50,14 +51,14 @@ impl MerchantStore {
     /// Writes a new merchant; its MSN must be free.
     pub async fn insert(
         &self,
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut crate::database::Conn,
         id: &MerchantId,
         request: &CreateMerchant,
     ) -> Result<Merchant, MerchantError> {
         let now = now_unix();
         let result = sqlx::query(
             "INSERT INTO merchants (id, name, msn, allowed_origins, language, appearance, status, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, 'active', ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, 'active', $7)",
         )
         .bind(id.as_str())
         .bind(request.name.as_str())
@@ -88,7 +89,7 @@ impl MerchantStore {
     }
 
     pub async fn get(&self, id: &MerchantId) -> Result<Merchant, MerchantError> {
-        self.one("SELECT * FROM merchants WHERE id = ?", id.as_str())
+        self.one("SELECT * FROM merchants WHERE id = $1", id.as_str())
             .await?
             .ok_or(MerchantError::NotFound)
     }
@@ -96,14 +97,15 @@ impl MerchantStore {
     /// The merchant a payment belongs to.
     pub async fn of_payment(&self, payment: &PaymentId) -> Result<Merchant, MerchantError> {
         let sql =
-            "SELECT m.* FROM merchants m JOIN payments p ON p.merchant_id = m.id WHERE p.id = ?";
+            "SELECT m.* FROM merchants m JOIN payments p ON p.merchant_id = m.id WHERE p.id = $1";
         self.one(sql, payment.as_str())
             .await?
             .ok_or(MerchantError::NotFound)
     }
 
     pub async fn by_msn(&self, msn: &str) -> Result<Option<Merchant>, MerchantError> {
-        self.one("SELECT * FROM merchants WHERE msn = ?", msn).await
+        self.one("SELECT * FROM merchants WHERE msn = $1", msn)
+            .await
     }
 
     /// The merchant `sql` finds by its one parameter `value`, if any.
@@ -136,7 +138,7 @@ impl MerchantStore {
             MerchantStatus::Active => "active",
             MerchantStatus::Disabled => "disabled",
         };
-        let result = sqlx::query("UPDATE merchants SET status = ? WHERE id = ?")
+        let result = sqlx::query("UPDATE merchants SET status = $1 WHERE id = $2")
             .bind(name)
             .bind(id.as_str())
             .execute(&self.pool)
@@ -149,12 +151,12 @@ impl MerchantStore {
 
     /// Gives payments made before merchants existed (`merchant_id` empty) to `id`.
     pub async fn adopt_orphan_payments(&self, id: &MerchantId) -> Result<u64, MerchantError> {
-        let mut tx = self.pool.begin().await?;
-        let payments = sqlx::query("UPDATE payments SET merchant_id = ? WHERE merchant_id = ''")
+        let mut tx = crate::database::begin(&self.pool).await?;
+        let payments = sqlx::query("UPDATE payments SET merchant_id = $1 WHERE merchant_id = ''")
             .bind(id.as_str())
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE outbox SET merchant_id = ? WHERE merchant_id = ''")
+        sqlx::query("UPDATE outbox SET merchant_id = $1 WHERE merchant_id = ''")
             .bind(id.as_str())
             .execute(&mut *tx)
             .await?;
@@ -167,7 +169,7 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String, MerchantError> {
     serde_json::to_string(value).map_err(|e| MerchantError::Corrupt(e.to_string()))
 }
 
-pub(super) fn from_row(row: &SqliteRow) -> Result<Merchant, MerchantError> {
+pub(super) fn from_row(row: &DbRow) -> Result<Merchant, MerchantError> {
     let corrupt = |e: &dyn std::fmt::Display| MerchantError::Corrupt(e.to_string());
     let text = |col: &str| row.try_get::<String, _>(col);
     let origins: Vec<Origin> =

@@ -4,7 +4,9 @@
 use shared::account::Msn;
 use shared::vipps::{TransactionInfo, TransactionStatus};
 use shared::{Currency, MerchantId};
-use sqlx::{Row, SqliteConnection};
+use sqlx::Row;
+
+use crate::database::Conn;
 
 use crate::payments::{PaymentStore, StoreError};
 
@@ -49,12 +51,12 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-pub async fn insert(conn: &mut SqliteConnection, update: &NewUpdate) -> Result<(), StoreError> {
+pub async fn insert(conn: &mut Conn, update: &NewUpdate) -> Result<(), StoreError> {
     let t = &update.transaction;
     sqlx::query(
         "INSERT INTO outbox (id, operation_id, payment_id, psp_transaction_id, status, amount_ore, currency,
             payment_text, next_attempt_at_ms, created_at, merchant_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(&update.id)
     .bind(&update.operation_id)
@@ -95,12 +97,12 @@ impl PaymentStore {
     /// under one Merchant-Serial-Number.
     pub async fn claim_new_batch(&self, request_id: &str, max: i64) -> Result<u64, StoreError> {
         let result = sqlx::query(
-            "UPDATE outbox SET batch_id = ? WHERE id IN (
+            "UPDATE outbox SET batch_id = $1 WHERE batch_id IS NULL AND id IN (
                 SELECT id FROM outbox WHERE state = 'pending' AND batch_id IS NULL
                   AND merchant_id = (SELECT merchant_id FROM outbox
                                      WHERE state = 'pending' AND batch_id IS NULL
-                                     ORDER BY rowid LIMIT 1)
-                ORDER BY rowid LIMIT ?)",
+                                     ORDER BY seq LIMIT 1)
+                ORDER BY seq LIMIT $2)",
         )
         .bind(request_id)
         .bind(max)
@@ -113,7 +115,7 @@ impl PaymentStore {
     /// Vipps hears each payment's updates in the order they happened (a capture before the
     /// cancel that releases the rest): a batch waits while an older update of one of its
     /// payments is still pending in another batch (being retried, say). Order is the
-    /// insertion order, SQLite's `rowid` (outbox rows are never deleted).
+    /// insertion order, `seq` (outbox rows are never deleted).
     pub async fn lease_due_batch(
         &self,
         now_ms: i64,
@@ -121,11 +123,11 @@ impl PaymentStore {
     ) -> Result<Option<Batch>, StoreError> {
         let due: Option<(String, i64)> = sqlx::query_as(
             "SELECT o.batch_id, o.next_attempt_at_ms FROM outbox o
-             WHERE o.state = 'pending' AND o.batch_id IS NOT NULL AND o.next_attempt_at_ms <= ?
+             WHERE o.state = 'pending' AND o.batch_id IS NOT NULL AND o.next_attempt_at_ms <= $1
                AND NOT EXISTS (
                  SELECT 1 FROM outbox mine JOIN outbox older ON older.payment_id = mine.payment_id
                  WHERE mine.batch_id = o.batch_id AND mine.state = 'pending'
-                   AND older.state = 'pending' AND older.rowid < mine.rowid
+                   AND older.state = 'pending' AND older.seq < mine.seq
                    AND (older.batch_id IS NULL OR older.batch_id <> o.batch_id))
              ORDER BY o.next_attempt_at_ms LIMIT 1",
         )
@@ -136,7 +138,7 @@ impl PaymentStore {
             return Ok(None);
         };
         let leased = sqlx::query(
-            "UPDATE outbox SET next_attempt_at_ms = ? WHERE batch_id = ? AND state = 'pending' AND next_attempt_at_ms = ?",
+            "UPDATE outbox SET next_attempt_at_ms = $1 WHERE batch_id = $2 AND state = 'pending' AND next_attempt_at_ms = $3",
         )
         .bind(lease_until_ms)
         .bind(&request_id)
@@ -148,14 +150,14 @@ impl PaymentStore {
         }
         let rows = sqlx::query(
             "SELECT psp_transaction_id, status, amount_ore, currency, payment_text, attempts FROM outbox
-             WHERE batch_id = ? AND state = 'pending' ORDER BY rowid",
+             WHERE batch_id = $1 AND state = 'pending' ORDER BY seq",
         )
         .bind(&request_id)
         .fetch_all(self.pool())
         .await?;
         let msn: String = sqlx::query_scalar(
             "SELECT m.msn FROM outbox o JOIN merchants m ON m.id = o.merchant_id
-             WHERE o.batch_id = ? LIMIT 1",
+             WHERE o.batch_id = $1 LIMIT 1",
         )
         .bind(&request_id)
         .fetch_one(self.pool())
@@ -192,7 +194,7 @@ impl PaymentStore {
     }
 
     pub async fn batch_delivered(&self, request_id: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE outbox SET state = 'delivered', delivered_at = ? WHERE batch_id = ? AND state = 'pending'")
+        sqlx::query("UPDATE outbox SET state = 'delivered', delivered_at = $1 WHERE batch_id = $2 AND state = 'pending'")
             .bind(now_ms() / 1000)
             .bind(request_id)
             .execute(self.pool())
@@ -207,8 +209,8 @@ impl PaymentStore {
         error: &str,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at_ms = ?, last_error = ?
-             WHERE batch_id = ? AND state = 'pending'",
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at_ms = $1, last_error = $2
+             WHERE batch_id = $3 AND state = 'pending'",
         )
         .bind(at_ms)
         .bind(error)
@@ -219,7 +221,7 @@ impl PaymentStore {
     }
 
     pub async fn batch_dead(&self, request_id: &str, error: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE batch_id = ? AND state = 'pending'")
+        sqlx::query("UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = $1 WHERE batch_id = $2 AND state = 'pending'")
             .bind(error)
             .bind(request_id)
             .execute(self.pool())
@@ -231,7 +233,7 @@ impl PaymentStore {
     pub async fn dead_updates(&self, merchant: &MerchantId) -> Result<Vec<DeadUpdate>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, payment_id, psp_transaction_id, status, amount_ore, attempts, last_error FROM outbox
-             WHERE state = 'dead' AND merchant_id = ? ORDER BY created_at, id",
+             WHERE state = 'dead' AND merchant_id = $1 ORDER BY created_at, id",
         )
         .bind(merchant.as_str())
         .fetch_all(self.pool())

@@ -18,7 +18,7 @@ impl PaymentStore {
     pub async fn insert_attempt(&self, attempt: &Attempt, now: i64) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO attempts (psp_transaction_id, payment_id, make_payment_token_hash, created_at)
-             VALUES (?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4)",
         )
         .bind(attempt.psp_transaction_id.as_str())
         .bind(attempt.payment_id.as_str())
@@ -32,7 +32,7 @@ impl PaymentStore {
     pub async fn get_attempt(&self, id: &PspTransactionId) -> Result<Option<Attempt>, StoreError> {
         let row: Option<(String, Vec<u8>, Option<String>)> = sqlx::query_as(
             "SELECT payment_id, make_payment_token_hash, make_payment_answer FROM attempts
-             WHERE psp_transaction_id = ?",
+             WHERE psp_transaction_id = $1",
         )
         .bind(id.as_str())
         .fetch_optional(self.pool())
@@ -60,7 +60,7 @@ impl PaymentStore {
         answer: &MakePaymentResponse,
     ) -> Result<(), StoreError> {
         let json = serde_json::to_string(answer).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        sqlx::query("UPDATE attempts SET make_payment_answer = ? WHERE psp_transaction_id = ? AND make_payment_answer IS NULL")
+        sqlx::query("UPDATE attempts SET make_payment_answer = $1 WHERE psp_transaction_id = $2 AND make_payment_answer IS NULL")
             .bind(json)
             .bind(id.as_str())
             .execute(self.pool())
@@ -75,10 +75,11 @@ pub const MAX_ATTEMPTS: u32 = 10;
 impl PaymentStore {
     /// How many attempts at Vipps the payment has had.
     pub async fn count_attempts(&self, payment: &PaymentId) -> Result<u32, StoreError> {
-        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM attempts WHERE payment_id = ?")
-            .bind(payment.as_str())
-            .fetch_one(self.pool())
-            .await?;
+        let (count,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM attempts WHERE payment_id = $1")
+                .bind(payment.as_str())
+                .fetch_one(self.pool())
+                .await?;
         u32::try_from(count).map_err(|e| StoreError::Corrupt(e.to_string()))
     }
 }

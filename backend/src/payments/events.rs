@@ -4,10 +4,10 @@
 use shared::PaymentId;
 use shared::vipps::TransactionStatus;
 use shared::webhooks::EventType;
-use sqlx::SqliteConnection;
 
 use super::store::{StoreError, from_row};
 use super::{PaymentState, now_unix, view};
+use crate::database::Conn;
 
 /// The event a move into `to` makes; `None` for the steps on the way.
 pub fn of_state(to: PaymentState) -> Option<EventType> {
@@ -35,12 +35,12 @@ pub fn of_operation(status: TransactionStatus) -> EventType {
 /// Records `kind` for the payment as it now is in this transaction. `amount` is the
 /// operation's own; the payment's amount when `None`.
 pub async fn record(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: &PaymentId,
     kind: EventType,
     amount: Option<u32>,
 ) -> Result<(), StoreError> {
-    let row = sqlx::query("SELECT * FROM payments WHERE id = ?")
+    let row = sqlx::query("SELECT * FROM payments WHERE id = $1")
         .bind(id.as_str())
         .fetch_one(&mut *conn)
         .await?;

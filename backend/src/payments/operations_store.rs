@@ -21,11 +21,11 @@ impl PaymentStore {
         amount: Amount,
     ) -> Result<bool, StoreError> {
         let now = now_unix();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::database::begin(&self.pool).await?;
         let moved = sqlx::query(
-            "UPDATE payments SET captured_ore = ?, refunded_ore = ?, released_ore = ?,
-                ledger_version = ledger_version + 1, updated_at = ?
-             WHERE id = ? AND ledger_version = ? AND state = 'authorised'",
+            "UPDATE payments SET captured_ore = $1, refunded_ore = $2, released_ore = $3,
+                ledger_version = ledger_version + 1, updated_at = $4
+             WHERE id = $5 AND ledger_version = $6 AND state = 'authorised'",
         )
         .bind(i64::from(ledger.captured))
         .bind(i64::from(ledger.refunded))
@@ -40,7 +40,7 @@ impl PaymentStore {
         }
         sqlx::query(
             "INSERT INTO operations (id, payment_id, kind, amount_ore, state, created_at, updated_at)
-             VALUES (?, ?, ?, ?, 'pending', ?, ?)",
+             VALUES ($1, $2, $3, $4, 'pending', $5, $6)",
         )
         .bind(id)
         .bind(payment.id.as_str())
@@ -62,8 +62,8 @@ impl PaymentStore {
         id: &str,
         update: &NewUpdate,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE operations SET state = 'succeeded', updated_at = ? WHERE id = ? AND state = 'pending'")
+        let mut tx = crate::database::begin(&self.pool).await?;
+        sqlx::query("UPDATE operations SET state = 'succeeded', updated_at = $1 WHERE id = $2 AND state = 'pending'")
             .bind(now_unix())
             .bind(id)
             .execute(&mut *tx)
@@ -88,8 +88,8 @@ impl PaymentStore {
         error: &str,
     ) -> Result<(), StoreError> {
         let now = now_unix();
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE operations SET state = 'failed', error = ?, updated_at = ? WHERE id = ? AND state = 'pending'")
+        let mut tx = crate::database::begin(&self.pool).await?;
+        sqlx::query("UPDATE operations SET state = 'failed', error = $1, updated_at = $2 WHERE id = $3 AND state = 'pending'")
             .bind(error)
             .bind(now)
             .bind(id)
@@ -97,13 +97,13 @@ impl PaymentStore {
             .await?;
         let sql = match column {
             LedgerColumn::Captured => {
-                "UPDATE payments SET captured_ore = captured_ore - ?, ledger_version = ledger_version + 1, updated_at = ? WHERE id = ?"
+                "UPDATE payments SET captured_ore = captured_ore - $1, ledger_version = ledger_version + 1, updated_at = $2 WHERE id = $3"
             }
             LedgerColumn::Refunded => {
-                "UPDATE payments SET refunded_ore = refunded_ore - ?, ledger_version = ledger_version + 1, updated_at = ? WHERE id = ?"
+                "UPDATE payments SET refunded_ore = refunded_ore - $1, ledger_version = ledger_version + 1, updated_at = $2 WHERE id = $3"
             }
             LedgerColumn::Released => {
-                "UPDATE payments SET released_ore = released_ore - ?, ledger_version = ledger_version + 1, updated_at = ? WHERE id = ?"
+                "UPDATE payments SET released_ore = released_ore - $1, ledger_version = ledger_version + 1, updated_at = $2 WHERE id = $3"
             }
         };
         sqlx::query(sql)
@@ -122,8 +122,8 @@ impl PaymentStore {
         payment: &Payment,
         unsettled: bool,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE payments SET acquirer_unsettled = ? WHERE id = ?")
-            .bind(unsettled)
+        sqlx::query("UPDATE payments SET acquirer_unsettled = $1 WHERE id = $2")
+            .bind(i64::from(unsettled))
             .bind(payment.id.as_str())
             .execute(&self.pool)
             .await?;

@@ -14,7 +14,7 @@ impl PaymentStore {
         now: i64,
     ) -> Result<Vec<Payment>, StoreError> {
         let rows =
-            sqlx::query("SELECT * FROM payments WHERE state = ? AND expires_at <= ? LIMIT ?")
+            sqlx::query("SELECT * FROM payments WHERE state = $1 AND expires_at <= $2 LIMIT $3")
                 .bind(state.as_str())
                 .bind(now)
                 .bind(PAGE)
@@ -30,7 +30,7 @@ impl PaymentStore {
         before: i64,
     ) -> Result<Vec<Payment>, StoreError> {
         let rows =
-            sqlx::query("SELECT * FROM payments WHERE state = ? AND updated_at <= ? LIMIT ?")
+            sqlx::query("SELECT * FROM payments WHERE state = $1 AND updated_at <= $2 LIMIT $3")
                 .bind(state.as_str())
                 .bind(before)
                 .bind(PAGE)
@@ -41,7 +41,7 @@ impl PaymentStore {
 
     /// Payments whose acquirer outcome we never learned.
     pub async fn acquirer_unsettled(&self) -> Result<Vec<Payment>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM payments WHERE acquirer_unsettled = 1 LIMIT ?")
+        let rows = sqlx::query("SELECT * FROM payments WHERE acquirer_unsettled = 1 LIMIT $1")
             .bind(PAGE)
             .fetch_all(&self.pool)
             .await?;

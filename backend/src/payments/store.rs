@@ -1,17 +1,18 @@
-//! Payments in SQLite through sqlx. Every state change is a compare-and-set:
-//! `UPDATE … WHERE id = ? AND state = ?`, so two racing writers cannot both win.
+//! Payments in the database (SQLite or PostgreSQL) through sqlx. Every state change is a
+//! compare-and-set: `UPDATE … WHERE id = $1 AND state = $2`, so two racing writers, in one
+//! process or in several, cannot both win.
 
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use tokio::sync::Notify;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::merchant::MaskedCard;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow};
-use sqlx::{Connection, Row, SqliteConnection, SqlitePool};
+use sqlx::Row;
+
+use crate::database::{self, DbRow, Pool};
 
 use super::ledger::Ledger;
 use super::{Payment, PaymentState, now_unix};
@@ -21,8 +22,8 @@ use shared::{PaymentId, PspTransactionId};
 pub enum StoreError {
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
-    #[error("migration failed: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(transparent)]
+    Open(#[from] database::OpenError),
     #[error("a stored payment is unreadable: {0}")]
     Corrupt(String),
     #[error("duplicate merchant order id")]
@@ -48,14 +49,14 @@ pub struct Changes {
 
 #[derive(Clone)]
 pub struct PaymentStore {
-    pub(super) pool: SqlitePool,
+    pub(super) pool: Pool,
     /// Notified after a transaction that recorded a webhook event commits.
     events_written: Arc<Notify>,
 }
 
 impl PaymentStore {
     /// The pool, for tables beside the payments (idempotency keys).
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn pool(&self) -> &Pool {
         &self.pool
     }
 
@@ -64,26 +65,17 @@ impl PaymentStore {
         self.events_written.clone()
     }
 
-    /// Opens (creating if needed) the database at `url` and runs the migrations.
+    /// Opens (creating an SQLite file if needed) the database at `url` and runs the
+    /// migrations.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .busy_timeout(Duration::from_secs(5));
-        // Migrations run on a connection of their own with foreign keys off, so that one
-        // may rebuild a table others refer to (SQLite's twelve-step recipe).
-        let mut migrating =
-            SqliteConnection::connect_with(&options.clone().foreign_keys(false)).await?;
-        sqlx::migrate!("./migrations").run(&mut migrating).await?;
-        migrating.close().await?;
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
-        Ok(Self {
+        Ok(Self::with_pool(database::open(url).await?))
+    }
+
+    pub fn with_pool(pool: Pool) -> Self {
+        Self {
             pool,
             events_written: Arc::new(Notify::new()),
-        })
+        }
     }
 
     pub async fn insert(&self, p: &Payment) -> Result<(), StoreError> {
@@ -91,7 +83,7 @@ impl PaymentStore {
             "INSERT INTO payments (id, state, amount_ore, currency, merchant_order_id, description,
                 phone_number, client_secret_hash, created_at, expires_at, updated_at, return_url,
                 merchant_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind(p.id.as_str())
         .bind(p.state.as_str())
@@ -118,7 +110,7 @@ impl PaymentStore {
     }
 
     pub async fn get(&self, id: &PaymentId) -> Result<Option<Payment>, StoreError> {
-        let row = sqlx::query("SELECT * FROM payments WHERE id = ?")
+        let row = sqlx::query("SELECT * FROM payments WHERE id = $1")
             .bind(id.as_str())
             .fetch_optional(&self.pool)
             .await?;
@@ -159,28 +151,28 @@ impl PaymentStore {
         to: PaymentState,
         changes: Changes,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::database::begin(&self.pool).await?;
         let result = sqlx::query(
-            "UPDATE payments SET state = ?1,
-                psp_transaction_id = COALESCE(?2, psp_transaction_id),
-                vipps_url = COALESCE(?3, CASE WHEN ?15 THEN NULL ELSE vipps_url END),
-                is_app = COALESCE(?4, is_app),
-                phone_number = COALESCE(?5, phone_number),
-                failure_reason = COALESCE(?6, CASE WHEN ?15 THEN NULL ELSE failure_reason END),
-                card_first_six = COALESCE(?7, CASE WHEN ?15 THEN NULL ELSE card_first_six END),
-                card_last_four = COALESCE(?8, CASE WHEN ?15 THEN NULL ELSE card_last_four END),
-                card_expiry = COALESCE(?9, CASE WHEN ?15 THEN NULL ELSE card_expiry END),
-                acquirer_reference = COALESCE(?10, CASE WHEN ?15 THEN NULL ELSE acquirer_reference END),
-                make_payment_answer = COALESCE(?11, CASE WHEN ?15 THEN NULL ELSE make_payment_answer END),
-                acquirer_unsettled = COALESCE(?16, acquirer_unsettled),
-                updated_at = ?12
-             WHERE id = ?13 AND state = ?14
-                AND (?17 IS NULL OR psp_transaction_id = ?17)",
+            "UPDATE payments SET state = $1,
+                psp_transaction_id = COALESCE($2, psp_transaction_id),
+                vipps_url = COALESCE($3, CASE WHEN $15 THEN NULL ELSE vipps_url END),
+                is_app = COALESCE($4, is_app),
+                phone_number = COALESCE($5, phone_number),
+                failure_reason = COALESCE($6, CASE WHEN $15 THEN NULL ELSE failure_reason END),
+                card_first_six = COALESCE($7, CASE WHEN $15 THEN NULL ELSE card_first_six END),
+                card_last_four = COALESCE($8, CASE WHEN $15 THEN NULL ELSE card_last_four END),
+                card_expiry = COALESCE($9, CASE WHEN $15 THEN NULL ELSE card_expiry END),
+                acquirer_reference = COALESCE($10, CASE WHEN $15 THEN NULL ELSE acquirer_reference END),
+                make_payment_answer = COALESCE($11, CASE WHEN $15 THEN NULL ELSE make_payment_answer END),
+                acquirer_unsettled = COALESCE($16, acquirer_unsettled),
+                updated_at = $12
+             WHERE id = $13 AND state = $14
+                AND ($17 IS NULL OR psp_transaction_id = $17)",
         )
         .bind(to.as_str())
         .bind(changes.psp_transaction_id.map(String::from))
         .bind(changes.vipps_url)
-        .bind(changes.is_app)
+        .bind(changes.is_app.map(i64::from))
         .bind(changes.phone_number.map(String::from))
         .bind(changes.failure.map(|f| to_text(&f)).transpose()?)
         .bind(changes.card.as_ref().map(|c| c.first_six.clone()))
@@ -197,7 +189,7 @@ impl PaymentStore {
         .bind(id.as_str())
         .bind(from.as_str())
         .bind(changes.new_attempt)
-        .bind(changes.acquirer_unsettled)
+        .bind(changes.acquirer_unsettled.map(i64::from))
         .bind(attempt.map(PspTransactionId::as_str))
         .execute(&mut *tx)
         .await?;
@@ -216,7 +208,7 @@ impl PaymentStore {
     }
 }
 
-pub(super) fn from_row(row: &SqliteRow) -> Result<Payment, StoreError> {
+pub(super) fn from_row(row: &DbRow) -> Result<Payment, StoreError> {
     let text = |col: &str| row.try_get::<String, _>(col);
     let opt = |col: &str| row.try_get::<Option<String>, _>(col);
     let card = match (
@@ -263,7 +255,7 @@ pub(super) fn from_row(row: &SqliteRow) -> Result<Payment, StoreError> {
             .map(|id| parse(&id))
             .transpose()?,
         vipps_url: opt("vipps_url")?,
-        is_app: row.try_get("is_app")?,
+        is_app: database::flag(row, "is_app")?,
         failure: opt("failure_reason")?.map(|f| from_text(&f)).transpose()?,
         card,
         acquirer_reference: opt("acquirer_reference")?,
@@ -274,16 +266,12 @@ pub(super) fn from_row(row: &SqliteRow) -> Result<Payment, StoreError> {
         expires_at: row.try_get("expires_at")?,
         ledger: ledger_from_row(row, state, amount)?,
         ledger_version: row.try_get("ledger_version")?,
-        acquirer_unsettled: row.try_get("acquirer_unsettled")?,
+        acquirer_unsettled: database::flag(row, "acquirer_unsettled")?,
     })
 }
 
 /// The ledger columns; only an authorised payment has money reserved.
-fn ledger_from_row(
-    row: &SqliteRow,
-    state: PaymentState,
-    amount: i64,
-) -> Result<Ledger, StoreError> {
+fn ledger_from_row(row: &DbRow, state: PaymentState, amount: i64) -> Result<Ledger, StoreError> {
     let ore = |col: &str| -> Result<u32, StoreError> {
         let value: i64 = row.try_get(col)?;
         u32::try_from(value).map_err(|_| StoreError::Corrupt(format!("{col} {value}")))

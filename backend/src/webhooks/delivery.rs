@@ -8,9 +8,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::database::Pool;
 use reqwest::Url;
 use reqwest::header::CONTENT_TYPE;
-use sqlx::SqlitePool;
 use standardwebhooks::{
     HEADER_WEBHOOK_ID, HEADER_WEBHOOK_SIGNATURE, HEADER_WEBHOOK_TIMESTAMP, Webhook,
 };
@@ -31,7 +31,7 @@ const CONCURRENCY: i64 = 16;
 /// Delivers webhooks; one per process (several are safe: leases keep them apart).
 #[derive(Clone)]
 pub struct WebhookWorker {
-    pool: SqlitePool,
+    pool: Pool,
     sealer: Arc<ResponseSealer>,
     wake: Arc<Notify>,
     config: WebhookConfig,
@@ -42,7 +42,7 @@ impl WebhookWorker {
     /// `wake` is notified after a transaction that recorded events commits (and after a
     /// redelivery), so that they go out at once rather than at the next poll.
     pub fn new(
-        pool: SqlitePool,
+        pool: Pool,
         sealer: Arc<ResponseSealer>,
         wake: Arc<Notify>,
         config: WebhookConfig,

@@ -20,7 +20,7 @@ async fn an_event_is_delivered_signed_once_and_never_sent_again() -> Result<(), 
     let request = got.first().ok_or("nothing received")?;
     assert!(verify(&s.endpoint.secret, request), "{:?}", request.headers);
     assert_eq!(request.path, "/hook");
-    let body: String = sqlx::query_scalar("SELECT body FROM events WHERE id = ?")
+    let body: String = sqlx::query_scalar("SELECT body FROM events WHERE id = $1")
         .bind(event.as_str())
         .fetch_one(&s.f.pool)
         .await

@@ -88,7 +88,7 @@ async fn rotating_keeps_the_old_secret_for_the_grace_period_of_at_most_seven_day
     assert!((expected - 5..=expected).contains(&expires), "{expires}");
     let previous: Vec<u8> = one(
         &f.pool,
-        "SELECT previous_secret_sealed FROM webhook_endpoints WHERE id = ?",
+        "SELECT previous_secret_sealed FROM webhook_endpoints WHERE id = $1",
         id.as_str(),
     )
     .await?;

@@ -5,8 +5,9 @@
 
 use shared::webhooks::{CreateEndpoint, Endpoint, EndpointUrl, EventType, RotateSecret};
 use shared::{EndpointId, MerchantId};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqlitePool};
+use sqlx::Row;
+
+use crate::database::{DbRow, Pool};
 
 use super::WebhookError;
 use super::secret::EndpointSecret;
@@ -26,7 +27,7 @@ pub const MAX_GRACE_SECONDS: u32 = 7 * 24 * 60 * 60;
 /// A new endpoint for `merchant`, subscribed to `request.events` (all when left out), and
 /// its secret: the only time the secret is shown.
 pub async fn create_endpoint(
-    pool: &SqlitePool,
+    pool: &Pool,
     sealer: &ResponseSealer,
     merchant: &MerchantId,
     request: &CreateEndpoint,
@@ -47,7 +48,7 @@ pub async fn create_endpoint(
         return Err(WebhookError::NoEvents);
     }
     let live: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM webhook_endpoints WHERE merchant_id = ? AND deleted_at IS NULL",
+        "SELECT COUNT(*) FROM webhook_endpoints WHERE merchant_id = $1 AND deleted_at IS NULL",
     )
     .bind(merchant.as_str())
     .fetch_one(pool)
@@ -61,7 +62,7 @@ pub async fn create_endpoint(
     let created_at = now_unix();
     sqlx::query(
         "INSERT INTO webhook_endpoints (id, merchant_id, url, events, secret_sealed, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(id.as_str())
     .bind(merchant.as_str())
@@ -85,11 +86,11 @@ pub async fn create_endpoint(
 
 /// `merchant`'s endpoints that are not deleted, oldest first.
 pub async fn list_endpoints(
-    pool: &SqlitePool,
+    pool: &Pool,
     merchant: &MerchantId,
 ) -> Result<Vec<Endpoint>, WebhookError> {
     let rows = sqlx::query(
-        "SELECT * FROM webhook_endpoints WHERE merchant_id = ? AND deleted_at IS NULL
+        "SELECT * FROM webhook_endpoints WHERE merchant_id = $1 AND deleted_at IS NULL
          ORDER BY created_at, id",
     )
     .bind(merchant.as_str())
@@ -101,14 +102,14 @@ pub async fn list_endpoints(
 /// Deletes `merchant`'s endpoint `id`: it gets no new events, and its pending deliveries
 /// are failed (an attempt already under way may still finish).
 pub async fn delete_endpoint(
-    pool: &SqlitePool,
+    pool: &Pool,
     merchant: &MerchantId,
     id: &EndpointId,
 ) -> Result<(), WebhookError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::database::begin(pool).await?;
     let deleted = sqlx::query(
-        "UPDATE webhook_endpoints SET deleted_at = ?
-         WHERE id = ? AND merchant_id = ? AND deleted_at IS NULL",
+        "UPDATE webhook_endpoints SET deleted_at = $1
+         WHERE id = $2 AND merchant_id = $3 AND deleted_at IS NULL",
     )
     .bind(now_unix())
     .bind(id.as_str())
@@ -119,7 +120,7 @@ pub async fn delete_endpoint(
     if deleted == 0 {
         return Err(WebhookError::EndpointNotFound);
     }
-    sqlx::query("UPDATE webhook_deliveries SET state = 'failed' WHERE endpoint_id = ? AND state = 'pending'")
+    sqlx::query("UPDATE webhook_deliveries SET state = 'failed' WHERE endpoint_id = $1 AND state = 'pending'")
         .bind(id.as_str())
         .execute(&mut *tx)
         .await?;
@@ -131,7 +132,7 @@ pub async fn delete_endpoint(
 /// for `grace_seconds` (default 24 h, at most 7 days; 0 drops it at once). A secret
 /// rotated out earlier and still in its grace period is dropped.
 pub async fn rotate_secret(
-    pool: &SqlitePool,
+    pool: &Pool,
     sealer: &ResponseSealer,
     merchant: &MerchantId,
     id: &EndpointId,
@@ -146,10 +147,10 @@ pub async fn rotate_secret(
     let expires_at = (grace > 0).then(|| now_unix() + i64::from(grace));
     let row = sqlx::query(
         "UPDATE webhook_endpoints
-         SET previous_secret_sealed = CASE WHEN ?1 IS NULL THEN NULL ELSE secret_sealed END,
-             previous_secret_expires_at = ?1,
-             secret_sealed = ?2
-         WHERE id = ?3 AND merchant_id = ?4 AND deleted_at IS NULL
+         SET previous_secret_sealed = CASE WHEN $1 IS NULL THEN NULL ELSE secret_sealed END,
+             previous_secret_expires_at = $1,
+             secret_sealed = $2
+         WHERE id = $3 AND merchant_id = $4 AND deleted_at IS NULL
          RETURNING *",
     )
     .bind(expires_at)
@@ -178,7 +179,7 @@ fn corrupt(what: &str) -> WebhookError {
     StoreError::Corrupt(format!("webhook endpoint: {what}")).into()
 }
 
-fn endpoint_from_row(row: &SqliteRow) -> Result<Endpoint, WebhookError> {
+fn endpoint_from_row(row: &DbRow) -> Result<Endpoint, WebhookError> {
     let id: String = row.try_get("id")?;
     let url: String = row.try_get("url")?;
     let events: String = row.try_get("events")?;

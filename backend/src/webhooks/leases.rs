@@ -3,7 +3,9 @@
 //! crashed worker's lease simply runs out) and record each attempt and its verdict.
 
 use shared::{EndpointId, EventId};
-use sqlx::{Row, SqlitePool};
+use sqlx::Row;
+
+use crate::database::Pool;
 
 use super::WebhookError;
 use crate::payments::{StoreError, now_unix};
@@ -41,7 +43,7 @@ pub(super) enum Verdict {
 /// Leases up to `limit` due deliveries until `lease_until`; a delivery's retry window
 /// (`window_ms`) starts at its first lease.
 pub(super) async fn lease_due(
-    pool: &SqlitePool,
+    pool: &Pool,
     now: i64,
     lease_until: i64,
     window_ms: i64,
@@ -50,8 +52,8 @@ pub(super) async fn lease_due(
     let candidates = sqlx::query(
         "SELECT d.id, d.next_attempt_at_ms FROM webhook_deliveries d
          JOIN webhook_endpoints e ON e.id = d.endpoint_id
-         WHERE d.state = 'pending' AND d.next_attempt_at_ms <= ? AND e.deleted_at IS NULL
-         ORDER BY d.next_attempt_at_ms LIMIT ?",
+         WHERE d.state = 'pending' AND d.next_attempt_at_ms <= $1 AND e.deleted_at IS NULL
+         ORDER BY d.next_attempt_at_ms LIMIT $2",
     )
     .bind(now)
     .bind(limit)
@@ -63,9 +65,9 @@ pub(super) async fn lease_due(
         let due_at: i64 = candidate.try_get("next_attempt_at_ms")?;
         let won = sqlx::query(
             "UPDATE webhook_deliveries
-             SET next_attempt_at_ms = ?1,
-                 give_up_at_ms = CASE WHEN give_up_at_ms = 0 THEN ?2 ELSE give_up_at_ms END
-             WHERE id = ?3 AND state = 'pending' AND next_attempt_at_ms = ?4",
+             SET next_attempt_at_ms = $1,
+                 give_up_at_ms = CASE WHEN give_up_at_ms = 0 THEN $2 ELSE give_up_at_ms END
+             WHERE id = $3 AND state = 'pending' AND next_attempt_at_ms = $4",
         )
         .bind(lease_until)
         .bind(now.saturating_add(window_ms))
@@ -88,14 +90,14 @@ pub(super) async fn lease_due(
     Ok(leased)
 }
 
-async fn load(pool: &SqlitePool, id: String, lease_until: i64) -> Result<Leased, WebhookError> {
+async fn load(pool: &Pool, id: String, lease_until: i64) -> Result<Leased, WebhookError> {
     let row = sqlx::query(
         "SELECT d.attempts, d.give_up_at_ms, d.event_id, ev.body, d.endpoint_id, e.url,
                 e.secret_sealed, e.previous_secret_sealed, e.previous_secret_expires_at
          FROM webhook_deliveries d
          JOIN events ev ON ev.id = d.event_id
          JOIN webhook_endpoints e ON e.id = d.endpoint_id
-         WHERE d.id = ?",
+         WHERE d.id = $1",
     )
     .bind(&id)
     .fetch_one(pool)
@@ -124,15 +126,15 @@ async fn load(pool: &SqlitePool, id: String, lease_until: i64) -> Result<Leased,
 /// Records `attempt` and, while this worker still holds the lease, its verdict. The
 /// attempt is recorded even when the lease was lost (it happened); `false` then.
 pub(super) async fn finish(
-    pool: &SqlitePool,
+    pool: &Pool,
     leased: &Leased,
     attempt: &Attempt,
     verdict: &Verdict,
 ) -> Result<bool, WebhookError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::database::begin(pool).await?;
     sqlx::query(
         "INSERT INTO webhook_attempts (delivery_id, at_ms, http_status, duration_ms, error)
-         VALUES (?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(&leased.id)
     .bind(attempt.at_ms)
@@ -148,8 +150,8 @@ pub(super) async fn finish(
     };
     let updated = sqlx::query(
         "UPDATE webhook_deliveries
-         SET state = ?, next_attempt_at_ms = ?, delivered_at = ?, attempts = attempts + 1
-         WHERE id = ? AND state = 'pending' AND next_attempt_at_ms = ?",
+         SET state = $1, next_attempt_at_ms = $2, delivered_at = $3, attempts = attempts + 1
+         WHERE id = $4 AND state = 'pending' AND next_attempt_at_ms = $5",
     )
     .bind(state)
     .bind(next)

@@ -11,7 +11,9 @@ use shared::webhooks::{
     Delivery, DeliveryAttempt, DeliveryState, Event, EventType, EventWithDeliveries,
 };
 use shared::{EventId, MerchantId, PaymentId};
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::Row;
+
+use crate::database::{Conn, Pool};
 
 use super::endpoints::parse_events;
 use super::{WebhookError, now_ms};
@@ -26,7 +28,7 @@ pub const EVENT_LIST_LIMIT: i64 = 500;
 /// endpoint of `merchant` subscribed to `kind`. Call it inside the transaction of the
 /// change that causes it, then wake the worker after the commit.
 pub async fn record_event(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     merchant: &MerchantId,
     kind: EventType,
     amount: u32,
@@ -35,7 +37,7 @@ pub async fn record_event(
     let random = |e: keys::KeyError| StoreError::Corrupt(e.to_string());
     let id = EventId::from_random(keys::random_bytes::<16>().map_err(random)?);
     let sequence: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(MAX(sequence), 0) + 1 FROM events WHERE payment_id = ?",
+        "SELECT COALESCE(MAX(sequence), 0) + 1 FROM events WHERE payment_id = $1",
     )
     .bind(payment.id.as_str())
     .fetch_one(&mut *conn)
@@ -55,7 +57,7 @@ pub async fn record_event(
     let body = serde_json::to_string(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     sqlx::query(
         "INSERT INTO events (id, merchant_id, payment_id, type, sequence, body, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(id.as_str())
     .bind(merchant.as_str())
@@ -74,7 +76,7 @@ pub async fn record_event(
 
 /// A pending delivery of `event` to `endpoint`, due now, unless it has one.
 async fn insert_delivery(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     event: &EventId,
     endpoint: &str,
 ) -> Result<(), StoreError> {
@@ -82,7 +84,7 @@ async fn insert_delivery(
     sqlx::query(
         "INSERT INTO webhook_deliveries
             (id, event_id, endpoint_id, state, attempts, next_attempt_at_ms, give_up_at_ms, created_at)
-         VALUES (?, ?, ?, 'pending', 0, ?, 0, ?)
+         VALUES ($1, $2, $3, 'pending', 0, $4, 0, $5)
          ON CONFLICT (event_id, endpoint_id) DO NOTHING",
     )
     .bind(format!("dlv_{delivery}"))
@@ -97,12 +99,12 @@ async fn insert_delivery(
 
 /// Ids of `merchant`'s endpoints, not deleted, subscribed to `kind`.
 async fn subscribed(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     merchant: &MerchantId,
     kind: EventType,
 ) -> Result<Vec<String>, StoreError> {
     let rows = sqlx::query(
-        "SELECT id, events FROM webhook_endpoints WHERE merchant_id = ? AND deleted_at IS NULL",
+        "SELECT id, events FROM webhook_endpoints WHERE merchant_id = $1 AND deleted_at IS NULL",
     )
     .bind(merchant.as_str())
     .fetch_all(&mut *conn)
@@ -121,13 +123,13 @@ async fn subscribed(
 /// `merchant`'s events, of one payment if given, newest first (at most
 /// [`EVENT_LIST_LIMIT`]).
 pub async fn list_events(
-    pool: &SqlitePool,
+    pool: &Pool,
     merchant: &MerchantId,
     payment: Option<&PaymentId>,
 ) -> Result<Vec<Event>, WebhookError> {
     let bodies: Vec<String> = sqlx::query_scalar(
-        "SELECT body FROM events WHERE merchant_id = ?1 AND (?2 IS NULL OR payment_id = ?2)
-         ORDER BY created_at DESC, rowid DESC LIMIT ?3",
+        "SELECT body FROM events WHERE merchant_id = $1 AND ($2 IS NULL OR payment_id = $2)
+         ORDER BY created_at DESC, rowid DESC LIMIT $3",
     )
     .bind(merchant.as_str())
     .bind(payment.map(PaymentId::as_str))
@@ -139,12 +141,12 @@ pub async fn list_events(
 
 /// `merchant`'s event `id` with every delivery and attempt.
 pub async fn get_event(
-    pool: &SqlitePool,
+    pool: &Pool,
     merchant: &MerchantId,
     id: &EventId,
 ) -> Result<EventWithDeliveries, WebhookError> {
     let body: String =
-        sqlx::query_scalar("SELECT body FROM events WHERE id = ? AND merchant_id = ?")
+        sqlx::query_scalar("SELECT body FROM events WHERE id = $1 AND merchant_id = $2")
             .bind(id.as_str())
             .bind(merchant.as_str())
             .fetch_optional(pool)
@@ -152,7 +154,7 @@ pub async fn get_event(
             .ok_or(WebhookError::EventNotFound)?;
     let rows = sqlx::query(
         "SELECT id, endpoint_id, state, next_attempt_at_ms FROM webhook_deliveries
-         WHERE event_id = ? ORDER BY created_at, rowid",
+         WHERE event_id = $1 ORDER BY created_at, rowid",
     )
     .bind(id.as_str())
     .fetch_all(pool)
@@ -182,10 +184,10 @@ pub async fn get_event(
     })
 }
 
-async fn attempts(pool: &SqlitePool, delivery: &str) -> Result<Vec<DeliveryAttempt>, WebhookError> {
+async fn attempts(pool: &Pool, delivery: &str) -> Result<Vec<DeliveryAttempt>, WebhookError> {
     let rows = sqlx::query(
         "SELECT at_ms, http_status, duration_ms, error FROM webhook_attempts
-         WHERE delivery_id = ? ORDER BY at_ms, rowid",
+         WHERE delivery_id = $1 ORDER BY at_ms, rowid",
     )
     .bind(delivery)
     .fetch_all(pool)
@@ -208,13 +210,13 @@ async fn attempts(pool: &SqlitePool, delivery: &str) -> Result<Vec<DeliveryAttem
 /// endpoints subscribed to its type now that had no delivery of it get one. Wake the
 /// worker afterwards.
 pub async fn redeliver(
-    pool: &SqlitePool,
+    pool: &Pool,
     merchant: &MerchantId,
     id: &EventId,
 ) -> Result<EventWithDeliveries, WebhookError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::database::begin(pool).await?;
     let kind: String =
-        sqlx::query_scalar("SELECT type FROM events WHERE id = ? AND merchant_id = ?")
+        sqlx::query_scalar("SELECT type FROM events WHERE id = $1 AND merchant_id = $2")
             .bind(id.as_str())
             .bind(merchant.as_str())
             .fetch_optional(&mut *tx)
@@ -223,9 +225,9 @@ pub async fn redeliver(
     let kind: EventType = kind.parse().map_err(|_| corrupt("event type"))?;
     sqlx::query(
         "UPDATE webhook_deliveries
-         SET state = 'pending', attempts = 0, next_attempt_at_ms = ?, give_up_at_ms = 0,
+         SET state = 'pending', attempts = 0, next_attempt_at_ms = $1, give_up_at_ms = 0,
              delivered_at = NULL
-         WHERE event_id = ? AND endpoint_id IN
+         WHERE event_id = $2 AND endpoint_id IN
              (SELECT id FROM webhook_endpoints WHERE deleted_at IS NULL)",
     )
     .bind(now_ms())

@@ -32,7 +32,7 @@ async fn events_are_numbered_per_payment_and_owed_to_each_subscribed_endpoint_on
     assert_eq!(delivered_to(&f.pool, &captured).await?, both);
     let mut sequences = Vec::new();
     for id in [&authorised, &captured, &elsewhere] {
-        let sql = "SELECT sequence FROM events WHERE id = ?";
+        let sql = "SELECT sequence FROM events WHERE id = $1";
         sequences.push(one::<i64>(&f.pool, sql, id.as_str()).await?);
     }
     assert_eq!(sequences, vec![1, 2, 1]);
@@ -45,7 +45,12 @@ async fn the_stored_body_is_the_event_serialised_once_without_the_client_secret(
     let f = fixture().await?;
     let a = merchant(&f.pool, 1).await?;
     let id = record(&f.pool, &a, EventType::Refunded, 3).await?;
-    let body: String = one(&f.pool, "SELECT body FROM events WHERE id = ?", id.as_str()).await?;
+    let body: String = one(
+        &f.pool,
+        "SELECT body FROM events WHERE id = $1",
+        id.as_str(),
+    )
+    .await?;
     let event: Event = serde_json::from_str(&body).map_err(|e| e.to_string())?;
     assert_eq!(
         serde_json::to_string(&event).map_err(|e| e.to_string())?,
@@ -65,20 +70,22 @@ async fn an_event_is_written_only_if_the_callers_transaction_commits() -> Result
     let f = fixture().await?;
     let a = merchant(&f.pool, 1).await?;
     endpoint(&f, &a, None).await?;
-    let mut tx = f.pool.begin().await.map_err(|e| e.to_string())?;
+    let mut tx = crate::database::begin(&f.pool)
+        .await
+        .map_err(|e| e.to_string())?;
     record_event(&mut tx, &a, EventType::Authorised, 1, &payment(1)?)
         .await
         .map_err(|e| e.to_string())?;
     tx.rollback().await.map_err(|e| e.to_string())?;
     let events: i64 = one(
         &f.pool,
-        "SELECT COUNT(*) FROM events WHERE ? IS NOT NULL",
+        "SELECT COUNT(*) FROM events WHERE $1 IS NOT NULL",
         "x",
     )
     .await?;
     let deliveries: i64 = one(
         &f.pool,
-        "SELECT COUNT(*) FROM webhook_deliveries WHERE ? IS NOT NULL",
+        "SELECT COUNT(*) FROM webhook_deliveries WHERE $1 IS NOT NULL",
         "x",
     )
     .await?;
@@ -156,7 +163,7 @@ async fn redelivering_makes_every_delivery_pending_again_and_adds_new_endpoints(
     );
     let reset: i64 = one(
         &f.pool,
-        "SELECT COUNT(*) FROM webhook_deliveries WHERE event_id = ? AND attempts = 0 AND give_up_at_ms = 0",
+        "SELECT COUNT(*) FROM webhook_deliveries WHERE event_id = $1 AND attempts = 0 AND give_up_at_ms = 0",
         event.as_str(),
     )
     .await?;

@@ -4,13 +4,13 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
+use crate::database::Pool;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use shared::merchant::MerchantPayment;
 use shared::webhooks::{CreateEndpoint, EventType};
 use shared::{EndpointId, EventId, MerchantId};
-use sqlx::SqlitePool;
 
 use super::{create_endpoint, record_event};
 use crate::idempotency::ResponseSealer;
@@ -18,7 +18,7 @@ use crate::payments::PaymentStore;
 
 pub struct Fixture {
     _dir: tempfile::TempDir,
-    pub pool: SqlitePool,
+    pub pool: Pool,
     pub sealer: Arc<ResponseSealer>,
 }
 
@@ -38,9 +38,9 @@ pub async fn fixture() -> Result<Fixture, String> {
 }
 
 /// A merchant row, by plain SQL (merchant records are not this module's).
-pub async fn merchant(pool: &SqlitePool, byte: u8) -> Result<MerchantId, String> {
+pub async fn merchant(pool: &Pool, byte: u8) -> Result<MerchantId, String> {
     let id = MerchantId::from_random([byte; 16]);
-    sqlx::query("INSERT INTO merchants (id, name, msn, created_at) VALUES (?, ?, ?, 0)")
+    sqlx::query("INSERT INTO merchants (id, name, msn, created_at) VALUES ($1, $2, $3, 0)")
         .bind(id.as_str())
         .bind(format!("Shop {byte}"))
         .bind(format!("{:06}", u32::from(byte)))
@@ -94,7 +94,7 @@ pub async fn endpoint(
 }
 
 pub async fn record(
-    pool: &SqlitePool,
+    pool: &Pool,
     merchant: &MerchantId,
     kind: EventType,
     byte: u8,
@@ -105,9 +105,9 @@ pub async fn record(
         .map_err(|e| e.to_string())
 }
 
-pub async fn one<T>(pool: &SqlitePool, sql: &str, id: &str) -> Result<T, String>
+pub async fn one<T>(pool: &Pool, sql: &str, id: &str) -> Result<T, String>
 where
-    T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send + Unpin,
+    T: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any> + Send + Unpin,
 {
     sqlx::query_scalar(sql)
         .bind(id)
@@ -116,9 +116,9 @@ where
         .map_err(|e| e.to_string())
 }
 
-pub async fn delivered_to(pool: &SqlitePool, event: &EventId) -> Result<Vec<String>, String> {
+pub async fn delivered_to(pool: &Pool, event: &EventId) -> Result<Vec<String>, String> {
     sqlx::query_scalar(
-        "SELECT endpoint_id FROM webhook_deliveries WHERE event_id = ? ORDER BY endpoint_id",
+        "SELECT endpoint_id FROM webhook_deliveries WHERE event_id = $1 ORDER BY endpoint_id",
     )
     .bind(event.as_str())
     .fetch_all(pool)
