@@ -16,7 +16,9 @@ pub type DbRow = sqlx::any::AnyRow;
 /// IMMEDIATE`, waiting for it as long as the busy timeout allows): a deferred transaction
 /// that reads and then writes fails at once with "database is locked" when another
 /// connection wrote in between, which no waiting cures. PostgreSQL's own `BEGIN` is
-/// right: its writes are compare-and-set and lock the rows they change.
+/// right: its writes are compare-and-set and lock the rows they change, and what is
+/// numbered per payment (its events, its outbox order) is written under the payment's
+/// row lock (`payments::events::lock_payment`).
 pub async fn begin(pool: &Pool) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
     match Kind::of(pool.connect_options().database_url.as_str()) {
         Ok(Kind::Sqlite) => pool.begin_with("BEGIN IMMEDIATE").await,

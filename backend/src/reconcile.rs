@@ -174,11 +174,8 @@ impl Reconciler {
     /// Voids an authorisation the acquirer holds for a payment we did not charge.
     async fn void_forgotten(&self, payment: &Payment) -> Result<(), PaymentError> {
         if payment.state == PaymentState::Authorised {
-            return Ok(self
-                .state
-                .store
-                .set_acquirer_unsettled(payment, false)
-                .await?);
+            self.state.store.clear_acquirer_unsettled(payment).await?;
+            return Ok(());
         }
         let acquirer = &self.state.acquirer;
         match acquirer.find_authorisation(&payment.id).await {
@@ -200,11 +197,8 @@ impl Reconciler {
                 return Ok(());
             }
         }
-        Ok(self
-            .state
-            .store
-            .set_acquirer_unsettled(payment, false)
-            .await?)
+        self.state.store.clear_acquirer_unsettled(payment).await?;
+        Ok(())
     }
 }
 

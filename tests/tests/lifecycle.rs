@@ -458,3 +458,61 @@ async fn concurrent_calls_share_one_access_token_and_a_401_refreshes_it_once() -
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn captures_finishing_at_once_each_get_their_event_in_order_and_none_fails() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let (payment, _) = authorised(&app).await?;
+    let mut captures = tokio::task::JoinSet::new();
+    for _ in 0..6 {
+        let (url, key, id) = (
+            app.backend_url.clone(),
+            app.merchant_key.clone(),
+            payment.id.clone(),
+        );
+        captures.spawn(async move {
+            let response = reqwest::Client::new()
+                .post(format!("{url}/v1/payments/{id}/capture"))
+                .bearer_auth(key)
+                .json(&json!({"amount": 100}))
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
+            TestResult::Ok(response.status().as_u16())
+        });
+    }
+    let statuses: Vec<u16> = captures
+        .join_all()
+        .await
+        .into_iter()
+        .collect::<Result<_, _>>()?;
+    // Each capture either happened or found the payment busy (409): none breaks.
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 409),
+        "{statuses:?}"
+    );
+    let captured = statuses.iter().filter(|s| **s == 200).count();
+    assert!(captured >= 1, "{statuses:?}");
+    let path = format!("/v1/events?payment={}", payment.id);
+    let events: Vec<shared::webhooks::Event> =
+        expect_json(app.merchant_get(&path).await?, 200).await?;
+    let mut sequences: Vec<i64> = events.iter().map(|e| e.sequence).collect();
+    sequences.sort_unstable();
+    let expected: Vec<i64> =
+        (1..=i64::try_from(captured + 1).map_err(|e| e.to_string())?).collect();
+    assert_eq!(
+        sequences, expected,
+        "authorised, then one event per capture"
+    );
+    let shown: MerchantPayment = expect_json(
+        app.merchant_get(&format!("/v1/payments/{}", payment.id))
+            .await?,
+        200,
+    )
+    .await?;
+    assert_eq!(
+        shown.amounts.captured,
+        u32::try_from(captured * 100).map_err(|e| e.to_string())?
+    );
+    Ok(())
+}

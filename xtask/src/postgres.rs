@@ -1,10 +1,13 @@
 //! A throwaway PostgreSQL cluster for the suites that run on both databases: `initdb` on a
-//! fresh directory, `pg_ctl start` on a free loopback port, and, when dropped, stopped and
-//! removed. PostgreSQL comes from Debian's packages (installed if missing). As root, the
-//! server runs as the `postgres` user, since `initdb` refuses root.
+//! new directory, `pg_ctl start` on a free loopback port, and, when dropped, stopped and
+//! removed (a cluster left by an xtask that was killed is removed by the next one).
+//! PostgreSQL comes from Debian's packages (installed if missing). As root, the server runs
+//! as the `postgres` user, since `initdb` refuses root. It takes a password (random, per
+//! cluster), not trust: other users of the machine cannot log in to it.
 
 use std::fs;
 use std::net::{Ipv4Addr, TcpListener};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -13,25 +16,38 @@ use crate::process::{self, heading};
 
 const INSTALL_ROOT: &str = "/usr/lib/postgresql";
 
+const DIR_PREFIX: &str = "psp-postgres-";
+
 pub struct Cluster {
     dir: PathBuf,
     bin: PathBuf,
     as_postgres: bool,
     port: u16,
+    password: String,
 }
 
 impl Cluster {
     pub fn start() -> Result<Self, Error> {
         let bin = ensure_installed()?;
-        let port = free_port()?;
-        let dir = std::env::temp_dir().join(format!("psp-postgres-{}-{port}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).map_err(|e| Error::Other(format!("{}: {e}", dir.display())))?;
         let as_postgres = is_root();
+        remove_abandoned(&bin, as_postgres);
+        let port = free_port()?;
+        let dir = std::env::temp_dir().join(format!("{DIR_PREFIX}{}-{port}", std::process::id()));
+        let io = |e: std::io::Error| Error::Other(format!("{}: {e}", dir.display()));
+        // A new directory (create_dir fails on anything already there, a link included),
+        // closed to others.
+        fs::create_dir(&dir).map_err(io)?;
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).map_err(io)?;
+        let password = random_hex()?;
+        let password_file = dir.join("password");
+        fs::write(&password_file, &password).map_err(io)?;
         if as_postgres {
             process::run(
                 "chown postgres",
-                Command::new("chown").arg("postgres:postgres").arg(&dir),
+                Command::new("chown")
+                    .arg("-R")
+                    .arg("postgres:postgres")
+                    .arg(&dir),
             )?;
         }
         let cluster = Self {
@@ -39,6 +55,7 @@ impl Cluster {
             bin,
             as_postgres,
             port,
+            password,
         };
         heading(&format!("Starting PostgreSQL on 127.0.0.1:{port}"));
         let data = cluster.dir.join("data");
@@ -47,13 +64,15 @@ impl Cluster {
             cluster
                 .command("initdb")
                 .args([
-                    "--auth=trust",
+                    "--auth=scram-sha-256",
                     "--username=postgres",
                     "--encoding=UTF8",
-                    "-D",
                 ])
+                .arg(format!("--pwfile={}", password_file.display()))
+                .arg("-D")
                 .arg(&data),
         )?;
+        let _ = fs::remove_file(&password_file);
         // A cluster for tests: no fsync (nothing here must survive the machine), and
         // room for the connections of many test backends at once.
         let server_options = format!(
@@ -76,30 +95,74 @@ impl Cluster {
     /// The server, without a database name: `…/{database}` is appended by whoever
     /// connects.
     pub fn server_url(&self) -> String {
-        format!("postgres://postgres@127.0.0.1:{}", self.port)
+        format!(
+            "postgres://postgres:{}@127.0.0.1:{}",
+            self.password, self.port
+        )
     }
 
     fn command(&self, program: &str) -> Command {
-        let path = self.bin.join(program);
-        if self.as_postgres {
-            let mut command = Command::new("runuser");
-            command.args(["-u", "postgres", "--"]).arg(path);
-            command
-        } else {
-            Command::new(path)
-        }
+        command(&self.bin, self.as_postgres, program)
     }
 }
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        let _ = self
-            .command("pg_ctl")
+        stop_and_remove(&self.bin, self.as_postgres, &self.dir);
+    }
+}
+
+fn stop_and_remove(bin: &Path, as_postgres: bool, dir: &Path) {
+    let data = dir.join("data");
+    if data.join("postmaster.pid").exists() {
+        let _ = command(bin, as_postgres, "pg_ctl")
             .arg("-D")
-            .arg(self.dir.join("data"))
+            .arg(&data)
             .args(["-m", "immediate", "stop"])
             .status();
-        let _ = fs::remove_dir_all(&self.dir);
+    }
+    let _ = fs::remove_dir_all(dir);
+}
+
+/// Clusters of xtask runs that no longer run (killed before they could clean up).
+fn remove_abandoned(bin: &Path, as_postgres: bool) {
+    let Ok(entries) = fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(DIR_PREFIX)) else {
+            continue;
+        };
+        let owner = rest.split('-').next().unwrap_or_default();
+        let alive = !owner.is_empty() && Path::new("/proc").join(owner).exists();
+        if !alive {
+            println!(
+                "    removing an abandoned cluster: {}",
+                entry.path().display()
+            );
+            stop_and_remove(bin, as_postgres, &entry.path());
+        }
+    }
+}
+
+/// 32 hex digits from the kernel's random source.
+fn random_hex() -> Result<String, Error> {
+    let mut bytes = [0u8; 16];
+    fs::File::open("/dev/urandom")
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes))
+        .map_err(|e| Error::Other(format!("/dev/urandom: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn command(bin: &Path, as_postgres: bool, program: &str) -> Command {
+    let path = bin.join(program);
+    if as_postgres {
+        let mut command = Command::new("runuser");
+        command.args(["-u", "postgres", "--"]).arg(path);
+        command
+    } else {
+        Command::new(path)
     }
 }
 

@@ -121,33 +121,38 @@ impl PaymentStore {
         now_ms: i64,
         lease_until_ms: i64,
     ) -> Result<Option<Batch>, StoreError> {
-        let due: Option<(String, i64)> = sqlx::query_as(
-            "SELECT o.batch_id, o.next_attempt_at_ms FROM outbox o
-             WHERE o.state = 'pending' AND o.batch_id IS NOT NULL AND o.next_attempt_at_ms <= $1
-               AND NOT EXISTS (
-                 SELECT 1 FROM outbox mine JOIN outbox older ON older.payment_id = mine.payment_id
-                 WHERE mine.batch_id = o.batch_id AND mine.state = 'pending'
-                   AND older.state = 'pending' AND older.seq < mine.seq
-                   AND (older.batch_id IS NULL OR older.batch_id <> o.batch_id))
-             ORDER BY o.next_attempt_at_ms LIMIT 1",
-        )
-        .bind(now_ms)
-        .fetch_optional(self.pool())
-        .await?;
-        let Some((request_id, due_at)) = due else {
-            return Ok(None);
+        // Another instance may lease the batch between the look and the lease: then
+        // look again, for the next due batch.
+        let request_id = loop {
+            let due: Option<(String, i64)> = sqlx::query_as(
+                "SELECT o.batch_id, o.next_attempt_at_ms FROM outbox o
+                 WHERE o.state = 'pending' AND o.batch_id IS NOT NULL AND o.next_attempt_at_ms <= $1
+                   AND NOT EXISTS (
+                     SELECT 1 FROM outbox mine JOIN outbox older ON older.payment_id = mine.payment_id
+                     WHERE mine.batch_id = o.batch_id AND mine.state = 'pending'
+                       AND older.state = 'pending' AND older.seq < mine.seq
+                       AND (older.batch_id IS NULL OR older.batch_id <> o.batch_id))
+                 ORDER BY o.next_attempt_at_ms LIMIT 1",
+            )
+            .bind(now_ms)
+            .fetch_optional(self.pool())
+            .await?;
+            let Some((request_id, due_at)) = due else {
+                return Ok(None);
+            };
+            let leased = sqlx::query(
+                "UPDATE outbox SET next_attempt_at_ms = $1
+                 WHERE batch_id = $2 AND state = 'pending' AND next_attempt_at_ms = $3",
+            )
+            .bind(lease_until_ms)
+            .bind(&request_id)
+            .bind(due_at)
+            .execute(self.pool())
+            .await?;
+            if leased.rows_affected() > 0 {
+                break request_id;
+            }
         };
-        let leased = sqlx::query(
-            "UPDATE outbox SET next_attempt_at_ms = $1 WHERE batch_id = $2 AND state = 'pending' AND next_attempt_at_ms = $3",
-        )
-        .bind(lease_until_ms)
-        .bind(&request_id)
-        .bind(due_at)
-        .execute(self.pool())
-        .await?;
-        if leased.rows_affected() == 0 {
-            return Ok(None);
-        }
         let rows = sqlx::query(
             "SELECT psp_transaction_id, status, amount_ore, currency, payment_text, attempts FROM outbox
              WHERE batch_id = $1 AND state = 'pending' ORDER BY seq",

@@ -40,6 +40,9 @@ pub async fn record(
     kind: EventType,
     amount: Option<u32>,
 ) -> Result<(), StoreError> {
+    // The payment's row is locked first (a no-op write): on PostgreSQL two operations
+    // finishing at once would otherwise both number their event `MAX(sequence) + 1`.
+    lock_payment(conn, id).await?;
     let row = sqlx::query("SELECT * FROM payments WHERE id = $1")
         .bind(id.as_str())
         .fetch_one(&mut *conn)
@@ -48,6 +51,16 @@ pub async fn record(
     let shown = view::merchant(&payment, now_unix());
     let amount = amount.unwrap_or(payment.amount.ore());
     crate::webhooks::record_event(conn, &payment.merchant_id, kind, amount, &shown).await?;
+    Ok(())
+}
+
+/// Holds the payment's row until the transaction ends: on PostgreSQL a writer that
+/// comes later waits here (SQLite's `BEGIN IMMEDIATE` already holds the whole database).
+pub async fn lock_payment(conn: &mut Conn, id: &PaymentId) -> Result<(), StoreError> {
+    sqlx::query("UPDATE payments SET updated_at = updated_at WHERE id = $1")
+        .bind(id.as_str())
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

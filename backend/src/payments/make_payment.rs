@@ -184,7 +184,7 @@ async fn decide(
         // we hold as failed), and an authorisation we got anyway is voided by it.
         tracing::error!(payment = %payment.id, "the charge outlived its deadline; its outcome is void");
         if event == PaymentEvent::ChargeApproved {
-            state.store.set_acquirer_unsettled(payment, true).await?;
+            state.store.mark_acquirer_unsettled(payment).await?;
         }
         return Ok(None);
     }

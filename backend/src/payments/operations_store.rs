@@ -63,6 +63,9 @@ impl PaymentStore {
         update: &NewUpdate,
     ) -> Result<(), StoreError> {
         let mut tx = crate::database::begin(&self.pool).await?;
+        // First: the payment's updates reach the outbox (and its events their numbers)
+        // one transaction at a time, in the order they commit.
+        super::events::lock_payment(&mut tx, &payment.id).await?;
         sqlx::query("UPDATE operations SET state = 'succeeded', updated_at = $1 WHERE id = $2 AND state = 'pending'")
             .bind(now_unix())
             .bind(id)
@@ -116,18 +119,30 @@ impl PaymentStore {
         Ok(())
     }
 
-    /// Marks whether the acquirer may hold an authorisation we must find and void.
-    pub async fn set_acquirer_unsettled(
-        &self,
-        payment: &Payment,
-        unsettled: bool,
-    ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE payments SET acquirer_unsettled = $1 WHERE id = $2")
-            .bind(i64::from(unsettled))
+    /// Marks that the acquirer may hold an authorisation we must find and void.
+    pub async fn mark_acquirer_unsettled(&self, payment: &Payment) -> Result<(), StoreError> {
+        sqlx::query("UPDATE payments SET acquirer_unsettled = 1 WHERE id = $1")
             .bind(payment.id.as_str())
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    /// Clears the mark, only while the payment is as `payment` was read: a newer attempt
+    /// that left an authorisation unsettled meanwhile keeps it, for the next sweep.
+    /// `false` when it was no longer so.
+    pub async fn clear_acquirer_unsettled(&self, payment: &Payment) -> Result<bool, StoreError> {
+        let cleared = sqlx::query(
+            "UPDATE payments SET acquirer_unsettled = 0
+             WHERE id = $1 AND acquirer_unsettled = 1 AND state = $2
+               AND (psp_transaction_id = $3 OR ($3 IS NULL AND psp_transaction_id IS NULL))",
+        )
+        .bind(payment.id.as_str())
+        .bind(payment.state.as_str())
+        .bind(payment.psp_transaction_id.as_ref().map(|t| t.as_str()))
+        .execute(&self.pool)
+        .await?;
+        Ok(cleared.rows_affected() == 1)
     }
 }
 
