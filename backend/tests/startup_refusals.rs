@@ -1,5 +1,7 @@
-//! The real binary in production mode refuses the sandbox defaults before it binds,
-//! names every wrong setting and exits non-zero.
+//! The real binary refuses to start on settings it cannot use, names them and exits
+//! non-zero: production mode on the sandbox defaults (before it binds or writes anything),
+//! and a `DATABASE_URL` of another kind or that cannot be reached (never showing its
+//! password); it does not serve half-way.
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -10,6 +12,20 @@ use tokio::process::Command;
 const PATIENCE: Duration = Duration::from_secs(20);
 
 async fn run_backend(vars: &[(&str, &str)]) -> Result<std::process::Output, String> {
+    run_backend_in(vars, Untouched::Required).await
+}
+
+/// Whether the refusal must come before anything is written to the data directory.
+#[derive(PartialEq)]
+enum Untouched {
+    Required,
+    NotRequired,
+}
+
+async fn run_backend_in(
+    vars: &[(&str, &str)],
+    untouched: Untouched,
+) -> Result<std::process::Output, String> {
     let data = tempfile::tempdir().map_err(|e| e.to_string())?;
     let mut command = Command::new(env!("CARGO_BIN_EXE_backend"));
     command
@@ -26,6 +42,9 @@ async fn run_backend(vars: &[(&str, &str)]) -> Result<std::process::Output, Stri
         .await
         .map_err(|_| format!("the backend still runs after {PATIENCE:?}: it did not refuse"))?
         .map_err(|e| e.to_string())?;
+    if untouched == Untouched::NotRequired {
+        return Ok(output);
+    }
     // Nothing was written: it stopped before opening the database or creating keys.
     let left = std::fs::read_dir(data.path())
         .map_err(|e| e.to_string())?
@@ -71,6 +90,44 @@ async fn an_unknown_mode_is_refused_by_name() -> Result<(), String> {
     assert!(
         stderr.contains("PSP_MODE"),
         "PSP_MODE is not named in: {stderr}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_database_url_of_another_kind_is_refused_by_name_without_its_password()
+-> Result<(), String> {
+    let url = "mysql://root:hunter2@db.example/psp";
+    let output = run_backend(&[("DATABASE_URL", url)]).await?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "exited with success: {stderr}");
+    assert!(stderr.contains("DATABASE_URL"), "{stderr}");
+    assert!(
+        stderr.contains("postgres://"),
+        "says what it takes: {stderr}"
+    );
+    assert!(
+        !stderr.contains("hunter2"),
+        "the password is shown: {stderr}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_postgres_server_that_cannot_be_reached_stops_the_backend() -> Result<(), String> {
+    // A port nothing listens on: bound, then closed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| e.to_string())?
+        .port();
+    let url = format!("postgres://psp:hunter2@127.0.0.1:{port}/psp");
+    let output = run_backend_in(&[("DATABASE_URL", &url)], Untouched::NotRequired).await?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "exited with success: {stderr}");
+    assert!(stderr.contains("cannot open the database"), "{stderr}");
+    assert!(
+        !stderr.contains("hunter2"),
+        "the password is shown: {stderr}"
     );
     Ok(())
 }
