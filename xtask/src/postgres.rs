@@ -13,6 +13,7 @@ use std::process::Command;
 
 use crate::Error;
 use crate::process::{self, heading};
+use crate::tools;
 
 const INSTALL_ROOT: &str = "/usr/lib/postgresql";
 
@@ -173,13 +174,7 @@ fn ensure_installed() -> Result<PathBuf, Error> {
         return Ok(bin);
     }
     heading("Installing PostgreSQL (apt-get)");
-    process::run("apt-get update", Command::new("apt-get").arg("update"))?;
-    process::run(
-        "installing postgresql",
-        Command::new("apt-get")
-            .args(["install", "-y", "postgresql"])
-            .env("DEBIAN_FRONTEND", "noninteractive"),
-    )?;
+    tools::apt_install(&["postgresql"])?;
     newest_bin(Path::new(INSTALL_ROOT)).ok_or_else(|| {
         Error::Other(format!(
             "apt-get finished, but no {INSTALL_ROOT}/<version>/bin/initdb is there"

@@ -207,18 +207,24 @@ pub fn ensure_browser(ws: &Workspace) -> Result<Browser, Error> {
         return Ok(browser);
     }
     heading("Installing Chromium and chromedriver (apt-get)");
-    process::run("apt-get update", Command::new("apt-get").arg("update"))?;
-    process::run(
-        "installing chromium",
-        Command::new("apt-get")
-            .args(["install", "-y", "chromium", "chromium-driver"])
-            .env("DEBIAN_FRONTEND", "noninteractive"),
-    )?;
+    apt_install(&["chromium", "chromium-driver"])?;
     find_browser(ws)?.ok_or_else(|| {
         Error::Other(format!(
             "apt-get finished, but {CHROMIUM} or chromedriver is still missing"
         ))
     })
+}
+
+/// Debian's `packages`, after refreshing the package lists.
+pub fn apt_install(packages: &[&str]) -> Result<(), Error> {
+    process::run("apt-get update", Command::new("apt-get").arg("update"))?;
+    process::run(
+        &format!("installing {}", packages.join(" ")),
+        Command::new("apt-get")
+            .args(["install", "-y"])
+            .args(packages)
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
 }
 
 /// `CHROME`/`CHROMEDRIVER` from the environment when set, else `/usr/bin/chromium` and PATH.
