@@ -331,7 +331,9 @@ async fn started_with_ttl(ttl: u64) -> TestResult<(TestApp, MerchantPayment, Str
 #[tokio::test]
 async fn a_payment_left_at_vipps_past_its_expiry_is_cancelled_and_a_late_answer_is_too_late()
 -> TestResult {
-    let (app, payment, txn) = started_with_ttl(1).await?;
+    // Expiry is counted in whole seconds from creation: 3 s leave the start at least 2 s,
+    // however the creation falls within its second.
+    let (app, payment, txn) = started_with_ttl(3).await?;
     eventually("the payment to be cancelled", || async {
         let p: MerchantPayment = app.merchant_view(&payment).await?;
         Ok((p.status == PaymentStatus::Cancelled).then_some(()))
