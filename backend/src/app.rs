@@ -12,7 +12,7 @@ use crate::outbox::OutboxWorker;
 use crate::reconcile::{ReconcileTiming, Reconciler};
 use crate::webhooks::{WebhookError, WebhookWorker};
 
-use crate::acquirer::{Acquirer, TestAcquirer};
+use crate::acquirer::{Acquirer, TestAcquirer, test_acquirer};
 use crate::config::{AcquirerKind, Config};
 use crate::data_dir::{self, PrivateFileError};
 use crate::idempotency::{ResponseSealer, SealError};
@@ -55,6 +55,8 @@ pub enum StartupError {
     Merchant(#[from] MerchantError),
     #[error(transparent)]
     Webhooks(#[from] WebhookError),
+    #[error("the test acquirer's ledger: {0}")]
+    AcquirerLedger(sqlx::Error),
     #[error("cannot read the listener address: {0}")]
     Listener(std::io::Error),
 }
@@ -71,7 +73,17 @@ impl Application {
     pub async fn build(config: Config, listener: TcpListener) -> Result<Self, StartupError> {
         let vipps = Arc::new(HttpVipps::new(config.vipps.clone())?);
         let acquirer = match config.acquirer {
-            AcquirerKind::Test => Arc::new(TestAcquirer::new(config.test_acquirer_slow)),
+            AcquirerKind::Test => {
+                data_dir::create_private_dir(&config.data_dir)?;
+                let ledger = config
+                    .test_acquirer_ledger
+                    .clone()
+                    .unwrap_or_else(|| config.data_dir.join(test_acquirer::LEDGER_FILE));
+                let acquirer = TestAcquirer::open(&ledger, config.test_acquirer_slow)
+                    .await
+                    .map_err(StartupError::AcquirerLedger)?;
+                Arc::new(acquirer)
+            }
         };
         Self::build_with(config, listener, vipps, acquirer).await
     }

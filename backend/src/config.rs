@@ -61,17 +61,27 @@ pub struct Config {
     pub widget_failures_per_minute: u32,
     /// How often reconciliation runs (`RECONCILE_INTERVAL_MS`).
     pub reconcile_interval: Duration,
-    /// A charge without an outcome for this long is failed and checked at the acquirer.
+    /// A charge without an outcome for this long is failed and checked at the acquirer
+    /// (`CHARGE_STUCK_AFTER_SECONDS`).
     pub stuck_after: Duration,
     /// A payment left in `Initiating` this long (the process died during Vipps's `init`)
-    /// is settled by reconciliation with Vipps's `details`.
+    /// is settled by reconciliation with Vipps's `details` (`INITIATING_STUCK_AFTER_SECONDS`).
     pub initiating_stuck_after: Duration,
-    /// Status-update delivery: poll interval and back-off (`OUTBOX_BASE_DELAY_MS`).
+    /// Status-update delivery: poll interval, back-off (`OUTBOX_BASE_DELAY_MS`) and the lease
+    /// an instance holds on a batch it sends (`OUTBOX_LEASE_MS`; a batch whose instance died
+    /// waits this long for another).
     pub outbox: crate::outbox::OutboxConfig,
     /// Webhook delivery: timeout, retry window, back-off, private addresses (`WEBHOOK_…`).
     pub webhooks: crate::webhooks::WebhookConfig,
     /// How long the test acquirer takes to answer for its slow test card (`TEST_ACQUIRER_SLOW_MS`).
     pub test_acquirer_slow: Duration,
+    /// The test acquirer's ledger (`TEST_ACQUIRER_LEDGER`): `test-acquirer.sqlite` in the
+    /// data directory unless set. Instances that name one file share one acquirer.
+    pub test_acquirer_ledger: Option<PathBuf>,
+    /// A merchant request unanswered this long died with its instance; a repeat with its
+    /// Idempotency-Key runs it again (`IDEMPOTENCY_STALE_AFTER_SECONDS`). Longer than any
+    /// request takes.
+    pub idempotency_stale_after: Duration,
     /// Where browsers report what our Content Security Policies blocked (`CSP_REPORT_URI`):
     /// our own `/csp-reports` (logged) unless an operator's collector is named.
     pub csp_report_uri: String,
@@ -165,6 +175,8 @@ impl Config {
             outbox: crate::outbox::OutboxConfig::default(),
             webhooks: webhooks::defaults(Mode::Sandbox),
             test_acquirer_slow: Duration::from_secs(20),
+            test_acquirer_ledger: None,
+            idempotency_stale_after: Duration::from_secs(60),
             csp_report_uri: CSP_REPORTS_PATH.to_owned(),
         }
     }
@@ -231,14 +243,40 @@ impl Config {
             config.reconcile_interval =
                 Duration::from_millis(ms.parse().map_err(|e| error("RECONCILE_INTERVAL_MS", e))?);
         }
+        if let Some(seconds) = var("CHARGE_STUCK_AFTER_SECONDS") {
+            config.stuck_after = Duration::from_secs(
+                seconds
+                    .parse()
+                    .map_err(|e| error("CHARGE_STUCK_AFTER_SECONDS", e))?,
+            );
+        }
+        if let Some(seconds) = var("IDEMPOTENCY_STALE_AFTER_SECONDS") {
+            config.idempotency_stale_after = Duration::from_secs(
+                seconds
+                    .parse()
+                    .map_err(|e| error("IDEMPOTENCY_STALE_AFTER_SECONDS", e))?,
+            );
+        }
+        if let Some(seconds) = var("INITIATING_STUCK_AFTER_SECONDS") {
+            config.initiating_stuck_after = Duration::from_secs(
+                seconds
+                    .parse()
+                    .map_err(|e| error("INITIATING_STUCK_AFTER_SECONDS", e))?,
+            );
+        }
         if let Some(ms) = var("OUTBOX_BASE_DELAY_MS") {
             config.outbox.base_delay =
                 Duration::from_millis(ms.parse().map_err(|e| error("OUTBOX_BASE_DELAY_MS", e))?);
+        }
+        if let Some(ms) = var("OUTBOX_LEASE_MS") {
+            config.outbox.lease =
+                Duration::from_millis(ms.parse().map_err(|e| error("OUTBOX_LEASE_MS", e))?);
         }
         if let Some(ms) = var("TEST_ACQUIRER_SLOW_MS") {
             config.test_acquirer_slow =
                 Duration::from_millis(ms.parse().map_err(|e| error("TEST_ACQUIRER_SLOW_MS", e))?);
         }
+        config.test_acquirer_ledger = var("TEST_ACQUIRER_LEDGER").map(PathBuf::from);
         if let Some(limit) = var("POLL_LIMIT_PER_MINUTE") {
             config.poll_limit_per_minute = limit
                 .parse()

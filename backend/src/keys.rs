@@ -155,6 +155,23 @@ pub fn random_hex<const N: usize>() -> Result<String, KeyError> {
     Ok(shared::ids::hex(&random_bytes::<N>()?))
 }
 
+/// 16 bytes that only `parts` decide (SHA-256 of them, each length-prefixed, cut short): an
+/// id for what a request with an Idempotency-Key creates, the same when the request runs
+/// again.
+pub fn derived_id(parts: &[&str]) -> [u8; 16] {
+    let mut input = Vec::new();
+    for part in parts {
+        input.extend_from_slice(&u64::try_from(part.len()).unwrap_or(u64::MAX).to_be_bytes());
+        input.extend_from_slice(part.as_bytes());
+    }
+    let hash = digest(&SHA256, &input);
+    let mut id = [0_u8; 16];
+    for (to, from) in id.iter_mut().zip(hash.as_ref()) {
+        *to = *from;
+    }
+    id
+}
+
 /// SHA-256 of a secret, the only form in which secrets are stored.
 pub fn secret_hash(secret: &str) -> Vec<u8> {
     digest(&SHA256, secret.as_bytes()).as_ref().to_vec()

@@ -4,7 +4,8 @@
 //! Vipps past their expiry are checked with `details` and cancelled here where Vipps
 //! says nothing happened; charges stuck without an answer fail; and authorisations the
 //! acquirer may hold for payments we failed (a timeout) are found and voided, so no
-//! charge is forgotten.
+//! charge is forgotten; captures, refunds and cancels an instance began and never recorded
+//! are asked of the acquirer again under their own id, and recorded.
 
 use std::time::Duration;
 
@@ -72,6 +73,9 @@ impl Reconciler {
         for payment in store.acquirer_unsettled().await? {
             self.void_forgotten(&payment).await?;
         }
+        // Captures, refunds and cancels begun by an instance that died before recording
+        // the acquirer's answer: asked again under the same operation id.
+        crate::payments::operations::resume_stale(&self.state, stuck_before).await?;
         if let Err(error) = crate::idempotency::sweep(store.pool(), now).await {
             tracing::warn!(%error, "idempotency sweep failed");
         }
@@ -180,7 +184,7 @@ impl Reconciler {
         let acquirer = &self.state.acquirer;
         match acquirer.find_authorisation(&payment.id).await {
             Ok(Some(reference)) => {
-                let operation = format!("void_{}", payment.id);
+                let operation = format!("void_{reference}");
                 match acquirer.void(&reference, payment.amount, &operation).await {
                     Ok(()) => {
                         tracing::warn!(payment = %payment.id, "voided an authorisation we had failed")

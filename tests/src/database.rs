@@ -48,3 +48,15 @@ pub async fn create(server: &str) -> TestResult<String> {
     admin.close().await.map_err(|e| e.to_string())?;
     Ok(format!("{server}/{name}"))
 }
+
+/// A connection to a test backend's database: `url`, or the SQLite file in `data_dir`.
+pub async fn connect(
+    url: Option<&str>,
+    data_dir: &std::path::Path,
+) -> TestResult<sqlx::AnyConnection> {
+    sqlx::any::install_default_drivers();
+    let url = backend::data_dir::database_url(data_dir, url).map_err(|e| e.to_string())?;
+    sqlx::AnyConnection::connect(&url)
+        .await
+        .map_err(|e| e.to_string())
+}

@@ -129,11 +129,29 @@ impl Vipps for RecordingVipps {
     }
 }
 
-/// The test acquirer, counting the authorisations and voids it is asked for.
+/// The test acquirer, counting the authorisations, captures and voids it is asked for.
 pub struct CountingAcquirer {
     inner: TestAcquirer,
     pub calls: AtomicUsize,
     pub voids: AtomicUsize,
+    pub captures: AtomicUsize,
+    /// The next capture waits for `release` before it reaches the acquirer (forever if
+    /// never released, as when the instance asking dies mid-call).
+    pub hold_next_capture: std::sync::atomic::AtomicBool,
+    pub release: tokio::sync::Notify,
+}
+
+impl CountingAcquirer {
+    fn new(inner: TestAcquirer) -> Self {
+        Self {
+            inner,
+            calls: AtomicUsize::new(0),
+            voids: AtomicUsize::new(0),
+            captures: AtomicUsize::new(0),
+            hold_next_capture: std::sync::atomic::AtomicBool::new(false),
+            release: tokio::sync::Notify::new(),
+        }
+    }
 }
 
 #[async_trait]
@@ -149,6 +167,10 @@ impl Acquirer for CountingAcquirer {
         amount: Amount,
         operation: &str,
     ) -> Result<(), AcquirerError> {
+        self.captures.fetch_add(1, Ordering::SeqCst);
+        if self.hold_next_capture.swap(false, Ordering::SeqCst) {
+            self.release.notified().await;
+        }
         self.inner.capture(reference, amount, operation).await
     }
 
@@ -260,11 +282,11 @@ impl LoneBackend {
         config.database_url = crate::database::fresh().await?;
         tweak(&mut config);
         let vipps = Arc::new(RecordingVipps::default());
-        let acquirer = Arc::new(CountingAcquirer {
-            inner: TestAcquirer::new(slow),
-            calls: AtomicUsize::new(0),
-            voids: AtomicUsize::new(0),
-        });
+        let acquirer = Arc::new(CountingAcquirer::new(
+            TestAcquirer::in_memory(slow)
+                .await
+                .map_err(|e| e.to_string())?,
+        ));
         Self::start(config, listener, vipps, acquirer, Arc::new(data)).await
     }
 
@@ -282,11 +304,11 @@ impl LoneBackend {
         backend::keys::load_or_create_merchant_key(dir, None).map_err(|e| text(&e))?;
         backend::keys::load_or_create_operator_key(dir, None).map_err(|e| text(&e))?;
         let vipps = Arc::new(RecordingVipps::default());
-        let acquirer = Arc::new(CountingAcquirer {
-            inner: TestAcquirer::new(Duration::from_secs(20)),
-            calls: AtomicUsize::new(0),
-            voids: AtomicUsize::new(0),
-        });
+        let acquirer = Arc::new(CountingAcquirer::new(
+            TestAcquirer::in_memory(Duration::from_secs(20))
+                .await
+                .map_err(|e| e.to_string())?,
+        ));
         let mut listeners = Vec::new();
         for _ in 0..2 {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await;
@@ -379,6 +401,11 @@ impl LoneBackend {
 
     pub fn charges(&self) -> usize {
         self.acquirer.calls.load(Ordering::SeqCst)
+    }
+
+    /// The backend's database, for tests that set up what a dead instance leaves behind.
+    pub async fn database(&self) -> TestResult<sqlx::AnyConnection> {
+        crate::database::connect(self.config.database_url.as_deref(), &self.config.data_dir).await
     }
 
     pub fn voids(&self) -> usize {

@@ -227,6 +227,11 @@ impl TestApp {
         self.backend_config.database_url.as_deref()
     }
 
+    /// The backend's database, for tests that set up what a dead instance leaves behind.
+    pub async fn database(&self) -> TestResult<sqlx::AnyConnection> {
+        database::connect(self.database_url(), self.data_dir()).await
+    }
+
     /// The backend's data directory (keys, SQLite files), for tests that look at it at rest.
     pub fn data_dir(&self) -> &std::path::Path {
         self.data.path()

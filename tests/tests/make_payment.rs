@@ -274,3 +274,92 @@ async fn every_test_card_decline_answers_its_error_id() -> TestResult {
     assert_eq!(answer["errorMessage"]["errorId"], "86", "{answer}");
     Ok(())
 }
+
+/// What an instance that died mid-charge leaves: the attempt `Charging` since long ago,
+/// no outcome recorded. Returns the payment's id.
+async fn left_charging_by_a_dead_instance(
+    backend: &LoneBackend,
+    init: &InitRequest,
+) -> TestResult<shared::PaymentId> {
+    let mut db = backend.database().await?;
+    let moved = sqlx::query(
+        "UPDATE payments SET state = 'charging', updated_at = updated_at - 60
+         WHERE psp_transaction_id = $1 AND state = 'awaiting_app'",
+    )
+    .bind(init.psp_transaction_id.as_str())
+    .execute(&mut db)
+    .await
+    .map_err(|e| e.to_string())?;
+    assert_eq!(moved.rows_affected(), 1);
+    let id: String = sqlx::query_scalar("SELECT id FROM payments WHERE psp_transaction_id = $1")
+        .bind(init.psp_transaction_id.as_str())
+        .fetch_one(&mut db)
+        .await
+        .map_err(|e| e.to_string())?;
+    id.parse().map_err(|e: shared::ids::IdError| e.to_string())
+}
+
+/// The acquirer's deadline 1 s, so a charge 60 s old is past it; reconciliation's own
+/// "stuck" verdict (which would fail the payment) an hour away.
+fn one_second_acquirer(config: &mut backend::Config) {
+    config.acquirer_timeout = std::time::Duration::from_secs(1);
+    config.stuck_after = std::time::Duration::from_secs(3600);
+}
+
+#[tokio::test]
+async fn a_repeat_settles_a_charge_its_dead_instance_left_by_charging_once_and_answering_ok()
+-> TestResult {
+    let backend = LoneBackend::spawn_with(one_second_acquirer, std::time::Duration::ZERO).await?;
+    let http = reqwest::Client::new();
+    let init = awaiting_app(&backend, &http).await?;
+    left_charging_by_a_dead_instance(&backend, &init).await?;
+
+    // Vipps sends makePayment again (its first call was cut): the shopper approved.
+    let answer = approved_with(&backend, &http, &init, APPROVED).await?;
+    assert_eq!(answer["paymentInfo"]["status"], "OK", "{answer}");
+    assert_eq!(
+        backend.charges(),
+        1,
+        "the acquirer held nothing: charged now, once"
+    );
+    let again = approved_with(&backend, &http, &init, APPROVED).await?;
+    assert_eq!(again, answer, "later copies get the recorded answer");
+    assert_eq!(backend.charges(), 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_repeat_takes_the_authorisation_a_dead_instance_got_and_charges_nothing_more()
+-> TestResult {
+    use backend::acquirer::{Acquirer, Authorise};
+    let backend = LoneBackend::spawn_with(one_second_acquirer, std::time::Duration::ZERO).await?;
+    let http = reqwest::Client::new();
+    let init = awaiting_app(&backend, &http).await?;
+    let payment = left_charging_by_a_dead_instance(&backend, &init).await?;
+    // The dead instance's charge reached the acquirer before it died.
+    let amount = u64::try_from(init.amount).map_err(|e| e.to_string())?;
+    let card = backend::card::Card::new("4925000000000004", "3012").map_err(|e| e.to_string())?;
+    let authorised = backend
+        .acquirer
+        .authorise(Authorise {
+            payment: &payment,
+            amount: shared::Amount::from_ore(amount).map_err(|e| e.to_string())?,
+            currency: shared::Currency::Nok,
+            card: &card,
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    assert!(matches!(
+        authorised,
+        backend::acquirer::Authorisation::Approved { .. }
+    ));
+
+    let answer = approved_with(&backend, &http, &init, APPROVED).await?;
+    assert_eq!(answer["paymentInfo"]["status"], "OK", "{answer}");
+    assert_eq!(
+        backend.charges(),
+        1,
+        "the dead instance's authorisation is the payment's"
+    );
+    Ok(())
+}

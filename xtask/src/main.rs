@@ -4,6 +4,7 @@
 //! wasm-opt, Chromium) and drives `cargo`, `trunk` and the demo processes.
 
 mod bench;
+mod chaos;
 mod demo;
 mod error;
 mod fuzz;
@@ -28,11 +29,17 @@ Commands:
           (http://localhost:4002; Ctrl-C stops everything)
   test    install the tools and run fmt, clippy (native and wasm), the widget build,
           the workspace tests, the database suites again on a throwaway PostgreSQL,
-          a short fuzz pass (10 s per target) and the browser tests, stopping at the
-          first failure
+          a short chaos run (20 s), a short fuzz pass (10 s per target) and the browser
+          tests, stopping at the first failure
   test-postgres
           start a throwaway PostgreSQL cluster (installing PostgreSQL if missing), run
           the suites that must behave the same on both databases against it, remove it
+  chaos [--seconds N] [--shoppers N] [--seed N]
+          on a throwaway PostgreSQL, two backend processes behind a round-robin proxy
+          take N seconds (default 60) of payments, captures, refunds and cancels while
+          one of them is killed with SIGKILL at random and restarted; then checks that
+          no payment is lost or stuck, nothing is charged twice, and the PSP, Vipps, the
+          acquirer and the merchant's webhooks agree on every payment
   bench   build the widget in release mode, measure its weight and its time to the phone
           form in headless Chromium, and write docs/benchmarks.md
   fuzz [--seconds N] [--asan] [TARGET...]
@@ -47,13 +54,20 @@ fn main() -> ExitCode {
         None => (None, &[][..]),
         Some((command, rest)) => (Some(command.as_str()), rest),
     };
-    if let Some(command) = command.filter(|c| *c != "fuzz" && !rest.is_empty()) {
+    if let Some(command) = command.filter(|c| !matches!(*c, "fuzz" | "chaos") && !rest.is_empty()) {
         eprintln!("`{command}` takes no arguments\n\n{USAGE}");
         return ExitCode::from(2);
     }
     let result = match command {
         Some("fuzz") => match fuzz::Options::parse(rest) {
             Ok(options) => Workspace::locate().and_then(|ws| fuzz::run(&ws, &options)),
+            Err(message) => {
+                eprintln!("{message}\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
+        Some("chaos") => match chaos::Options::parse(rest) {
+            Ok(options) => Workspace::locate().and_then(|ws| chaos::run(&ws, &options)),
             Err(message) => {
                 eprintln!("{message}\n\n{USAGE}");
                 return ExitCode::from(2);

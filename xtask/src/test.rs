@@ -4,6 +4,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::Error;
+use crate::chaos;
 use crate::fuzz;
 use crate::postgres::Cluster;
 use crate::process::{self, heading};
@@ -36,6 +37,7 @@ fn run_steps(ws: &Workspace, summary: &mut Summary) -> Result<(), Error> {
     summary.step("widget build", || widget::build(ws))?;
     summary.cargo(ws, "test --workspace")?;
     summary.step("cargo test on PostgreSQL", || postgres_suites(ws))?;
+    summary.step("chaos (short run)", || chaos::run(ws, &short_chaos_run()))?;
     summary.step("fuzz (short pass)", || fuzz::run(ws, &short_fuzz_pass()))?;
     summary.step("browser tests", || browser_tests(ws, &browser))
 }
@@ -48,6 +50,8 @@ pub const POSTGRES_SUITES: &[&str] = &[
     "make_payment",
     "lifecycle",
     "idempotency",
+    "initiating",
+    "dead_instances",
     "webhooks",
     "merchants",
     "merchant_msn",
@@ -66,6 +70,16 @@ pub fn postgres_suites(ws: &Workspace) -> Result<(), Error> {
         .current_dir(&ws.root)
         .env("PSP_TEST_POSTGRES", cluster.server_url());
     process::run("cargo test on PostgreSQL", &mut command)
+}
+
+/// 20 s of load with kills: enough for about a hundred payments and ten kills on two
+/// cores; `cargo xtask chaos` runs longer.
+fn short_chaos_run() -> chaos::Options {
+    chaos::Options {
+        seconds: 20,
+        shoppers: 6,
+        seed: None,
+    }
 }
 
 /// Every fuzz target for a few seconds: enough to catch a parser that panics on what

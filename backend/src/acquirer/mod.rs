@@ -1,6 +1,7 @@
 //! The acquirer that charges cards, behind one small trait, and its decline reasons.
 
 pub mod test_acquirer;
+pub mod test_ledger;
 
 use async_trait::async_trait;
 use shared::checkout::FailureReason;

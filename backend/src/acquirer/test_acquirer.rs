@@ -1,88 +1,49 @@
 //! The built-in test acquirer: approves any valid card except the documented decline
 //! cards (`shared::test_cards`), fails Luhn-invalid numbers and past expiries, and
-//! remembers its authorisations so captures, refunds and voids can be checked.
+//! books its authorisations, captures, refunds and voids in a ledger (`test_ledger`), each
+//! capture, refund and void once per operation id.
 //! The card [`SLOW_CARD`] answers only after `slow` (to test the acquirer deadline).
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::path::Path;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use shared::test_cards::{self, TestOutcome};
 use shared::{Amount, PaymentId};
 
+use super::test_ledger::{Booking, Ledger};
 use super::{Acquirer, AcquirerError, Authorisation, Authorise, Decline};
 use crate::keys;
 
 /// Approved, but only after the acquirer's `slow` delay.
 pub const SLOW_CARD: &str = "4000000000000259";
 
-#[derive(Debug)]
-pub struct TestAcquirer {
-    slow: Duration,
-    authorisations: Mutex<HashMap<String, Held>>,
-}
+/// The file the test acquirer keeps its ledger in, inside the data directory, unless
+/// `TEST_ACQUIRER_LEDGER` names another.
+pub const LEDGER_FILE: &str = "test-acquirer.sqlite";
 
 #[derive(Debug, Clone)]
-struct Held {
-    reference: String,
-    amount: u32,
-    captured: u32,
-    refunded: u32,
-    voided: u32,
-}
-
-impl Held {
-    fn uncaptured(&self) -> u32 {
-        self.amount
-            .saturating_sub(self.captured)
-            .saturating_sub(self.voided)
-    }
-
-    fn unrefunded(&self) -> u32 {
-        self.captured.saturating_sub(self.refunded)
-    }
-}
-
-impl Default for TestAcquirer {
-    fn default() -> Self {
-        Self::new(Duration::from_secs(20))
-    }
+pub struct TestAcquirer {
+    slow: Duration,
+    ledger: Ledger,
 }
 
 impl TestAcquirer {
-    pub fn new(slow: Duration) -> Self {
-        Self {
+    /// With its ledger in the SQLite file at `ledger` (shared by every instance that
+    /// names the same file).
+    pub async fn open(ledger: &Path, slow: Duration) -> Result<Self, sqlx::Error> {
+        Ok(Self {
             slow,
-            authorisations: Mutex::new(HashMap::new()),
-        }
+            ledger: Ledger::open(ledger).await?,
+        })
     }
 
-    /// Moves `amount` into the counter `field` of authorisation `reference`, if `room` allows.
-    fn take(
-        &self,
-        reference: &str,
-        amount: Amount,
-        what: &str,
-        room: fn(&Held) -> u32,
-        field: fn(&mut Held) -> &mut u32,
-    ) -> Result<(), AcquirerError> {
-        let mut all = self
-            .authorisations
-            .lock()
-            .map_err(|_| AcquirerError::Failed("lock".into()))?;
-        let held = all.values_mut().find(|h| h.reference == reference);
-        let held =
-            held.ok_or_else(|| AcquirerError::Refused(format!("no authorisation {reference}")))?;
-        let left = room(held);
-        if amount.ore() > left {
-            return Err(AcquirerError::Refused(format!(
-                "{what} {} > {left}",
-                amount.ore()
-            )));
-        }
-        *field(held) += amount.ore();
-        Ok(())
+    /// With its ledger in memory, gone with the process.
+    pub async fn in_memory(slow: Duration) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            slow,
+            ledger: Ledger::in_memory().await?,
+        })
     }
 }
 
@@ -97,17 +58,10 @@ impl Acquirer for TestAcquirer {
             "test_{}",
             keys::random_hex::<8>().map_err(|e| AcquirerError::Failed(e.to_string()))?
         );
-        let held = Held {
-            reference: reference.clone(),
-            amount: request.amount.ore(),
-            captured: 0,
-            refunded: 0,
-            voided: 0,
-        };
-        self.authorisations
-            .lock()
-            .map_err(|_| AcquirerError::Failed("lock".into()))?
-            .insert(request.payment.as_str().to_owned(), held);
+        let amount = i64::from(request.amount.ore());
+        self.ledger
+            .authorise(&reference, request.payment.as_str(), amount)
+            .await?;
         if card.number() == SLOW_CARD {
             // Authorised at once, answered late: a caller that gives up leaves a hold behind.
             tokio::time::sleep(self.slow).await;
@@ -115,36 +69,47 @@ impl Acquirer for TestAcquirer {
         Ok(Authorisation::Approved { reference })
     }
 
-    async fn capture(&self, reference: &str, amount: Amount, _: &str) -> Result<(), AcquirerError> {
-        self.take(reference, amount, "capture", Held::uncaptured, |h| {
-            &mut h.captured
-        })
+    async fn capture(
+        &self,
+        reference: &str,
+        amount: Amount,
+        operation: &str,
+    ) -> Result<(), AcquirerError> {
+        let amount = i64::from(amount.ore());
+        self.ledger
+            .book(Booking::Capture, reference, amount, operation)
+            .await
     }
 
-    async fn refund(&self, reference: &str, amount: Amount, _: &str) -> Result<(), AcquirerError> {
-        self.take(reference, amount, "refund", Held::unrefunded, |h| {
-            &mut h.refunded
-        })
+    async fn refund(
+        &self,
+        reference: &str,
+        amount: Amount,
+        operation: &str,
+    ) -> Result<(), AcquirerError> {
+        let amount = i64::from(amount.ore());
+        self.ledger
+            .book(Booking::Refund, reference, amount, operation)
+            .await
     }
 
-    async fn void(&self, reference: &str, amount: Amount, _: &str) -> Result<(), AcquirerError> {
-        self.take(reference, amount, "void", Held::uncaptured, |h| {
-            &mut h.voided
-        })
+    async fn void(
+        &self,
+        reference: &str,
+        amount: Amount,
+        operation: &str,
+    ) -> Result<(), AcquirerError> {
+        let amount = i64::from(amount.ore());
+        self.ledger
+            .book(Booking::Void, reference, amount, operation)
+            .await
     }
 
     async fn find_authorisation(
         &self,
         payment: &PaymentId,
     ) -> Result<Option<String>, AcquirerError> {
-        let all = self
-            .authorisations
-            .lock()
-            .map_err(|_| AcquirerError::Failed("lock".into()))?;
-        Ok(all
-            .get(payment.as_str())
-            .filter(|h| h.uncaptured() > 0)
-            .map(|h| h.reference.clone()))
+        self.ledger.open_authorisation(payment.as_str()).await
     }
 }
 

@@ -2,6 +2,10 @@
 //! `Idempotency-Key` runs once; a repeat gets the stored response with
 //! `Idempotent-Replayed: true`. Keys belong to the merchant credential that used them, are
 //! kept at least 24 h (`sweep`), and are forgotten after a 5xx so that the merchant can retry.
+//! A key whose request has gone unanswered for longer than any request runs
+//! (`IDEMPOTENCY_STALE_AFTER_SECONDS`) died with its instance: a repeat takes it over and
+//! runs again. The handlers behind it are safe to run again: an operation's id and a
+//! created payment's id derive from the key, so the repeat finishes what the first began.
 //! Stored answers are sealed under the server key (`seal`): none is at rest in clear.
 
 mod key;
@@ -82,6 +86,8 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
     let records = Records {
         store: IdempotencyStore::new(state.payments.store.pool().clone()),
         sealer: state.response_sealer.clone(),
+        stale_after: i64::try_from(state.config.idempotency_stale_after.as_secs())
+            .unwrap_or(i64::MAX),
     };
     once(records, scope, key, request, next)
         .await
@@ -102,6 +108,8 @@ pub async fn sweep(pool: &Pool, older_than: i64) -> Result<u64, sqlx::Error> {
 struct Records {
     store: IdempotencyStore,
     sealer: Arc<ResponseSealer>,
+    /// Seconds after which an unanswered claim is presumed dead.
+    stale_after: i64,
 }
 
 async fn once(
@@ -111,14 +119,16 @@ async fn once(
     request: Request,
     next: Next,
 ) -> Result<Response, IdempotencyError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
     let body = to_bytes(body, MAX_BODY_BYTES)
         .await
         .map_err(|e| IdempotencyError::UnreadableBody(e.to_string()))?;
     let fingerprint = Fingerprint::of(&parts.method, &parts.uri, &body);
-    if let Some(record) = claim_or_find(&records.store, &scope, &key, &fingerprint).await? {
+    if let Some(record) = claim_or_find(&records, &scope, &key, &fingerprint).await? {
         return replay(record, &fingerprint, &records.sealer, &scope, &key);
     }
+    // Handlers derive the ids of what they create from the key (see the module's docs).
+    parts.extensions.insert(key.clone());
     let request = Request::from_parts(parts, Body::from(body));
     // Spawned: a client hanging up must not cancel the handler between claim and record.
     let run = run_and_record(records.clone(), scope.clone(), key.clone(), request, next);
@@ -131,20 +141,39 @@ async fn once(
     }
 }
 
-/// `None` when this request claimed the key, else the record of the request that did.
-/// A record can vanish in between (its request answered 5xx): then claim again.
+/// `None` when this request claimed the key (or took over one whose request died), else
+/// the record of the request that did. A record can vanish in between (its request
+/// answered 5xx): then claim again.
 async fn claim_or_find(
-    records: &IdempotencyStore,
+    records: &Records,
     scope: &str,
     key: &IdempotencyKey,
     fingerprint: &Fingerprint,
 ) -> Result<Option<Record>, IdempotencyError> {
     for _ in 0..3 {
-        if records.claim(scope, key, fingerprint, now_unix()).await? {
+        let now = now_unix();
+        if records.store.claim(scope, key, fingerprint, now).await? {
             return Ok(None);
         }
-        if let Some(record) = records.find(scope, key).await? {
+        let Some(record) = records.store.find(scope, key).await? else {
+            continue;
+        };
+        let abandoned = record.response.is_none()
+            && record.fingerprint == *fingerprint
+            && record.created_at < now.saturating_sub(records.stale_after);
+        if !abandoned {
             return Ok(Some(record));
+        }
+        if records
+            .store
+            .take_over(scope, key, record.created_at, now)
+            .await?
+        {
+            tracing::warn!(
+                scope,
+                "took over an idempotency key whose request never finished"
+            );
+            return Ok(None);
         }
     }
     Err(IdempotencyError::InProgress)

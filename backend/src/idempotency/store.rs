@@ -22,8 +22,10 @@ pub struct StoredResponse {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
     pub fingerprint: Fingerprint,
-    /// `None` while the first request is still running.
+    /// `None` while the first request is still running (or died with its instance).
     pub response: Option<StoredResponse>,
+    /// Unix seconds when the running request claimed the key.
+    pub created_at: i64,
 }
 
 #[derive(Clone)]
@@ -67,7 +69,7 @@ impl IdempotencyStore {
     ) -> Result<Option<Record>, sqlx::Error> {
         let row = sqlx::query(
             "SELECT method, path, body_hash, response_status, response_content_type, response_body,
-                    response_sealed
+                    response_sealed, created_at
              FROM idempotency_keys WHERE scope = $1 AND idempotency_key = $2",
         )
         .bind(scope)
@@ -96,7 +98,31 @@ impl IdempotencyStore {
                 body_hash: row.try_get("body_hash")?,
             },
             response,
+            created_at: row.try_get("created_at")?,
         }))
+    }
+
+    /// Claims a key whose request is still unanswered since `claimed_at`, its instance
+    /// presumed dead; `false` if another request took it over or finished it first.
+    pub async fn take_over(
+        &self,
+        scope: &str,
+        key: &IdempotencyKey,
+        claimed_at: i64,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let result = sqlx::query(
+            "UPDATE idempotency_keys SET created_at = $1
+             WHERE scope = $2 AND idempotency_key = $3 AND response_status IS NULL
+               AND created_at = $4",
+        )
+        .bind(now)
+        .bind(scope)
+        .bind(key.as_str())
+        .bind(claimed_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() == 1)
     }
 
     /// Stores the first request's response; repeats get it from now on.

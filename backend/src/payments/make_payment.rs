@@ -19,6 +19,9 @@ use crate::vipps::CardDataError;
 /// A repeat that finds the first call still charging waits at most this long.
 const WAIT_FOR_FIRST: Duration = Duration::from_secs(13);
 const POLL: Duration = Duration::from_millis(50);
+/// A charge still `Charging` this long after the acquirer's deadline was left by an
+/// instance that died: a live one records an outcome by the deadline.
+const ORPHANED_AFTER_DEADLINE: Duration = Duration::from_secs(1);
 
 /// Handles one makePayment call. The work runs in its own task so that Vipps
 /// hanging up mid-call can never leave a charge half-recorded.
@@ -94,10 +97,15 @@ async fn settle(
                     return Ok((answer, true));
                 }
             }
-            PaymentState::Charging if started.elapsed() < WAIT_FOR_FIRST => {
-                tokio::time::sleep(POLL).await
+            PaymentState::Charging => {
+                if let Some(answer) = take_over(state, &payment, request).await? {
+                    return Ok((answer, true));
+                }
+                if started.elapsed() >= WAIT_FOR_FIRST {
+                    return Ok((fail(txn, ErrorId::InternalError), false));
+                }
+                tokio::time::sleep(POLL).await;
             }
-            PaymentState::Charging => return Ok((fail(txn, ErrorId::InternalError), false)),
             PaymentState::Initiating => {
                 // Vipps took this attempt's init (it calls with the attempt's token) but its
                 // answer was never recorded: record the acceptance, re-read, go on as usual.
@@ -169,6 +177,87 @@ async fn decide(
         return Ok(None);
     }
     let (event, changes) = charge(state, payment, request).await;
+    finish(state, payment, txn, charging, event, changes).await
+}
+
+/// A charge whose instance died mid-call (the acquirer's deadline long past, no outcome
+/// recorded), taken over by this repeat and settled at once with the acquirer: the
+/// authorisation it holds for the payment if there is one, else a charge made now. The
+/// shopper, who approved, gets OK rather than a failure. `None` while the charge may still
+/// be live, or when another call took it over first.
+async fn take_over(
+    state: &Payments,
+    payment: &Payment,
+    request: &MakePaymentRequest,
+) -> Result<Option<MakePaymentResponse>, PaymentError> {
+    let txn = &request.psp_transaction_id;
+    let now = super::now_unix();
+    let live_for = state
+        .settings
+        .acquirer_timeout
+        .saturating_add(ORPHANED_AFTER_DEADLINE)
+        .as_secs();
+    let before = now.saturating_sub(i64::try_from(live_for).unwrap_or(i64::MAX));
+    if !state
+        .store
+        .take_over_charge(&payment.id, txn, before, now)
+        .await?
+    {
+        return Ok(None);
+    }
+    tracing::warn!(payment = %payment.id, "a charge left by an instance that died: settling it with the acquirer");
+    let held = tokio::time::timeout(
+        state.settings.acquirer_timeout,
+        state.acquirer.find_authorisation(&payment.id),
+    )
+    .await;
+    let (event, changes) = match held {
+        Ok(Ok(Some(reference))) => {
+            let card = request
+                .card_data
+                .as_deref()
+                .ok_or(CardDataError::Missing)
+                .and_then(|d| state.card_decryptor.decrypt(d))
+                .ok()
+                .map(|card| card.masked());
+            let changes = Changes {
+                acquirer_reference: Some(reference),
+                make_payment_answer: Some(ok(txn)),
+                card,
+                ..Changes::default()
+            };
+            (PaymentEvent::ChargeApproved, changes)
+        }
+        Ok(Ok(None)) => charge(state, payment, request).await,
+        Ok(Err(error)) => {
+            tracing::error!(payment = %payment.id, %error, "acquirer lookup failed");
+            unsettled(charge_failed(
+                txn,
+                FailureReason::Internal,
+                ErrorId::InternalError,
+            ))
+        }
+        Err(_elapsed) => {
+            tracing::error!(payment = %payment.id, "acquirer lookup timed out");
+            unsettled(charge_failed(
+                txn,
+                FailureReason::Internal,
+                ErrorId::InternalError,
+            ))
+        }
+    };
+    finish(state, payment, txn, PaymentState::Charging, event, changes).await
+}
+
+/// Records a charge's outcome, if the payment is still `charging` as this call left it.
+async fn finish(
+    state: &Payments,
+    payment: &Payment,
+    txn: &PspTransactionId,
+    charging: PaymentState,
+    event: PaymentEvent,
+    changes: Changes,
+) -> Result<Option<MakePaymentResponse>, PaymentError> {
     let answer = changes
         .make_payment_answer
         .clone()
@@ -199,14 +288,7 @@ async fn charge(
     request: &MakePaymentRequest,
 ) -> (PaymentEvent, Changes) {
     let txn = &request.psp_transaction_id;
-    let failed = |reason, id| {
-        let changes = Changes {
-            failure: Some(reason),
-            make_payment_answer: Some(fail(txn, id)),
-            ..Changes::default()
-        };
-        (PaymentEvent::ChargeFailed, changes)
-    };
+    let failed = |reason, id| charge_failed(txn, reason, id);
     let card = request
         .card_data
         .as_deref()
@@ -232,16 +314,9 @@ async fn charge(
     .await;
     let (event, mut changes) = match outcome {
         Ok(Ok(Authorisation::Approved { reference })) => {
-            let answer = MakePaymentResponse {
-                payment_info: PaymentInfo {
-                    psp_transaction_id: request.psp_transaction_id.clone(),
-                    status: PaymentInfoStatus::Ok,
-                },
-                error_message: None,
-            };
             let changes = Changes {
                 acquirer_reference: Some(reference),
-                make_payment_answer: Some(answer),
+                make_payment_answer: Some(ok(txn)),
                 ..Changes::default()
             };
             (PaymentEvent::ChargeApproved, changes)
@@ -262,6 +337,29 @@ async fn charge(
     };
     changes.card = Some(card.masked());
     (event, changes)
+}
+
+fn charge_failed(
+    txn: &PspTransactionId,
+    reason: FailureReason,
+    id: ErrorId,
+) -> (PaymentEvent, Changes) {
+    let changes = Changes {
+        failure: Some(reason),
+        make_payment_answer: Some(fail(txn, id)),
+        ..Changes::default()
+    };
+    (PaymentEvent::ChargeFailed, changes)
+}
+
+fn ok(psp_transaction_id: &PspTransactionId) -> MakePaymentResponse {
+    MakePaymentResponse {
+        payment_info: PaymentInfo {
+            psp_transaction_id: psp_transaction_id.clone(),
+            status: PaymentInfoStatus::Ok,
+        },
+        error_message: None,
+    }
 }
 
 /// A FAIL answer with Vipps's documented text for `id`.

@@ -1,14 +1,20 @@
 //! Merchant operations after the reservation: capture, refund and cancel, each through
 //! the acquirer first and then reported to Vipps through the outbox.
+//!
+//! An operation is begun (its amount reserved, a pending row) before the acquirer is
+//! asked, under an id the acquirer deduplicates. If its instance dies in between, the
+//! operation is resumed with the same id: by the merchant's repeat with the same
+//! Idempotency-Key (the id derives from it), or by reconciliation once it is stale.
 
 use shared::merchant::{AmountRequest, MerchantPayment};
 use shared::vipps::{TransactionInfo, TransactionStatus};
 use shared::{MerchantId, PaymentId};
 
 use super::ledger::Operation;
-use super::operations_store::LedgerColumn;
+use super::operations_store::{LedgerColumn, OperationRecord};
 use super::store::Changes;
 use super::{Payment, PaymentError, PaymentEvent, PaymentState, Payments, now_unix, view};
+use crate::acquirer::AcquirerError;
 use crate::keys;
 use crate::outbox::store::NewUpdate;
 
@@ -20,9 +26,10 @@ pub async fn capture(
     merchant: &MerchantId,
     id: &PaymentId,
     request: AmountRequest,
+    key: Option<&str>,
 ) -> Result<MerchantPayment, PaymentError> {
     super::merchant::owned(state, merchant, id).await?;
-    run(state, id, Operation::Capture(request.amount)).await
+    run(state, id, Operation::Capture(request.amount), key).await
 }
 
 pub async fn refund(
@@ -30,9 +37,10 @@ pub async fn refund(
     merchant: &MerchantId,
     id: &PaymentId,
     request: AmountRequest,
+    key: Option<&str>,
 ) -> Result<MerchantPayment, PaymentError> {
     super::merchant::owned(state, merchant, id).await?;
-    run(state, id, Operation::Refund(request.amount)).await
+    run(state, id, Operation::Refund(request.amount), key).await
 }
 
 /// Before the reservation: cancels locally (a late makePayment gets errorId 85).
@@ -41,10 +49,14 @@ pub async fn cancel(
     state: &Payments,
     merchant: &MerchantId,
     id: &PaymentId,
+    key: Option<&str>,
 ) -> Result<MerchantPayment, PaymentError> {
     let payment = super::merchant::owned(state, merchant, id).await?;
+    if let Some(done) = resumed(state, id, Operation::Cancel, key).await? {
+        return Ok(done);
+    }
     match payment.state {
-        PaymentState::Authorised => run(state, id, Operation::Cancel).await,
+        PaymentState::Authorised => run(state, id, Operation::Cancel, key).await,
         PaymentState::Created
         | PaymentState::Initiating
         | PaymentState::AwaitingApp
@@ -66,62 +78,166 @@ pub async fn cancel(
     }
 }
 
+/// The id of the operation a request with Idempotency-Key `key` begins (its amount too, so
+/// that a key used again after it expired begins a new one).
+fn derived_id(id: &PaymentId, operation: Operation, key: &str) -> String {
+    let amount = match operation {
+        Operation::Capture(amount) | Operation::Refund(amount) => {
+            amount.map_or_else(|| "rest".to_owned(), |a| a.ore().to_string())
+        }
+        Operation::Cancel => "rest".to_owned(),
+    };
+    let bytes = keys::derived_id(&[id.as_str(), operation.kind(), &amount, key]);
+    format!("op_{}", shared::ids::hex(&bytes))
+}
+
+/// When a request with `key` already began this operation (its answer was lost with its
+/// instance): the operation, finished now if it was not.
+async fn resumed(
+    state: &Payments,
+    id: &PaymentId,
+    operation: Operation,
+    key: Option<&str>,
+) -> Result<Option<MerchantPayment>, PaymentError> {
+    let Some(key) = key else {
+        return Ok(None);
+    };
+    match state
+        .store
+        .find_operation(&derived_id(id, operation, key))
+        .await?
+    {
+        Some(begun) => resume(state, &begun).await.map(Some),
+        None => Ok(None),
+    }
+}
+
 async fn run(
     state: &Payments,
     id: &PaymentId,
     operation: Operation,
+    key: Option<&str>,
 ) -> Result<MerchantPayment, PaymentError> {
+    if let Some(done) = resumed(state, id, operation, key).await? {
+        return Ok(done);
+    }
     for _ in 0..TRIES {
         let payment = state.payment(id).await?;
         if payment.state != PaymentState::Authorised {
             return Err(PaymentError::NotAuthorised(payment.state));
         }
         let (ledger, amount) = payment.ledger.apply(operation)?;
-        let operation_id = format!("op_{}", keys::random_hex::<16>()?);
-        if !state
+        let operation_id = match key {
+            Some(key) => derived_id(id, operation, key),
+            None => format!("op_{}", keys::random_hex::<16>()?),
+        };
+        let begun = state
             .store
             .begin_operation(&payment, ledger, &operation_id, operation.kind(), amount)
-            .await?
-        {
-            continue; // Another operation moved the ledger first: re-read and re-check.
+            .await;
+        match begun {
+            Ok(true) => {}
+            // Another operation moved the ledger first: re-read and re-check.
+            Ok(false) => continue,
+            // The same request, repeated at once on another instance, began it first.
+            Err(error) => match state.store.find_operation(&operation_id).await? {
+                Some(begun) => return resume(state, &begun).await,
+                None => return Err(error.into()),
+            },
         }
-        let reference = payment.acquirer_reference.clone().unwrap_or_default();
-        let acquirer = &state.acquirer;
-        let (result, column, status) = match operation {
-            Operation::Capture(_) => (
-                acquirer.capture(&reference, amount, &operation_id).await,
-                LedgerColumn::Captured,
-                TransactionStatus::Captured,
-            ),
-            Operation::Refund(_) => (
-                acquirer.refund(&reference, amount, &operation_id).await,
-                LedgerColumn::Refunded,
-                TransactionStatus::Refunded,
-            ),
-            Operation::Cancel => (
-                acquirer.void(&reference, amount, &operation_id).await,
-                LedgerColumn::Released,
-                TransactionStatus::Cancelled,
-            ),
+        let record = OperationRecord {
+            id: operation_id,
+            payment_id: id.as_str().to_owned(),
+            kind: operation.kind().to_owned(),
+            amount,
+            state: "pending".to_owned(),
+            error: None,
+            updated_at: now_unix(),
         };
-        if let Err(error) = result {
-            tracing::warn!(payment = %id, operation = operation.kind(), %error, "acquirer refused the operation");
-            state
-                .store
-                .fail_operation(&payment, &operation_id, column, amount, &error.to_string())
-                .await?;
-            return Err(PaymentError::Acquirer(error));
-        }
-        let update = update_for(&payment, &operation_id, status, amount.ore())?;
-        state
-            .store
-            .complete_operation(&payment, &operation_id, &update)
-            .await?;
-        state.wake_outboxes();
-        tracing::info!(payment = %id, operation = operation.kind(), amount = amount.ore(), "operation done");
-        return Ok(view::merchant(&state.payment(id).await?, now_unix()));
+        return drive(state, &payment, &record).await;
     }
     Err(PaymentError::Busy)
+}
+
+/// An operation as it stands: its outcome, after finishing it if still pending.
+async fn resume(
+    state: &Payments,
+    operation: &OperationRecord,
+) -> Result<MerchantPayment, PaymentError> {
+    let id: PaymentId = operation
+        .payment_id
+        .parse()
+        .map_err(|_| PaymentError::NotFound)?;
+    match operation.state.as_str() {
+        "succeeded" => Ok(view::merchant(&state.payment(&id).await?, now_unix())),
+        "failed" => Err(PaymentError::Acquirer(AcquirerError::Refused(
+            operation.error.clone().unwrap_or_default(),
+        ))),
+        _ => drive(state, &state.payment(&id).await?, operation).await,
+    }
+}
+
+/// Reconciliation: finishes the operations left pending by an instance that died (or an
+/// acquirer that never answered) before `before` (Unix seconds). Returns how many.
+pub async fn resume_stale(state: &Payments, before: i64) -> Result<usize, PaymentError> {
+    let mut resumed = 0;
+    for operation in state.store.stale_operations(before).await? {
+        if !state.store.claim_stale_operation(&operation).await? {
+            continue; // another instance is on it
+        }
+        tracing::warn!(payment = %operation.payment_id, operation = %operation.id, "resuming an operation left pending");
+        match resume(state, &operation).await {
+            Ok(_) | Err(PaymentError::Acquirer(_)) => resumed += 1,
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(resumed)
+}
+
+/// Asks the acquirer for a begun operation (under its id, so a repeat is not acted on
+/// twice) and records the outcome; whoever records first decides.
+async fn drive(
+    state: &Payments,
+    payment: &Payment,
+    operation: &OperationRecord,
+) -> Result<MerchantPayment, PaymentError> {
+    let reference = payment.acquirer_reference.clone().unwrap_or_default();
+    let acquirer = &state.acquirer;
+    let (id, amount) = (operation.id.as_str(), operation.amount);
+    let (result, column, status) = match operation.kind.as_str() {
+        "capture" => (
+            acquirer.capture(&reference, amount, id).await,
+            LedgerColumn::Captured,
+            TransactionStatus::Captured,
+        ),
+        "refund" => (
+            acquirer.refund(&reference, amount, id).await,
+            LedgerColumn::Refunded,
+            TransactionStatus::Refunded,
+        ),
+        _ => (
+            acquirer.void(&reference, amount, id).await,
+            LedgerColumn::Released,
+            TransactionStatus::Cancelled,
+        ),
+    };
+    if let Err(error) = result {
+        tracing::warn!(payment = %payment.id, operation = %operation.kind, %error, "acquirer refused the operation");
+        state
+            .store
+            .fail_operation(payment, id, column, amount, &error.to_string())
+            .await?;
+        return Err(PaymentError::Acquirer(error));
+    }
+    let update = update_for(payment, id, status, amount.ore())?;
+    if state.store.complete_operation(payment, id, &update).await? {
+        state.wake_outboxes();
+        tracing::info!(payment = %payment.id, operation = %operation.kind, amount = amount.ore(), "operation done");
+    }
+    Ok(view::merchant(
+        &state.payment(&payment.id).await?,
+        now_unix(),
+    ))
 }
 
 fn update_for(

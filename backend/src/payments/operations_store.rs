@@ -4,6 +4,7 @@
 //! or fails and gives the amount back.
 
 use shared::Amount;
+use sqlx::Row;
 
 use super::ledger::Ledger;
 use super::store::{PaymentStore, StoreError};
@@ -55,22 +56,26 @@ impl PaymentStore {
     }
 
     /// The acquirer did it: the operation succeeds, Vipps is owed `update` and the
-    /// merchant is told, atomically.
+    /// merchant is told, atomically. `false` (nothing written) when the operation was no
+    /// longer pending: another instance finished it first.
     pub async fn complete_operation(
         &self,
         payment: &Payment,
         id: &str,
         update: &NewUpdate,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let mut tx = crate::database::begin(&self.pool).await?;
         // First: the payment's updates reach the outbox (and its events their numbers)
         // one transaction at a time, in the order they commit.
         super::events::lock_payment(&mut tx, &payment.id).await?;
-        sqlx::query("UPDATE operations SET state = 'succeeded', updated_at = $1 WHERE id = $2 AND state = 'pending'")
+        let done = sqlx::query("UPDATE operations SET state = 'succeeded', updated_at = $1 WHERE id = $2 AND state = 'pending'")
             .bind(now_unix())
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
         outbox::insert(&mut tx, update).await?;
         let kind = super::events::of_operation(update.transaction.status);
         let amount = u32::try_from(update.transaction.amount)
@@ -78,10 +83,11 @@ impl PaymentStore {
         super::events::record(&mut tx, &payment.id, kind, Some(amount)).await?;
         tx.commit().await?;
         self.events_written().notify_one();
-        Ok(())
+        Ok(true)
     }
 
     /// The acquirer refused or failed: the reserved amount goes back on the ledger.
+    /// `false` (nothing written) when the operation was no longer pending.
     pub async fn fail_operation(
         &self,
         payment: &Payment,
@@ -89,15 +95,18 @@ impl PaymentStore {
         column: LedgerColumn,
         amount: Amount,
         error: &str,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let now = now_unix();
         let mut tx = crate::database::begin(&self.pool).await?;
-        sqlx::query("UPDATE operations SET state = 'failed', error = $1, updated_at = $2 WHERE id = $3 AND state = 'pending'")
+        let failed = sqlx::query("UPDATE operations SET state = 'failed', error = $1, updated_at = $2 WHERE id = $3 AND state = 'pending'")
             .bind(error)
             .bind(now)
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        if failed.rows_affected() != 1 {
+            return Ok(false);
+        }
         let sql = match column {
             LedgerColumn::Captured => {
                 "UPDATE payments SET captured_ore = captured_ore - $1, ledger_version = ledger_version + 1, updated_at = $2 WHERE id = $3"
@@ -116,7 +125,45 @@ impl PaymentStore {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(())
+        Ok(true)
+    }
+
+    /// The operation `id`, if it was begun.
+    pub async fn find_operation(&self, id: &str) -> Result<Option<OperationRecord>, StoreError> {
+        let row = sqlx::query(&format!("{OPERATION_COLUMNS} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(OperationRecord::from_row).transpose()
+    }
+
+    /// Operations still pending since before `before` (Unix seconds): their instance died
+    /// between the acquirer and the record, or the acquirer never answered.
+    pub async fn stale_operations(&self, before: i64) -> Result<Vec<OperationRecord>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "{OPERATION_COLUMNS} WHERE state = 'pending' AND updated_at < $1 ORDER BY created_at LIMIT 100"
+        ))
+        .bind(before)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(OperationRecord::from_row).collect()
+    }
+
+    /// Claims a stale operation for resuming (compare-and-set on `updated_at`), so that
+    /// one instance resumes it; `false` if another did first.
+    pub async fn claim_stale_operation(
+        &self,
+        operation: &OperationRecord,
+    ) -> Result<bool, StoreError> {
+        let claimed = sqlx::query(
+            "UPDATE operations SET updated_at = $1 WHERE id = $2 AND state = 'pending' AND updated_at = $3",
+        )
+        .bind(now_unix())
+        .bind(&operation.id)
+        .bind(operation.updated_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(claimed.rows_affected() == 1)
     }
 
     /// Marks that the acquirer may hold an authorisation we must find and void.
@@ -143,6 +190,42 @@ impl PaymentStore {
         .execute(&self.pool)
         .await?;
         Ok(cleared.rows_affected() == 1)
+    }
+}
+
+const OPERATION_COLUMNS: &str =
+    "SELECT id, payment_id, kind, amount_ore, state, error, updated_at FROM operations";
+
+/// A capture, refund or cancel as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationRecord {
+    pub id: String,
+    pub payment_id: String,
+    /// `capture`, `refund` or `cancel`.
+    pub kind: String,
+    pub amount: Amount,
+    /// `pending`, `succeeded` or `failed`.
+    pub state: String,
+    pub error: Option<String>,
+    pub updated_at: i64,
+}
+
+impl OperationRecord {
+    fn from_row(row: &crate::database::DbRow) -> Result<Self, StoreError> {
+        let ore: i64 = row.try_get("amount_ore")?;
+        let amount = u64::try_from(ore)
+            .ok()
+            .and_then(|ore| Amount::from_ore(ore).ok())
+            .ok_or_else(|| StoreError::Corrupt(format!("operation amount {ore}")))?;
+        Ok(Self {
+            id: row.try_get("id")?,
+            payment_id: row.try_get("payment_id")?,
+            kind: row.try_get("kind")?,
+            amount,
+            state: row.try_get("state")?,
+            error: row.try_get("error")?,
+            updated_at: row.try_get("updated_at")?,
+        })
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::store::{PaymentStore, StoreError, from_row};
 use super::{Payment, PaymentState};
+use shared::{PaymentId, PspTransactionId};
 
 /// At most this many payments per sweep; the next sweep takes the rest.
 const PAGE: i64 = 100;
@@ -37,6 +38,40 @@ impl PaymentStore {
                 .fetch_all(&self.pool)
                 .await?;
         rows.iter().map(from_row).collect()
+    }
+
+    /// Takes over attempt `attempt`'s charge, left `Charging` since before `before` (Unix
+    /// seconds) by an instance that died: compare-and-set on the state and `updated_at`,
+    /// so that one caller takes it. `false` if it was not so, or another caller took it.
+    pub async fn take_over_charge(
+        &self,
+        id: &PaymentId,
+        attempt: &PspTransactionId,
+        before: i64,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let since: Option<i64> = sqlx::query_scalar(
+            "SELECT updated_at FROM payments
+             WHERE id = $1 AND state = 'charging' AND psp_transaction_id = $2",
+        )
+        .bind(id.as_str())
+        .bind(attempt.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(since) = since.filter(|since| *since < before) else {
+            return Ok(false);
+        };
+        let taken = sqlx::query(
+            "UPDATE payments SET updated_at = $1
+             WHERE id = $2 AND state = 'charging' AND psp_transaction_id = $3 AND updated_at = $4",
+        )
+        .bind(now)
+        .bind(id.as_str())
+        .bind(attempt.as_str())
+        .bind(since)
+        .execute(&self.pool)
+        .await?;
+        Ok(taken.rows_affected() == 1)
     }
 
     /// Payments whose acquirer outcome we never learned.

@@ -109,6 +109,25 @@ impl PaymentStore {
         }
     }
 
+    /// Gives a payment still `Created` a new client secret (compare-and-set on the old one);
+    /// `false` if it had moved on.
+    pub async fn replace_client_secret(
+        &self,
+        payment: &Payment,
+        new_hash: &[u8],
+    ) -> Result<bool, StoreError> {
+        let replaced = sqlx::query(
+            "UPDATE payments SET client_secret_hash = $1
+             WHERE id = $2 AND client_secret_hash = $3 AND state = 'created'",
+        )
+        .bind(new_hash)
+        .bind(payment.id.as_str())
+        .bind(&payment.client_secret_hash)
+        .execute(&self.pool)
+        .await?;
+        Ok(replaced.rows_affected() == 1)
+    }
+
     pub async fn get(&self, id: &PaymentId) -> Result<Option<Payment>, StoreError> {
         let row = sqlx::query("SELECT * FROM payments WHERE id = $1")
             .bind(id.as_str())
