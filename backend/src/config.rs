@@ -302,6 +302,15 @@ impl Config {
         if let Some(uri) = var("CSP_REPORT_URI") {
             config.csp_report_uri = parse_report_uri(&uri)?;
         }
+        if config.idempotency_stale_after <= config.acquirer_timeout.saturating_mul(2) {
+            // A request runs at most two acquirer deadlines (a charge or an operation, and
+            // a lookup): one younger than that may still be live and must not be run again.
+            return Err(error(
+                "IDEMPOTENCY_STALE_AFTER_SECONDS",
+                "must be more than twice ACQUIRER_TIMEOUT_MS",
+            )
+            .into());
+        }
         if !is_six_digits(&config.merchant.serial_number) {
             return Err(error("VIPPS_MSN", "a Merchant Serial Number is 6 digits").into());
         }
@@ -400,5 +409,26 @@ mod tests {
         ] {
             assert!(parse_report_uri(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_key_may_be_taken_over_only_after_any_live_request_is_done() {
+        let with = |stale: &'static str| {
+            Config::from_vars(move |name| match name {
+                "ACQUIRER_TIMEOUT_MS" => Some("5000".to_owned()),
+                "IDEMPOTENCY_STALE_AFTER_SECONDS" => Some(stale.to_owned()),
+                _ => None,
+            })
+        };
+        let refused = with("10")
+            .err()
+            .map(|e| format!("{e:?}"))
+            .unwrap_or_default();
+        assert!(
+            refused.contains("IDEMPOTENCY_STALE_AFTER_SECONDS"),
+            "{refused}"
+        );
+        let accepted = with("11").map(|c| c.idempotency_stale_after);
+        assert_eq!(accepted.ok(), Some(Duration::from_secs(11)));
     }
 }

@@ -175,30 +175,35 @@ impl Reconciler {
         Ok(())
     }
 
-    /// Voids an authorisation the acquirer holds for a payment we did not charge.
+    /// Voids what the acquirer holds for a payment that it should not: every open
+    /// authorisation of a payment we did not charge, and every one but the payment's own
+    /// of an authorised payment (a charge whose answer was lost, then taken over).
     async fn void_forgotten(&self, payment: &Payment) -> Result<(), PaymentError> {
-        if payment.state == PaymentState::Authorised {
-            self.state.store.clear_acquirer_unsettled(payment).await?;
-            return Ok(());
+        if payment.state == PaymentState::Charging {
+            return Ok(()); // a new attempt's charge is running: its authorisation is not known yet
         }
         let acquirer = &self.state.acquirer;
-        match acquirer.find_authorisation(&payment.id).await {
-            Ok(Some(reference)) => {
-                let operation = format!("void_{reference}");
-                match acquirer.void(&reference, payment.amount, &operation).await {
-                    Ok(()) => {
-                        tracing::warn!(payment = %payment.id, "voided an authorisation we had failed")
-                    }
-                    Err(error) => {
-                        tracing::error!(payment = %payment.id, %error, "could not void; will try again");
-                        return Ok(());
-                    }
-                }
-            }
-            Ok(None) => {}
+        let open = match acquirer.open_authorisations(&payment.id).await {
+            Ok(open) => open,
             Err(error) => {
                 tracing::warn!(payment = %payment.id, %error, "acquirer lookup failed; will try again");
                 return Ok(());
+            }
+        };
+        let own = match payment.state {
+            PaymentState::Authorised => payment.acquirer_reference.as_deref(),
+            _ => None,
+        };
+        for reference in open.iter().filter(|r| Some(r.as_str()) != own) {
+            let operation = format!("void_{reference}");
+            match acquirer.void(reference, payment.amount, &operation).await {
+                Ok(()) => {
+                    tracing::warn!(payment = %payment.id, "voided an authorisation the payment does not use")
+                }
+                Err(error) => {
+                    tracing::error!(payment = %payment.id, %error, "could not void; will try again");
+                    return Ok(());
+                }
             }
         }
         self.state.store.clear_acquirer_unsettled(payment).await?;

@@ -199,6 +199,10 @@ impl Acquirer for CountingAcquirer {
     ) -> Result<Option<String>, AcquirerError> {
         self.inner.find_authorisation(payment).await
     }
+
+    async fn open_authorisations(&self, payment: &PaymentId) -> Result<Vec<String>, AcquirerError> {
+        self.inner.open_authorisations(payment).await
+    }
 }
 
 pub struct LoneBackend {

@@ -130,4 +130,14 @@ pub trait Acquirer: Send + Sync {
         &self,
         payment: &PaymentId,
     ) -> Result<Option<String>, AcquirerError>;
+
+    /// Every authorisation the acquirer holds open for `payment` (more than one only when
+    /// a charge whose answer was lost authorised besides the one the payment uses).
+    async fn open_authorisations(&self, payment: &PaymentId) -> Result<Vec<String>, AcquirerError> {
+        Ok(self
+            .find_authorisation(payment)
+            .await?
+            .into_iter()
+            .collect())
+    }
 }

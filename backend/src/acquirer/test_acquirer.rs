@@ -111,6 +111,10 @@ impl Acquirer for TestAcquirer {
     ) -> Result<Option<String>, AcquirerError> {
         self.ledger.open_authorisation(payment.as_str()).await
     }
+
+    async fn open_authorisations(&self, payment: &PaymentId) -> Result<Vec<String>, AcquirerError> {
+        self.ledger.open_authorisations(payment.as_str()).await
+    }
 }
 
 /// The decline for a card, if any. `today` is `YYMM`.

@@ -213,6 +213,18 @@ impl Ledger {
         .map_err(failed)
     }
 
+    /// Every authorisation for `payment` with something left to capture, oldest first.
+    pub async fn open_authorisations(&self, payment: &str) -> Result<Vec<String>, AcquirerError> {
+        sqlx::query_scalar(
+            "SELECT reference FROM authorisations
+             WHERE payment = $1 AND amount - captured - voided > 0 ORDER BY rowid",
+        )
+        .bind(payment)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(failed)
+    }
+
     /// Every authorisation, oldest first.
     pub async fn all(&self) -> Result<Vec<Held>, sqlx::Error> {
         sqlx::query_as(

@@ -2,10 +2,13 @@
 //! `Idempotency-Key` runs once; a repeat gets the stored response with
 //! `Idempotent-Replayed: true`. Keys belong to the merchant credential that used them, are
 //! kept at least 24 h (`sweep`), and are forgotten after a 5xx so that the merchant can retry.
-//! A key whose request has gone unanswered for longer than any request runs
-//! (`IDEMPOTENCY_STALE_AFTER_SECONDS`) died with its instance: a repeat takes it over and
-//! runs again. The handlers behind it are safe to run again: an operation's id and a
-//! created payment's id derive from the key, so the repeat finishes what the first began.
+//! On the payment routes (create, capture, refund, cancel), a key whose request has gone
+//! unanswered for longer than any request runs (`IDEMPOTENCY_STALE_AFTER_SECONDS`) died with
+//! its instance: a repeat takes it over and runs again. Those handlers are safe to run
+//! again: an operation's id and a created payment's id derive from the key, so the repeat
+//! finishes what the first began. The claim's time fences the two: the first request, if
+//! it was only slow, records nothing once taken over. Elsewhere (API keys, webhook
+//! endpoints), a claim left by a dead instance stays "in progress" until the sweep.
 //! Stored answers are sealed under the server key (`seal`): none is at rest in clear.
 
 mod key;
@@ -124,45 +127,80 @@ async fn once(
         .await
         .map_err(|e| IdempotencyError::UnreadableBody(e.to_string()))?;
     let fingerprint = Fingerprint::of(&parts.method, &parts.uri, &body);
-    if let Some(record) = claim_or_find(&records, &scope, &key, &fingerprint).await? {
-        return replay(record, &fingerprint, &records.sealer, &scope, &key);
-    }
+    let resumable = derives_ids(&parts.uri);
+    let claimed_at = match claim_or_find(&records, &scope, &key, &fingerprint, resumable).await? {
+        Claimed::Now(claimed_at) => claimed_at,
+        Claimed::Before(record) => {
+            return replay(record, &fingerprint, &records.sealer, &scope, &key);
+        }
+    };
     // Handlers derive the ids of what they create from the key (see the module's docs).
     parts.extensions.insert(key.clone());
     let request = Request::from_parts(parts, Body::from(body));
     // Spawned: a client hanging up must not cancel the handler between claim and record.
-    let run = run_and_record(records.clone(), scope.clone(), key.clone(), request, next);
+    let claim = Claim {
+        scope: scope.clone(),
+        key: key.clone(),
+        claimed_at,
+    };
+    let run = run_and_record(records.clone(), claim, request, next);
     match tokio::spawn(run.in_current_span()).await {
         Ok(response) => Ok(response),
         Err(panicked) => {
-            records.store.forget(&scope, &key).await?;
+            records.store.forget(&scope, &key, claimed_at).await?;
             Err(IdempotencyError::Handler(panicked.to_string()))
         }
     }
 }
 
-/// `None` when this request claimed the key (or took over one whose request died), else
-/// the record of the request that did. A record can vanish in between (its request
+/// Whether the handler behind `uri` derives what it creates from the key, so that running
+/// it again after its first run died finishes that run's work rather than repeating it.
+fn derives_ids(uri: &axum::http::Uri) -> bool {
+    let segments: Vec<&str> = uri.path().trim_matches('/').split('/').collect();
+    matches!(
+        segments.as_slice(),
+        ["v1", "payments"] | ["v1", "payments", _, "capture" | "refund" | "cancel"]
+    )
+}
+
+/// Who holds a key: this request since the given time, or the one that left the record.
+enum Claimed {
+    Now(i64),
+    Before(Record),
+}
+
+/// The running request's hold on a key.
+struct Claim {
+    scope: String,
+    key: IdempotencyKey,
+    /// Its fence: the record's `created_at` while this request holds it.
+    claimed_at: i64,
+}
+
+/// Claims the key (or, when `resumable`, takes over one whose request died), else finds
+/// the record of the request that holds it. A record can vanish in between (its request
 /// answered 5xx): then claim again.
 async fn claim_or_find(
     records: &Records,
     scope: &str,
     key: &IdempotencyKey,
     fingerprint: &Fingerprint,
-) -> Result<Option<Record>, IdempotencyError> {
+    resumable: bool,
+) -> Result<Claimed, IdempotencyError> {
     for _ in 0..3 {
         let now = now_unix();
         if records.store.claim(scope, key, fingerprint, now).await? {
-            return Ok(None);
+            return Ok(Claimed::Now(now));
         }
         let Some(record) = records.store.find(scope, key).await? else {
             continue;
         };
-        let abandoned = record.response.is_none()
+        let abandoned = resumable
+            && record.response.is_none()
             && record.fingerprint == *fingerprint
             && record.created_at < now.saturating_sub(records.stale_after);
         if !abandoned {
-            return Ok(Some(record));
+            return Ok(Claimed::Before(record));
         }
         if records
             .store
@@ -173,7 +211,7 @@ async fn claim_or_find(
                 scope,
                 "took over an idempotency key whose request never finished"
             );
-            return Ok(None);
+            return Ok(Claimed::Now(now));
         }
     }
     Err(IdempotencyError::InProgress)
@@ -208,23 +246,22 @@ fn replay(
 }
 
 /// Runs the handler and stores its answer, sealed; after a 5xx the key is forgotten instead.
-async fn run_and_record(
-    records: Records,
-    scope: String,
-    key: IdempotencyKey,
-    request: Request,
-    next: Next,
-) -> Response {
+async fn run_and_record(records: Records, claim: Claim, request: Request, next: Next) -> Response {
+    let Claim {
+        scope,
+        key,
+        claimed_at,
+    } = claim;
     let (parts, body) = next.run(request).await.into_parts();
     let body = match to_bytes(body, usize::MAX).await {
         Ok(body) => body,
         Err(e) => {
-            forget_or_log(&records.store, &scope, &key).await;
+            forget_or_log(&records.store, &scope, &key, claimed_at).await;
             return ApiError::from(IdempotencyError::Handler(e.to_string())).into_response();
         }
     };
     if parts.status.is_server_error() {
-        forget_or_log(&records.store, &scope, &key).await;
+        forget_or_log(&records.store, &scope, &key, claimed_at).await;
     } else {
         let content_type = parts.headers.get(CONTENT_TYPE);
         let stored = records
@@ -242,22 +279,28 @@ async fn run_and_record(
         let completed = match stored {
             Ok(stored) => records
                 .store
-                .complete(&scope, &key, &stored, now_unix())
+                .complete(&scope, &key, claimed_at, &stored, now_unix())
                 .await
                 .map_err(IdempotencyError::from),
             Err(e) => Err(e),
         };
         if let Err(e) = completed {
             // The handler has acted: answer anyway. Repeats see "in progress" until the
-            // sweep rather than risk running it twice.
+            // claim is stale; on the payment routes one then runs the handler again, which
+            // finishes this run's work (ids derive from the key) rather than repeating it.
             tracing::error!(error = %e, "cannot store an idempotent response");
         }
     }
     Response::from_parts(parts, Body::from(body))
 }
 
-async fn forget_or_log(records: &IdempotencyStore, scope: &str, key: &IdempotencyKey) {
-    if let Err(e) = records.forget(scope, key).await {
+async fn forget_or_log(
+    records: &IdempotencyStore,
+    scope: &str,
+    key: &IdempotencyKey,
+    claimed_at: i64,
+) {
+    if let Err(e) = records.forget(scope, key, claimed_at).await {
         tracing::error!(error = %e, "cannot forget an idempotency key; it stays in progress");
     }
 }

@@ -126,10 +126,13 @@ impl IdempotencyStore {
     }
 
     /// Stores the first request's response; repeats get it from now on.
+    /// Only while the request that claimed the key at `claimed_at` still holds it: one
+    /// that was taken over (presumed dead, yet finishing late) records nothing.
     pub async fn complete(
         &self,
         scope: &str,
         key: &IdempotencyKey,
+        claimed_at: i64,
         response: &StoredResponse,
         now: i64,
     ) -> Result<(), sqlx::Error> {
@@ -137,7 +140,8 @@ impl IdempotencyStore {
             "UPDATE idempotency_keys
              SET response_status = $1, response_content_type = $2, response_body = $3,
                  response_sealed = $4, completed_at = $5
-             WHERE scope = $6 AND idempotency_key = $7",
+             WHERE scope = $6 AND idempotency_key = $7 AND created_at = $8
+               AND response_status IS NULL",
         )
         .bind(i64::from(response.status))
         .bind(response.content_type.as_deref())
@@ -146,18 +150,30 @@ impl IdempotencyStore {
         .bind(now)
         .bind(scope)
         .bind(key.as_str())
+        .bind(claimed_at)
         .execute(&self.pool)
         .await?;
         Ok(())
     }
 
     /// Drops the record so that the key can be used again (after a 5xx).
-    pub async fn forget(&self, scope: &str, key: &IdempotencyKey) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND idempotency_key = $2")
-            .bind(scope)
-            .bind(key.as_str())
-            .execute(&self.pool)
-            .await?;
+    /// Only while the request that claimed the key at `claimed_at` still holds it.
+    pub async fn forget(
+        &self,
+        scope: &str,
+        key: &IdempotencyKey,
+        claimed_at: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "DELETE FROM idempotency_keys
+             WHERE scope = $1 AND idempotency_key = $2 AND created_at = $3
+               AND response_status IS NULL",
+        )
+        .bind(scope)
+        .bind(key.as_str())
+        .bind(claimed_at)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -219,6 +235,63 @@ mod tests {
         let response = response.ok_or("the answer is gone")?;
         assert!(!response.sealed, "written before sealing");
         assert_eq!(response.body, br#"{"id":"pay_1","status":"created"}"#);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_request_taken_over_records_nothing_when_it_finishes_late() -> Result<(), String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let url = format!("sqlite://{}", dir.path().join("t.sqlite").display());
+        let store = crate::database::open(&url)
+            .await
+            .map_err(|e| e.to_string())?;
+        let records = IdempotencyStore::new(store);
+        let key = "k".parse().map_err(|_| "key")?;
+        let print = Fingerprint {
+            method: "POST".to_owned(),
+            path: "/v1/payments".to_owned(),
+            body_hash: vec![0],
+        };
+        let answer = |status| StoredResponse {
+            status,
+            content_type: None,
+            body: Vec::new(),
+            sealed: true,
+        };
+        assert!(
+            records
+                .claim("s", &key, &print, 100)
+                .await
+                .map_err(|e| e.to_string())?
+        );
+        assert!(
+            records
+                .take_over("s", &key, 100, 200)
+                .await
+                .map_err(|e| e.to_string())?
+        );
+        // The first request, presumed dead, finishes after all: fenced out.
+        records
+            .complete("s", &key, 100, &answer(500), 201)
+            .await
+            .map_err(|e| e.to_string())?;
+        records
+            .forget("s", &key, 100)
+            .await
+            .map_err(|e| e.to_string())?;
+        let record = records.find("s", &key).await.map_err(|e| e.to_string())?;
+        assert_eq!(
+            record.map(|r| r.response),
+            Some(None),
+            "still the taker's, unanswered"
+        );
+        records
+            .complete("s", &key, 200, &answer(201), 202)
+            .await
+            .map_err(|e| e.to_string())?;
+        let record = records.find("s", &key).await.map_err(|e| e.to_string())?;
+        let status = record.and_then(|r| r.response).map(|r| r.status);
+        assert_eq!(status, Some(201));
         Ok(())
     }
 }

@@ -22,6 +22,11 @@ const POLL: Duration = Duration::from_millis(50);
 /// A charge still `Charging` this long after the acquirer's deadline was left by an
 /// instance that died: a live one records an outcome by the deadline.
 const ORPHANED_AFTER_DEADLINE: Duration = Duration::from_secs(1);
+/// A copy that takes over a charge answers within this of its own arrival (Vipps waits
+/// 15 s), or leaves the charge to reconciliation.
+const ANSWER_WITHIN: Duration = Duration::from_secs(14);
+/// Less than this left of that, and a take-over is not begun.
+const LEAST_TO_SETTLE: Duration = Duration::from_secs(1);
 
 /// Handles one makePayment call. The work runs in its own task so that Vipps
 /// hanging up mid-call can never leave a charge half-recorded.
@@ -98,7 +103,7 @@ async fn settle(
                 }
             }
             PaymentState::Charging => {
-                if let Some(answer) = take_over(state, &payment, request).await? {
+                if let Some(answer) = take_over(state, &payment, request, started).await? {
                     return Ok((answer, true));
                 }
                 if started.elapsed() >= WAIT_FOR_FIRST {
@@ -176,7 +181,7 @@ async fn decide(
     {
         return Ok(None);
     }
-    let (event, changes) = charge(state, payment, request).await;
+    let (event, changes) = charge(state, payment, request, state.settings.acquirer_timeout).await;
     finish(state, payment, txn, charging, event, changes).await
 }
 
@@ -184,19 +189,31 @@ async fn decide(
 /// recorded), taken over by this repeat and settled at once with the acquirer: the
 /// authorisation it holds for the payment if there is one, else a charge made now. The
 /// shopper, who approved, gets OK rather than a failure. `None` while the charge may still
-/// be live, or when another call took it over first.
+/// be live, when another call took it over first, or when this copy has too little of
+/// Vipps's 15 s left (reconciliation settles it then).
+///
+/// The payment is marked "acquirer unsettled" as it is taken over: should the dead
+/// instance's call have authorised after all besides the one used here, reconciliation
+/// voids every authorisation but the payment's own.
 async fn take_over(
     state: &Payments,
     payment: &Payment,
     request: &MakePaymentRequest,
+    arrived: Instant,
 ) -> Result<Option<MakePaymentResponse>, PaymentError> {
     let txn = &request.psp_transaction_id;
+    let left = || ANSWER_WITHIN.saturating_sub(arrived.elapsed());
+    if left() < LEAST_TO_SETTLE {
+        return Ok(None);
+    }
     let now = super::now_unix();
+    // Whole seconds, rounded up: `updated_at` is in seconds.
     let live_for = state
         .settings
         .acquirer_timeout
         .saturating_add(ORPHANED_AFTER_DEADLINE)
-        .as_secs();
+        .as_millis()
+        .div_ceil(1000);
     let before = now.saturating_sub(i64::try_from(live_for).unwrap_or(i64::MAX));
     if !state
         .store
@@ -206,12 +223,18 @@ async fn take_over(
         return Ok(None);
     }
     tracing::warn!(payment = %payment.id, "a charge left by an instance that died: settling it with the acquirer");
-    let held = tokio::time::timeout(
-        state.settings.acquirer_timeout,
-        state.acquirer.find_authorisation(&payment.id),
-    )
-    .await;
-    let (event, changes) = match held {
+    // An authorisation left unsettled by an earlier attempt is reconciliation's to void;
+    // only one the dead charge may have made is this attempt's to use.
+    let held = if payment.acquirer_unsettled {
+        Ok(Ok(None))
+    } else {
+        tokio::time::timeout(
+            state.settings.acquirer_timeout.min(left()),
+            state.acquirer.find_authorisation(&payment.id),
+        )
+        .await
+    };
+    let (event, mut changes) = match held {
         Ok(Ok(Some(reference))) => {
             let card = request
                 .card_data
@@ -228,7 +251,23 @@ async fn take_over(
             };
             (PaymentEvent::ChargeApproved, changes)
         }
-        Ok(Ok(None)) => charge(state, payment, request).await,
+        Ok(Ok(None)) if left() >= LEAST_TO_SETTLE => {
+            charge(
+                state,
+                payment,
+                request,
+                state.settings.acquirer_timeout.min(left()),
+            )
+            .await
+        }
+        Ok(Ok(None)) => {
+            tracing::error!(payment = %payment.id, "no time left to charge in Vipps's window");
+            unsettled(charge_failed(
+                txn,
+                FailureReason::Internal,
+                ErrorId::InternalError,
+            ))
+        }
         Ok(Err(error)) => {
             tracing::error!(payment = %payment.id, %error, "acquirer lookup failed");
             unsettled(charge_failed(
@@ -246,6 +285,7 @@ async fn take_over(
             ))
         }
     };
+    changes.acquirer_unsettled = Some(true);
     finish(state, payment, txn, PaymentState::Charging, event, changes).await
 }
 
@@ -263,16 +303,19 @@ async fn finish(
         .clone()
         .unwrap_or_else(|| fail(txn, ErrorId::InternalError));
     let to = charging.apply(event)?;
+    let may_hold =
+        event == PaymentEvent::ChargeApproved || changes.acquirer_unsettled == Some(true);
     if !state
         .store
         .transition(&payment.id, charging, to, changes)
         .await?
     {
-        // Reconciliation judged the charge stuck and failed it while the acquirer was
-        // still answering. What it recorded stands (Vipps must not hear OK for a payment
-        // we hold as failed), and an authorisation we got anyway is voided by it.
+        // Reconciliation judged the charge stuck and failed it, or a copy took it over,
+        // while the acquirer was still answering. What was recorded stands (Vipps must not
+        // hear OK for a payment we hold as failed), and an authorisation this call may
+        // have got is voided by reconciliation (all but the payment's own).
         tracing::error!(payment = %payment.id, "the charge outlived its deadline; its outcome is void");
-        if event == PaymentEvent::ChargeApproved {
+        if may_hold {
             state.store.mark_acquirer_unsettled(payment).await?;
         }
         return Ok(None);
@@ -281,11 +324,12 @@ async fn finish(
     Ok(Some(answer))
 }
 
-/// Decrypts the card and asks the acquirer, within the acquirer deadline.
+/// Decrypts the card and asks the acquirer, within `deadline`.
 async fn charge(
     state: &Payments,
     payment: &Payment,
     request: &MakePaymentRequest,
+    deadline: Duration,
 ) -> (PaymentEvent, Changes) {
     let txn = &request.psp_transaction_id;
     let failed = |reason, id| charge_failed(txn, reason, id);
@@ -307,11 +351,7 @@ async fn charge(
         currency: payment.currency,
         card: &card,
     };
-    let outcome = tokio::time::timeout(
-        state.settings.acquirer_timeout,
-        state.acquirer.authorise(authorise),
-    )
-    .await;
+    let outcome = tokio::time::timeout(deadline, state.acquirer.authorise(authorise)).await;
     let (event, mut changes) = match outcome {
         Ok(Ok(Authorisation::Approved { reference })) => {
             let changes = Changes {

@@ -52,6 +52,7 @@ pub async fn cancel(
     key: Option<&str>,
 ) -> Result<MerchantPayment, PaymentError> {
     let payment = super::merchant::owned(state, merchant, id).await?;
+    // Its repeat after the cancel was done (the payment no longer authorised) follows it.
     if let Some(done) = resumed(state, id, Operation::Cancel, key).await? {
         return Ok(done);
     }
@@ -78,8 +79,7 @@ pub async fn cancel(
     }
 }
 
-/// The id of the operation a request with Idempotency-Key `key` begins (its amount too, so
-/// that a key used again after it expired begins a new one).
+/// The id of the operation a request with Idempotency-Key `key` begins.
 fn derived_id(id: &PaymentId, operation: Operation, key: &str) -> String {
     let amount = match operation {
         Operation::Capture(amount) | Operation::Refund(amount) => {
@@ -91,22 +91,40 @@ fn derived_id(id: &PaymentId, operation: Operation, key: &str) -> String {
     format!("op_{}", shared::ids::hex(&bytes))
 }
 
-/// When a request with `key` already began this operation (its answer was lost with its
-/// instance): the operation, finished now if it was not.
+/// The id this request's operation gets, and the operation itself when a request with the
+/// same `key` already began it (its answer lost with its instance). A key used again after
+/// the idempotency layer forgot it (24 h) begins a new operation.
+async fn keyed(
+    state: &Payments,
+    id: &PaymentId,
+    operation: Operation,
+    key: Option<&str>,
+) -> Result<(String, Option<OperationRecord>), PaymentError> {
+    let random =
+        || -> Result<String, PaymentError> { Ok(format!("op_{}", keys::random_hex::<16>()?)) };
+    let Some(key) = key else {
+        return Ok((random()?, None));
+    };
+    let derived = derived_id(id, operation, key);
+    let forgotten_before = now_unix().saturating_sub(crate::idempotency::RETENTION_SECONDS);
+    match state.store.find_operation(&derived).await? {
+        Some(begun) if begun.created_at >= forgotten_before => Ok((derived, Some(begun))),
+        Some(_) => Ok((random()?, None)),
+        None => Ok((derived, None)),
+    }
+}
+
+/// When a request with `key` already began this operation: its outcome, after finishing it.
 async fn resumed(
     state: &Payments,
     id: &PaymentId,
     operation: Operation,
     key: Option<&str>,
 ) -> Result<Option<MerchantPayment>, PaymentError> {
-    let Some(key) = key else {
+    if key.is_none() {
         return Ok(None);
-    };
-    match state
-        .store
-        .find_operation(&derived_id(id, operation, key))
-        .await?
-    {
+    }
+    match keyed(state, id, operation, key).await?.1 {
         Some(begun) => resume(state, &begun).await.map(Some),
         None => Ok(None),
     }
@@ -118,19 +136,18 @@ async fn run(
     operation: Operation,
     key: Option<&str>,
 ) -> Result<MerchantPayment, PaymentError> {
-    if let Some(done) = resumed(state, id, operation, key).await? {
-        return Ok(done);
-    }
     for _ in 0..TRIES {
+        // Each time round: the same request, repeated on another instance, may have begun
+        // it meanwhile (then this one follows it rather than fail on the moved ledger).
+        let (operation_id, begun) = keyed(state, id, operation, key).await?;
+        if let Some(begun) = begun {
+            return resume(state, &begun).await;
+        }
         let payment = state.payment(id).await?;
         if payment.state != PaymentState::Authorised {
             return Err(PaymentError::NotAuthorised(payment.state));
         }
         let (ledger, amount) = payment.ledger.apply(operation)?;
-        let operation_id = match key {
-            Some(key) => derived_id(id, operation, key),
-            None => format!("op_{}", keys::random_hex::<16>()?),
-        };
         let begun = state
             .store
             .begin_operation(&payment, ledger, &operation_id, operation.kind(), amount)
@@ -145,6 +162,7 @@ async fn run(
                 None => return Err(error.into()),
             },
         }
+        let now = now_unix();
         let record = OperationRecord {
             id: operation_id,
             payment_id: id.as_str().to_owned(),
@@ -152,14 +170,17 @@ async fn run(
             amount,
             state: "pending".to_owned(),
             error: None,
-            updated_at: now_unix(),
+            created_at: now,
+            updated_at: now,
         };
         return drive(state, &payment, &record).await;
     }
     Err(PaymentError::Busy)
 }
 
-/// An operation as it stands: its outcome, after finishing it if still pending.
+/// An operation as it stands: its outcome, after finishing it if still pending. One the
+/// acquirer refused stays refused: the same key gets the same refusal (a new key tries
+/// again).
 async fn resume(
     state: &Payments,
     operation: &OperationRecord,
@@ -173,29 +194,46 @@ async fn resume(
         "failed" => Err(PaymentError::Acquirer(AcquirerError::Refused(
             operation.error.clone().unwrap_or_default(),
         ))),
-        _ => drive(state, &state.payment(&id).await?, operation).await,
+        _ => Box::pin(drive(state, &state.payment(&id).await?, operation)).await,
+    }
+}
+
+/// After `drive` lost the race to record: what the winner recorded.
+async fn recorded(
+    state: &Payments,
+    operation: &OperationRecord,
+) -> Result<MerchantPayment, PaymentError> {
+    match state.store.find_operation(&operation.id).await? {
+        Some(settled) if settled.state != "pending" => resume(state, &settled).await,
+        _ => Err(PaymentError::Busy),
     }
 }
 
 /// Reconciliation: finishes the operations left pending by an instance that died (or an
-/// acquirer that never answered) before `before` (Unix seconds). Returns how many.
+/// acquirer that never answered) before `before` (Unix seconds). Returns how many it
+/// settled; one that cannot be settled now is logged and tried again next time.
 pub async fn resume_stale(state: &Payments, before: i64) -> Result<usize, PaymentError> {
-    let mut resumed = 0;
+    let mut settled = 0;
     for operation in state.store.stale_operations(before).await? {
         if !state.store.claim_stale_operation(&operation).await? {
             continue; // another instance is on it
         }
         tracing::warn!(payment = %operation.payment_id, operation = %operation.id, "resuming an operation left pending");
         match resume(state, &operation).await {
-            Ok(_) | Err(PaymentError::Acquirer(_)) => resumed += 1,
-            Err(error) => return Err(error),
+            Ok(_) => settled += 1,
+            Err(error) => {
+                tracing::warn!(payment = %operation.payment_id, operation = %operation.id, %error, "could not settle the operation now; will try again");
+            }
         }
     }
-    Ok(resumed)
+    Ok(settled)
 }
 
 /// Asks the acquirer for a begun operation (under its id, so a repeat is not acted on
-/// twice) and records the outcome; whoever records first decides.
+/// twice, and within the acquirer's deadline) and records the outcome; whoever records
+/// first decides, and a caller that comes second answers what was recorded. Only a
+/// refusal fails the operation: a timeout or a failure leaves it pending, to be asked
+/// again (by a repeat, or by reconciliation), since the acquirer may have booked it.
 async fn drive(
     state: &Payments,
     payment: &Payment,
@@ -204,36 +242,50 @@ async fn drive(
     let reference = payment.acquirer_reference.clone().unwrap_or_default();
     let acquirer = &state.acquirer;
     let (id, amount) = (operation.id.as_str(), operation.amount);
-    let (result, column, status) = match operation.kind.as_str() {
+    let (call, column, status) = match operation.kind.as_str() {
         "capture" => (
-            acquirer.capture(&reference, amount, id).await,
+            acquirer.capture(&reference, amount, id),
             LedgerColumn::Captured,
             TransactionStatus::Captured,
         ),
         "refund" => (
-            acquirer.refund(&reference, amount, id).await,
+            acquirer.refund(&reference, amount, id),
             LedgerColumn::Refunded,
             TransactionStatus::Refunded,
         ),
         _ => (
-            acquirer.void(&reference, amount, id).await,
+            acquirer.void(&reference, amount, id),
             LedgerColumn::Released,
             TransactionStatus::Cancelled,
         ),
     };
-    if let Err(error) = result {
-        tracing::warn!(payment = %payment.id, operation = %operation.kind, %error, "acquirer refused the operation");
-        state
-            .store
-            .fail_operation(payment, id, column, amount, &error.to_string())
-            .await?;
-        return Err(PaymentError::Acquirer(error));
+    let result = tokio::time::timeout(state.settings.acquirer_timeout, call)
+        .await
+        .unwrap_or(Err(AcquirerError::Timeout));
+    match result {
+        Ok(()) => {}
+        Err(AcquirerError::Refused(reason)) => {
+            tracing::warn!(payment = %payment.id, operation = %operation.kind, %reason, "acquirer refused the operation");
+            if !state
+                .store
+                .fail_operation(payment, id, column, amount, &reason)
+                .await?
+            {
+                return recorded(state, operation).await;
+            }
+            return Err(PaymentError::Acquirer(AcquirerError::Refused(reason)));
+        }
+        Err(error) => {
+            tracing::warn!(payment = %payment.id, operation = %operation.kind, %error, "acquirer did not settle the operation; left pending");
+            return Err(PaymentError::Acquirer(error));
+        }
     }
     let update = update_for(payment, id, status, amount.ore())?;
-    if state.store.complete_operation(payment, id, &update).await? {
-        state.wake_outboxes();
-        tracing::info!(payment = %payment.id, operation = %operation.kind, amount = amount.ore(), "operation done");
+    if !state.store.complete_operation(payment, id, &update).await? {
+        return recorded(state, operation).await;
     }
+    state.wake_outboxes();
+    tracing::info!(payment = %payment.id, operation = %operation.kind, amount = amount.ore(), "operation done");
     Ok(view::merchant(
         &state.payment(&payment.id).await?,
         now_unix(),

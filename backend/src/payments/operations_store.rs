@@ -194,7 +194,7 @@ impl PaymentStore {
 }
 
 const OPERATION_COLUMNS: &str =
-    "SELECT id, payment_id, kind, amount_ore, state, error, updated_at FROM operations";
+    "SELECT id, payment_id, kind, amount_ore, state, error, created_at, updated_at FROM operations";
 
 /// A capture, refund or cancel as recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -207,6 +207,7 @@ pub struct OperationRecord {
     /// `pending`, `succeeded` or `failed`.
     pub state: String,
     pub error: Option<String>,
+    pub created_at: i64,
     pub updated_at: i64,
 }
 
@@ -224,6 +225,7 @@ impl OperationRecord {
             amount,
             state: row.try_get("state")?,
             error: row.try_get("error")?,
+            created_at: row.try_get("created_at")?,
             updated_at: row.try_get("updated_at")?,
         })
     }

@@ -8,7 +8,7 @@ use e2e::TestResult;
 use e2e::receiver::Receiver;
 use serde_json::Value;
 use shared::merchant::PaymentStatus;
-use shared::webhooks::Event;
+use shared::webhooks::{Event, EventType};
 
 use crate::shopper::{Ends, Story};
 
@@ -73,11 +73,23 @@ pub async fn run(
         }
         let amounts = &view.amounts;
         if story.authorised {
-            let want = (story.amount, story.captured, story.refunded);
-            let got = (amounts.authorised, amounts.captured, amounts.refunded);
+            let cancelled = if story.cancelled {
+                story.amount - story.captured
+            } else {
+                0
+            };
+            let want = (story.amount, story.captured, story.refunded, cancelled);
+            let got = (
+                amounts.authorised,
+                amounts.captured,
+                amounts.refunded,
+                amounts.cancelled,
+            );
             if want != got {
-                problems.push(format!("{id}: the PSP holds (authorised, captured, refunded) {got:?}, the merchant did {want:?}"));
+                problems.push(format!("{id}: the PSP holds (authorised, captured, refunded, cancelled) {got:?}, the merchant did {want:?}"));
             }
+        } else if story.psp_transaction_id.is_some() && amounts.authorised > 0 {
+            problems.push(format!("{id}: authorised after the story saw it fail"));
         }
         // The acquirer: one charge with the PSP's amounts; any other authorisation (a
         // charge whose answer was lost with its instance) released whole.
@@ -129,6 +141,20 @@ pub async fn run(
                 problems.push(format!(
                     "{id}: event {} ({:?}) never delivered",
                     event.id, event.kind
+                ));
+            }
+        }
+        // ... and one event per thing that happened.
+        if story.authorised {
+            let count = |kind: EventType| recorded.iter().filter(|e| e.kind == kind).count();
+            let operations = count(EventType::Captured)
+                + count(EventType::Refunded)
+                + count(EventType::Cancelled);
+            if count(EventType::Authorised) != 1 || operations != story.operations {
+                problems.push(format!(
+                    "{id}: {} authorised and {operations} operation event(s) for {} operation(s)",
+                    count(EventType::Authorised),
+                    story.operations
                 ));
             }
         }

@@ -70,6 +70,32 @@ fn parse_args() -> TestResult<Args> {
     Ok(args)
 }
 
+/// What the instances' logs say they recovered from, counted.
+fn recoveries(logs: &std::path::Path) -> String {
+    const MARKS: [(&str, &str); 6] = [
+        (
+            "a charge left by an instance that died",
+            "charges taken over",
+        ),
+        (
+            "took over an idempotency key",
+            "idempotency keys taken over",
+        ),
+        ("resuming an operation left pending", "operations resumed"),
+        ("payment left initiating", "starts settled with Vipps"),
+        ("charge stuck without an outcome", "stuck charges failed"),
+        ("voided an authorisation", "authorisations voided"),
+    ];
+    let text: String = (0..2)
+        .filter_map(|i| std::fs::read_to_string(logs.join(format!("instance-{i}.log"))).ok())
+        .collect();
+    MARKS
+        .iter()
+        .map(|(mark, what)| format!("{} {what}", text.matches(mark).count()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// xorshift64*: the kill schedule and the stories, reproducible from the printed seed.
 struct Random(u64);
 
@@ -204,7 +230,8 @@ async fn run() -> TestResult {
             let mut n = 0_u64;
             while Instant::now() < end {
                 n += 1;
-                let amount = u32::try_from(1_000 + random.below(99_000)).unwrap_or(1_000);
+                // From 50 kr: the simulator's test amounts (13,13 kr to 42,42 kr) make init fail.
+                let amount = u32::try_from(5_000 + random.below(95_000)).unwrap_or(5_000);
                 let plan = Plan::pick(random.next());
                 match ends
                     .story(worker * 1_000_000 + n, &phone, amount, plan)
@@ -268,6 +295,7 @@ async fn run() -> TestResult {
         findings.repeated_webhooks,
         findings.released_authorisations
     );
+    println!("chaos: recovered by the survivors: {}", recoveries(&logs));
     let mut problems = findings.problems;
     problems.extend(
         failures
@@ -279,8 +307,19 @@ async fn run() -> TestResult {
             .as_ref()
             .map(|e| format!("{}: the story broke off: {e}", s.payment))
     }));
-    if stories.is_empty() {
-        problems.push("no payment was made".to_owned());
+    // A run that proves nothing fails: no kill, hardly a payment, or most shoppers who
+    // approved answered FAIL (each is legitimate alone: a copy with no time left).
+    if cluster.kills == 0 {
+        problems.push("no instance was killed".to_owned());
+    }
+    if stories.len() < 20 || authorised * 10 < stories.len() * 9 {
+        problems.push(format!(
+            "{authorised} of {} payments authorised: too few to tell",
+            stories.len()
+        ));
+    }
+    if stories.iter().map(|s| s.operations).sum::<usize>() == 0 {
+        problems.push("no capture, refund or cancel was made".to_owned());
     }
     if problems.is_empty() {
         println!("chaos: every check passed");
