@@ -383,6 +383,29 @@ impl LoneBackend {
         })
     }
 
+    /// The widget starts `payment` (phone 912 34 567); the init the backend sent to Vipps.
+    pub async fn start_payment(
+        &self,
+        http: &reqwest::Client,
+        payment: &shared::merchant::MerchantPayment,
+    ) -> TestResult<InitRequest> {
+        let response = http
+            .post(format!(
+                "{}/api/checkout/payments/{}/start",
+                self.url, payment.id
+            ))
+            .header(
+                "x-client-secret",
+                payment.client_secret.clone().unwrap_or_default(),
+            )
+            .json(&serde_json::json!({"phone_number": "91234567"}))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let _: serde_json::Value = crate::expect_json(response, 200).await?;
+        self.last_init()
+    }
+
     /// The last init the backend sent to Vipps.
     pub fn last_init(&self) -> TestResult<InitRequest> {
         let inits = self.vipps.inits.lock().map_err(|e| e.to_string())?;

@@ -9,14 +9,18 @@ use backend::{Application, Config};
 use e2e::TestResult;
 use tokio::net::TcpListener;
 
-/// The files holding secrets or payments; `card-key.pub.der` is public and not among them.
-const PRIVATE_FILES: [&str; 6] = [
+/// The files holding secrets or payments (the test acquirer's ledger among them);
+/// `card-key.pub.der` is public and not among them.
+const PRIVATE_FILES: [&str; 9] = [
     "card-key.p8",
     "merchant-key",
     "server-key",
     "psp.sqlite",
     "psp.sqlite-wal",
     "psp.sqlite-shm",
+    "test-acquirer.sqlite",
+    "test-acquirer.sqlite-wal",
+    "test-acquirer.sqlite-shm",
 ];
 
 fn mode(path: &Path) -> TestResult<u32> {

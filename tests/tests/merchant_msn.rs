@@ -13,29 +13,6 @@ const ENVIRONMENT_MSN: &str = shared::sandbox::MERCHANT_SERIAL_NUMBER;
 const OTHER_MSN: &str = "654321";
 const APPROVED: &str = "4925000000000004,3012,3854ba014e184e0d8ba259253f4adbfa";
 
-/// Starts `payment` at (fake) Vipps and returns the init it sent.
-async fn start(
-    backend: &LoneBackend,
-    http: &reqwest::Client,
-    payment: &MerchantPayment,
-) -> TestResult<InitRequest> {
-    let response = http
-        .post(format!(
-            "{}/api/checkout/payments/{}/start",
-            backend.url, payment.id
-        ))
-        .header(
-            "x-client-secret",
-            payment.client_secret.clone().unwrap_or_default(),
-        )
-        .json(&json!({"phone_number": "91234567"}))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    let _: Value = expect_json(response, 200).await?;
-    backend.last_init()
-}
-
 /// Vipps's makePayment for `init`, approved, naming `msn`.
 async fn approve(
     backend: &LoneBackend,
@@ -73,8 +50,8 @@ async fn every_vipps_call_carries_the_msn_of_the_payments_merchant() -> TestResu
     let other = backend.create_merchant(&http, OTHER_MSN).await?;
     let ours = backend.create_payment(&http).await?;
     let theirs = backend.create_payment_as(&http, &other.key).await?;
-    let our_init = start(&backend, &http, &ours).await?;
-    let their_init = start(&backend, &http, &theirs).await?;
+    let our_init = backend.start_payment(&http, &ours).await?;
+    let their_init = backend.start_payment(&http, &theirs).await?;
     for (init, msn, key) in [
         (&our_init, ENVIRONMENT_MSN, backend.merchant_key.clone()),
         (&their_init, OTHER_MSN, other.key.clone()),
@@ -150,7 +127,7 @@ async fn a_make_payment_naming_another_merchants_msn_is_refused_and_charges_noth
     let http = reqwest::Client::new();
     let other = backend.create_merchant(&http, OTHER_MSN).await?;
     let theirs = backend.create_payment_as(&http, &other.key).await?;
-    let init = start(&backend, &http, &theirs).await?;
+    let init = backend.start_payment(&http, &theirs).await?;
     for wrong in [ENVIRONMENT_MSN, "999999"] {
         let response = approve(&backend, &http, &init, wrong).await?;
         assert_eq!(response.status(), 400, "MSN {wrong}");

@@ -88,9 +88,18 @@ fn failed(error: sqlx::Error) -> AcquirerError {
 }
 
 impl Ledger {
-    /// The ledger in the SQLite file at `path`, created if missing. Several processes may
-    /// share it.
+    /// The ledger in the SQLite file at `path`, created if missing, readable by its owner
+    /// alone (as the PSP's own database). Several processes may share it.
     pub async fn open(path: &Path) -> Result<Self, sqlx::Error> {
+        let private = |e: crate::data_dir::PrivateFileError| {
+            sqlx::Error::Io(std::io::Error::other(e.to_string()))
+        };
+        crate::data_dir::create_private_file(path).map_err(private)?;
+        for journal in ["-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(journal);
+            crate::data_dir::restrict_file(Path::new(&name)).map_err(private)?;
+        }
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)

@@ -170,15 +170,19 @@ struct Update {
     transactions: Value,
 }
 
-async fn update_calls(ends: &Ends) -> TestResult<Vec<Update>> {
-    let url = format!("{}/sim/updatestatus", ends.vipps);
+/// What the simulator's test-control API shows at `path`.
+async fn at_vipps<T: serde::de::DeserializeOwned>(ends: &Ends, path: &str) -> TestResult<T> {
     let response = ends
         .http
-        .get(&url)
+        .get(format!("{}{path}", ends.vipps))
         .send()
         .await
         .map_err(|e| e.to_string())?;
-    let calls: Vec<Value> = response.json().await.map_err(|e| e.to_string())?;
+    response.json().await.map_err(|e| e.to_string())
+}
+
+async fn update_calls(ends: &Ends) -> TestResult<Vec<Update>> {
+    let calls: Vec<Value> = at_vipps(ends, "/sim/updatestatus").await?;
     Ok(calls
         .into_iter()
         .filter(|c| c["answered_status"] == 200)
@@ -198,14 +202,7 @@ async fn check_vipps(
     updates: &[Update],
     problems: &mut Vec<String>,
 ) -> TestResult {
-    let url = format!("{}/sim/payments/{txn}", ends.vipps);
-    let response = ends
-        .http
-        .get(&url)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    let at_vipps: Value = response.json().await.map_err(|e| e.to_string())?;
+    let at_vipps: Value = at_vipps(ends, &format!("/sim/payments/{txn}")).await?;
     let summary = &at_vipps["transaction_summary"];
     let vipps = (
         summary["capturedAmount"].as_i64(),
