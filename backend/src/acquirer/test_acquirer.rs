@@ -75,7 +75,6 @@ impl Acquirer for TestAcquirer {
         amount: Amount,
         operation: &str,
     ) -> Result<(), AcquirerError> {
-        let amount = i64::from(amount.ore());
         self.ledger
             .book(Booking::Capture, reference, amount, operation)
             .await
@@ -87,7 +86,6 @@ impl Acquirer for TestAcquirer {
         amount: Amount,
         operation: &str,
     ) -> Result<(), AcquirerError> {
-        let amount = i64::from(amount.ore());
         self.ledger
             .book(Booking::Refund, reference, amount, operation)
             .await
@@ -99,7 +97,6 @@ impl Acquirer for TestAcquirer {
         amount: Amount,
         operation: &str,
     ) -> Result<(), AcquirerError> {
-        let amount = i64::from(amount.ore());
         self.ledger
             .book(Booking::Void, reference, amount, operation)
             .await

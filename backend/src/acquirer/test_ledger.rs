@@ -10,6 +10,8 @@ use std::time::Duration;
 use sqlx::sqlite::SqliteSynchronous;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
+use shared::Amount;
+
 use super::AcquirerError;
 
 const SCHEMA: &str = "
@@ -155,9 +157,10 @@ impl Ledger {
         &self,
         booking: Booking,
         reference: &str,
-        amount: i64,
+        amount: Amount,
         operation: &str,
     ) -> Result<(), AcquirerError> {
+        let amount = i64::from(amount.ore());
         let mut tx = self.pool.begin().await.map_err(failed)?;
         let inserted = sqlx::query(
             "INSERT INTO operations (operation, reference, kind, amount) VALUES ($1, $2, $3, $4)
@@ -249,35 +252,45 @@ impl Ledger {
 mod tests {
     use super::*;
 
+    fn ore(n: u64) -> Result<Amount, shared::AmountError> {
+        Amount::from_ore(n)
+    }
+
     #[tokio::test]
     async fn an_operation_is_booked_once_and_one_that_does_not_fit_changes_nothing()
     -> Result<(), Box<dyn std::error::Error>> {
         let ledger = Ledger::in_memory().await?;
         ledger.authorise("r1", "pay_1", 1000).await?;
-        ledger.book(Booking::Capture, "r1", 600, "cap_1").await?;
-        ledger.book(Booking::Capture, "r1", 600, "cap_1").await?;
+        ledger
+            .book(Booking::Capture, "r1", ore(600)?, "cap_1")
+            .await?;
+        ledger
+            .book(Booking::Capture, "r1", ore(600)?, "cap_1")
+            .await?;
         assert!(
             ledger
-                .book(Booking::Capture, "r1", 500, "cap_2")
+                .book(Booking::Capture, "r1", ore(500)?, "cap_2")
                 .await
                 .is_err()
         );
         assert!(
             ledger
-                .book(Booking::Capture, "r1", 100, "cap_1")
+                .book(Booking::Capture, "r1", ore(100)?, "cap_1")
                 .await
                 .is_err()
         );
-        ledger.book(Booking::Refund, "r1", 600, "ref_1").await?;
+        ledger
+            .book(Booking::Refund, "r1", ore(600)?, "ref_1")
+            .await?;
         assert!(
             ledger
-                .book(Booking::Refund, "r1", 1, "ref_2")
+                .book(Booking::Refund, "r1", ore(1)?, "ref_2")
                 .await
                 .is_err()
         );
         assert!(
             ledger
-                .book(Booking::Void, "nope", 1, "void_1")
+                .book(Booking::Void, "nope", ore(1)?, "void_1")
                 .await
                 .is_err()
         );
@@ -296,7 +309,7 @@ mod tests {
         let path = dir.path().join("acquirer.sqlite");
         let (a, b) = (Ledger::open(&path).await?, Ledger::open(&path).await?);
         a.authorise("r1", "pay_1", 1000).await?;
-        b.book(Booking::Void, "r1", 1000, "void_1").await?;
+        b.book(Booking::Void, "r1", ore(1000)?, "void_1").await?;
         assert_eq!(a.open_authorisation("pay_1").await?, None);
         assert_eq!(a.all().await?[0].voided, 1000);
         Ok(())

@@ -11,7 +11,7 @@ use shared::vipps::{TransactionInfo, TransactionStatus};
 use shared::{MerchantId, PaymentId};
 
 use super::ledger::Operation;
-use super::operations_store::{LedgerColumn, OperationRecord};
+use super::operations_store::{LedgerColumn, OperationKind, OperationRecord, OperationState};
 use super::store::Changes;
 use super::{Payment, PaymentError, PaymentEvent, PaymentState, Payments, now_unix, view};
 use crate::acquirer::AcquirerError;
@@ -150,7 +150,7 @@ async fn run(
         let (ledger, amount) = payment.ledger.apply(operation)?;
         let begun = state
             .store
-            .begin_operation(&payment, ledger, &operation_id, operation.kind(), amount)
+            .begin_operation(&payment, ledger, &operation_id, operation.into(), amount)
             .await;
         match begun {
             Ok(true) => {}
@@ -166,9 +166,9 @@ async fn run(
         let record = OperationRecord {
             id: operation_id,
             payment_id: id.as_str().to_owned(),
-            kind: operation.kind().to_owned(),
+            kind: operation.into(),
             amount,
-            state: "pending".to_owned(),
+            state: OperationState::Pending,
             error: None,
             created_at: now,
             updated_at: now,
@@ -189,12 +189,14 @@ async fn resume(
         .payment_id
         .parse()
         .map_err(|_| PaymentError::NotFound)?;
-    match operation.state.as_str() {
-        "succeeded" => Ok(view::merchant(&state.payment(&id).await?, now_unix())),
-        "failed" => Err(PaymentError::Acquirer(AcquirerError::Refused(
+    match operation.state {
+        OperationState::Succeeded => Ok(view::merchant(&state.payment(&id).await?, now_unix())),
+        OperationState::Failed => Err(PaymentError::Acquirer(AcquirerError::Refused(
             operation.error.clone().unwrap_or_default(),
         ))),
-        _ => Box::pin(drive(state, &state.payment(&id).await?, operation)).await,
+        OperationState::Pending => {
+            Box::pin(drive(state, &state.payment(&id).await?, operation)).await
+        }
     }
 }
 
@@ -204,7 +206,7 @@ async fn recorded(
     operation: &OperationRecord,
 ) -> Result<MerchantPayment, PaymentError> {
     match state.store.find_operation(&operation.id).await? {
-        Some(settled) if settled.state != "pending" => resume(state, &settled).await,
+        Some(settled) if settled.state != OperationState::Pending => resume(state, &settled).await,
         _ => Err(PaymentError::Busy),
     }
 }
@@ -242,18 +244,18 @@ async fn drive(
     let reference = payment.acquirer_reference.clone().unwrap_or_default();
     let acquirer = &state.acquirer;
     let (id, amount) = (operation.id.as_str(), operation.amount);
-    let (call, column, status) = match operation.kind.as_str() {
-        "capture" => (
+    let (call, column, status) = match operation.kind {
+        OperationKind::Capture => (
             acquirer.capture(&reference, amount, id),
             LedgerColumn::Captured,
             TransactionStatus::Captured,
         ),
-        "refund" => (
+        OperationKind::Refund => (
             acquirer.refund(&reference, amount, id),
             LedgerColumn::Refunded,
             TransactionStatus::Refunded,
         ),
-        _ => (
+        OperationKind::Cancel => (
             acquirer.void(&reference, amount, id),
             LedgerColumn::Released,
             TransactionStatus::Cancelled,
@@ -265,7 +267,7 @@ async fn drive(
     match result {
         Ok(()) => {}
         Err(AcquirerError::Refused(reason)) => {
-            tracing::warn!(payment = %payment.id, operation = %operation.kind, %reason, "acquirer refused the operation");
+            tracing::warn!(payment = %payment.id, operation = operation.kind.as_str(), %reason, "acquirer refused the operation");
             if !state
                 .store
                 .fail_operation(payment, id, column, amount, &reason)
@@ -276,7 +278,7 @@ async fn drive(
             return Err(PaymentError::Acquirer(AcquirerError::Refused(reason)));
         }
         Err(error) => {
-            tracing::warn!(payment = %payment.id, operation = %operation.kind, %error, "acquirer did not settle the operation; left pending");
+            tracing::warn!(payment = %payment.id, operation = operation.kind.as_str(), %error, "acquirer did not settle the operation; left pending");
             return Err(PaymentError::Acquirer(error));
         }
     }
@@ -285,7 +287,7 @@ async fn drive(
         return recorded(state, operation).await;
     }
     state.wake_outboxes();
-    tracing::info!(payment = %payment.id, operation = %operation.kind, amount = amount.ore(), "operation done");
+    tracing::info!(payment = %payment.id, operation = operation.kind.as_str(), amount = amount.ore(), "operation done");
     Ok(view::merchant(
         &state.payment(&payment.id).await?,
         now_unix(),

@@ -6,7 +6,7 @@
 use shared::Amount;
 use sqlx::Row;
 
-use super::ledger::Ledger;
+use super::ledger::{Ledger, Operation};
 use super::store::{PaymentStore, StoreError};
 use super::{Payment, now_unix};
 use crate::outbox::store::{self as outbox, NewUpdate};
@@ -18,7 +18,7 @@ impl PaymentStore {
         payment: &Payment,
         ledger: Ledger,
         id: &str,
-        kind: &str,
+        kind: OperationKind,
         amount: Amount,
     ) -> Result<bool, StoreError> {
         let now = now_unix();
@@ -45,7 +45,7 @@ impl PaymentStore {
         )
         .bind(id)
         .bind(payment.id.as_str())
-        .bind(kind)
+        .bind(kind.as_str())
         .bind(i64::from(amount.ore()))
         .bind(now)
         .bind(now)
@@ -196,16 +196,67 @@ impl PaymentStore {
 const OPERATION_COLUMNS: &str =
     "SELECT id, payment_id, kind, amount_ore, state, error, created_at, updated_at FROM operations";
 
+/// What an operation does to the authorisation (`operations.kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperationKind {
+    Capture,
+    Refund,
+    Cancel,
+}
+
+impl OperationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Capture => "capture",
+            Self::Refund => "refund",
+            Self::Cancel => "cancel",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        [Self::Capture, Self::Refund, Self::Cancel]
+            .into_iter()
+            .find(|kind| kind.as_str() == text)
+    }
+}
+
+impl From<Operation> for OperationKind {
+    fn from(operation: Operation) -> Self {
+        match operation {
+            Operation::Capture(_) => Self::Capture,
+            Operation::Refund(_) => Self::Refund,
+            Operation::Cancel => Self::Cancel,
+        }
+    }
+}
+
+/// Where an operation stands (`operations.state`): begun, and then settled one way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperationState {
+    Pending,
+    Succeeded,
+    Failed,
+}
+
+impl OperationState {
+    fn parse(text: &str) -> Option<Self> {
+        match text {
+            "pending" => Some(Self::Pending),
+            "succeeded" => Some(Self::Succeeded),
+            "failed" => Some(Self::Failed),
+            _ => None,
+        }
+    }
+}
+
 /// A capture, refund or cancel as recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperationRecord {
     pub id: String,
     pub payment_id: String,
-    /// `capture`, `refund` or `cancel`.
-    pub kind: String,
+    pub kind: OperationKind,
     pub amount: Amount,
-    /// `pending`, `succeeded` or `failed`.
-    pub state: String,
+    pub state: OperationState,
     pub error: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -214,6 +265,8 @@ pub struct OperationRecord {
 impl OperationRecord {
     fn from_row(row: &crate::database::DbRow) -> Result<Self, StoreError> {
         let ore: i64 = row.try_get("amount_ore")?;
+        let kind: String = row.try_get("kind")?;
+        let state: String = row.try_get("state")?;
         let amount = u64::try_from(ore)
             .ok()
             .and_then(|ore| Amount::from_ore(ore).ok())
@@ -221,9 +274,11 @@ impl OperationRecord {
         Ok(Self {
             id: row.try_get("id")?,
             payment_id: row.try_get("payment_id")?,
-            kind: row.try_get("kind")?,
+            kind: OperationKind::parse(&kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("operation kind {kind}")))?,
             amount,
-            state: row.try_get("state")?,
+            state: OperationState::parse(&state)
+                .ok_or_else(|| StoreError::Corrupt(format!("operation state {state}")))?,
             error: row.try_get("error")?,
             created_at: row.try_get("created_at")?,
             updated_at: row.try_get("updated_at")?,
