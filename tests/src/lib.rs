@@ -1,7 +1,9 @@
 //! The test harness: `TestApp` spawns the real backend, the Vipps simulator and the
 //! demo shop in-process on port 0 with a fresh data directory, and drives them over HTTP.
 
+pub mod bench;
 pub mod browser;
+pub mod cluster;
 pub mod database;
 pub mod fakes;
 pub mod receiver;

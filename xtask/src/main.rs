@@ -40,8 +40,13 @@ Commands:
           one of them is killed with SIGKILL at random and restarted; then checks that
           no payment is lost or stuck, nothing is charged twice, and the PSP, Vipps, the
           acquirer and the merchant's webhooks agree on every payment
-  bench   build the widget in release mode, measure its weight and its time to the phone
-          form in headless Chromium, and write docs/benchmarks.md
+  bench [widget|backend] [--seconds N] [--soak N]
+          measure and write docs/benchmarks.md (both parts unless one is named).
+          widget: its weight and its time to the phone form in headless Chromium.
+          backend: the release backend on loopback with wrk (installed if missing):
+          makePayment, the status poll, create, create + start, each beside its
+          reference, on SQLite, PostgreSQL (throwaway, fsync on) and two instances,
+          N seconds each (default 10), and memory through an N-second soak (default 60)
   fuzz [--seconds N] [--asan] [TARGET...]
           install cargo-fuzz, build the fuzz targets (fuzz/) and run each (or the ones
           named) for N seconds (default 60) on fuzz/corpus/<target>; fails with the path
@@ -54,7 +59,9 @@ fn main() -> ExitCode {
         None => (None, &[][..]),
         Some((command, rest)) => (Some(command.as_str()), rest),
     };
-    if let Some(command) = command.filter(|c| !matches!(*c, "fuzz" | "chaos") && !rest.is_empty()) {
+    if let Some(command) =
+        command.filter(|c| !matches!(*c, "fuzz" | "chaos" | "bench") && !rest.is_empty())
+    {
         eprintln!("`{command}` takes no arguments\n\n{USAGE}");
         return ExitCode::from(2);
     }
@@ -76,7 +83,13 @@ fn main() -> ExitCode {
         Some("demo") => Workspace::locate().and_then(|ws| demo::run(&ws)),
         Some("test") => Workspace::locate().and_then(|ws| test::run(&ws)),
         Some("test-postgres") => Workspace::locate().and_then(|ws| test::postgres_suites(&ws)),
-        Some("bench") => Workspace::locate().and_then(|ws| bench::run(&ws)),
+        Some("bench") => match bench::Options::parse(rest) {
+            Ok(options) => Workspace::locate().and_then(|ws| bench::run(&ws, &options)),
+            Err(message) => {
+                eprintln!("{message}\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
         None | Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

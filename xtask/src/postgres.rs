@@ -19,6 +19,15 @@ const INSTALL_ROOT: &str = "/usr/lib/postgresql";
 
 const DIR_PREFIX: &str = "psp-postgres-";
 
+/// How the server runs.
+pub struct Settings {
+    /// Commits reach the disk (`fsync` on), as in production; the test suites' clusters
+    /// skip that, since nothing there must survive the machine.
+    pub durable: bool,
+    /// The CPUs the server may run on (a `taskset -c` list), if limited.
+    pub cpus: Option<String>,
+}
+
 pub struct Cluster {
     dir: PathBuf,
     bin: PathBuf,
@@ -28,7 +37,15 @@ pub struct Cluster {
 }
 
 impl Cluster {
+    /// A cluster for the test suites: no `fsync`, any CPU.
     pub fn start() -> Result<Self, Error> {
+        Self::start_with(&Settings {
+            durable: false,
+            cpus: None,
+        })
+    }
+
+    pub fn start_with(settings: &Settings) -> Result<Self, Error> {
         let bin = ensure_installed()?;
         let as_postgres = is_root();
         remove_abandoned(&bin, as_postgres);
@@ -74,16 +91,30 @@ impl Cluster {
                 .arg(&data),
         )?;
         let _ = fs::remove_file(&password_file);
-        // A cluster for tests: no fsync (nothing here must survive the machine), and
-        // room for the connections of many test backends at once.
-        let server_options = format!(
-            "-p {port} -c listen_addresses=127.0.0.1 -k {} -c max_connections=300 -c fsync=off",
+        // Room for the connections of many test backends at once.
+        let mut server_options = format!(
+            "-p {port} -c listen_addresses=127.0.0.1 -k {} -c max_connections=300",
             cluster.dir.display()
         );
+        if !settings.durable {
+            server_options.push_str(" -c fsync=off");
+        }
+        // The server's processes inherit the CPUs pg_ctl is started on.
+        let mut pg_ctl = match &settings.cpus {
+            Some(cpus) => {
+                let mut pinned = Command::new("taskset");
+                let inner = cluster.command("pg_ctl");
+                pinned
+                    .args(["-c", cpus])
+                    .arg(inner.get_program())
+                    .args(inner.get_args());
+                pinned
+            }
+            None => cluster.command("pg_ctl"),
+        };
         process::run(
             "pg_ctl start",
-            cluster
-                .command("pg_ctl")
+            pg_ctl
                 .arg("-D")
                 .arg(&data)
                 .args(["-w", "-l"])

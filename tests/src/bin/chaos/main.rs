@@ -10,7 +10,6 @@
 //! starts a cluster) and `PSP_BACKEND_BIN` (the backend binary) from the environment.
 
 mod check;
-mod cluster;
 mod shopper;
 
 use std::path::PathBuf;
@@ -23,7 +22,7 @@ use e2e::receiver::Receiver;
 use tokio::time::Instant;
 
 use backend::acquirer::test_ledger::Ledger;
-use cluster::Cluster;
+use e2e::cluster::{self, Cluster};
 use shopper::{Ends, Plan, Story};
 
 /// How long the checks may wait for updates and webhooks to be delivered after the load.
@@ -122,26 +121,9 @@ async fn run() -> TestResult {
         .tempdir()
         .map_err(|e| e.to_string())?;
     let dir = data.path().join("data");
-    let text = |e: &dyn std::fmt::Display| e.to_string();
     // Every instance gets the same keys, as a deployment hands them out.
-    backend::data_dir::create_private_dir(&dir).map_err(|e| text(&e))?;
-    let card_key = backend::keys::load_or_create_card_key(&dir).map_err(|e| text(&e))?;
-    let public_der = {
-        use aws_lc_rs::encoding::AsDer;
-        card_key
-            .public_key()
-            .as_der()
-            .map_err(|e| text(&e))?
-            .as_ref()
-            .to_vec()
-    };
-    backend::keys::load_or_create_server_key(&dir, None).map_err(|e| text(&e))?;
-    backend::keys::load_or_create_operator_key(&dir, None).map_err(|e| text(&e))?;
-    let merchant_key = {
-        use secrecy::ExposeSecret;
-        let key = backend::keys::load_or_create_merchant_key(&dir, None).map_err(|e| text(&e))?;
-        key.expose_secret().to_owned()
-    };
+    let keys = cluster::Keys::create(&dir)?;
+    let (public_der, merchant_key) = (keys.card_public_der, keys.merchant_key);
 
     let sim_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

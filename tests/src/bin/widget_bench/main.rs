@@ -11,13 +11,14 @@ mod speed;
 mod weight;
 
 use std::path::PathBuf;
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
+use e2e::bench::Machine;
 use e2e::browser::Browser;
 use e2e::browser::pages::PageServer;
 use e2e::browser::widget::widget_dir;
 use e2e::{Options, TestApp, TestResult};
-use report::{Machine, Timing};
+use report::Timing;
 
 /// Rounds run and thrown away first (connections, the first compile).
 const WARMUP: usize = 2;
@@ -121,9 +122,8 @@ async fn run() -> TestResult {
         }
     }
 
-    let markdown = report::render(&machine(&browser), &files, &timings);
-    std::fs::write(&args.out, &markdown)
-        .map_err(|e| format!("writing {}: {e}", args.out.display()))?;
+    let markdown = report::render(&Machine::here(), &chromium(&browser), &files, &timings);
+    e2e::bench::write_section(&args.out, "widget", &markdown)?;
     println!("\n{markdown}\nwritten to {}", args.out.display());
     Ok(())
 }
@@ -183,40 +183,12 @@ fn content_type(path: &str) -> &'static str {
         .map_or("application/octet-stream", |(_, t)| t)
 }
 
-fn machine(browser: &Browser) -> Machine {
-    let run = |program: &str, args: &[&str]| {
-        Command::new(program)
-            .args(args)
-            .output()
-            .ok()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "unknown".to_owned())
-    };
-    let cpu_model = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|m| m.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".to_owned());
-    let chromium = browser
+fn chromium(browser: &Browser) -> String {
+    browser
         .client
         .capabilities()
         .and_then(|c| c.get("browserVersion"))
         .and_then(|v| v.as_str())
         .unwrap_or("unknown")
-        .to_owned();
-    Machine {
-        date: run("date", &["-u", "+%Y-%m-%d %H:%M UTC"]),
-        cpus: std::thread::available_parallelism().map_or(1, usize::from),
-        cpu_model,
-        rustc: run(
-            &std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned()),
-            &["--version"],
-        ),
-        chromium,
-    }
+        .to_owned()
 }

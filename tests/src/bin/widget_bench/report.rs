@@ -2,21 +2,13 @@
 
 use std::fmt::Write;
 
-use crate::speed::percentile;
 use crate::weight::{self, File};
+use e2e::bench::{Machine, percentile};
 
 /// Total brotli size the first render should stay within: 45 KB.
 pub const BUDGET_BROTLI: u64 = 45 * 1024;
 /// Median time to the phone form the widget should stay within.
 pub const TARGET_MS: f64 = 150.0;
-
-pub struct Machine {
-    pub date: String,
-    pub cpus: usize,
-    pub cpu_model: String,
-    pub rustc: String,
-    pub chromium: String,
-}
 
 /// One row of the speed table: a page and its timings in milliseconds.
 pub struct Timing {
@@ -24,15 +16,15 @@ pub struct Timing {
     pub samples: Vec<f64>,
 }
 
-pub fn render(machine: &Machine, files: &[File], timings: &[Timing]) -> String {
-    let mut md = String::from("# Benchmarks\n\n");
+pub fn render(machine: &Machine, chromium: &str, files: &[File], timings: &[Timing]) -> String {
+    let mut md = String::from("## The widget\n\n");
     _ = writeln!(
         md,
         "Measured by `cargo xtask bench` on {} on this machine: {} CPUs ({}), {}, \
          Chromium {} (headless). It builds the widget in release mode, serves it from the \
          backend on 127.0.0.1 and measures it in headless Chromium. Compare numbers only \
          with runs on the same machine; nothing here is asserted by the tests.\n",
-        machine.date, machine.cpus, machine.cpu_model, machine.rustc, machine.chromium
+        machine.date, machine.cpus, machine.cpu_model, machine.rustc, chromium
     );
     weight_section(&mut md, files);
     speed_section(&mut md, timings);
@@ -49,7 +41,7 @@ fn weight_section(md: &mut String, files: &[File]) {
     let (app, first): (Vec<File>, Vec<File>) =
         files.iter().cloned().partition(|f| is_app_code(&f.path));
     md.push_str(
-        "## Weight of the first render
+        "### Weight of the first render
 
 ",
     );
@@ -126,7 +118,7 @@ fn total_row(md: &mut String, name: &str, files: &[File]) -> weight::Sizes {
 }
 
 fn speed_section(md: &mut String, timings: &[Timing]) {
-    md.push_str("## Time to the phone form\n\n");
+    md.push_str("### Time to the phone form\n\n");
     md.push_str(
         "From the iframe starting to load (its `performance.timeOrigin`) to the frame that \
          first paints a phone field: a script injected before the document runs \
@@ -187,14 +179,5 @@ mod tests {
         assert!(!is_app_code("/checkout.js"), "the loader makes the frame");
         assert!(!is_app_code("/widget/"));
         assert!(!is_app_code("/widget/style-1a2b.css"));
-    }
-
-    #[test]
-    fn percentiles_are_nearest_rank() {
-        let sorted: Vec<f64> = (1..=20).map(f64::from).collect();
-        assert_eq!(percentile(&sorted, 50), 10.0);
-        assert_eq!(percentile(&sorted, 90), 18.0);
-        assert_eq!(percentile(&sorted, 0), 1.0);
-        assert_eq!(percentile(&sorted, 100), 20.0);
     }
 }

@@ -117,15 +117,6 @@ fn page(body: &str) -> String {
     )
 }
 
-/// The nearest-rank percentile `p` (0–100) of `sorted`.
-pub fn percentile(sorted: &[f64], p: usize) -> f64 {
-    let rank = sorted.len().saturating_mul(p).div_ceil(100);
-    sorted
-        .get(rank.saturating_sub(1))
-        .copied()
-        .unwrap_or(f64::NAN)
-}
-
 fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
 }

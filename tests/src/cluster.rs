@@ -1,6 +1,6 @@
-//! The backend instances under test: real processes on one database and one data
-//! directory, behind a round-robin proxy (the load balancer), killed with SIGKILL and
-//! started again.
+//! Backend instances as real processes on one database and one data directory, behind a
+//! round-robin proxy (the load balancer): killed with SIGKILL and started again by the
+//! chaos run, pinned to a core and measured by the backend benchmark.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use e2e::TestResult;
+use crate::TestResult;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::process::{Child, Command};
 
@@ -26,7 +26,41 @@ pub struct Cluster {
     logs: PathBuf,
     instances: Vec<Instance>,
     http: reqwest::Client,
+    /// The CPUs the instances may run on (`taskset -c`), if limited.
+    cpus: Option<String>,
     pub kills: usize,
+}
+
+/// The keys every instance of a deployment shares, made in the data directory `dir`.
+pub struct Keys {
+    /// The public half of the card key (DER), which Vipps encrypts card data to.
+    pub card_public_der: Vec<u8>,
+    /// The sandbox merchant's API key.
+    pub merchant_key: String,
+}
+
+impl Keys {
+    pub fn create(dir: &Path) -> TestResult<Self> {
+        use aws_lc_rs::encoding::AsDer;
+        use secrecy::ExposeSecret;
+        let text = |e: &dyn std::fmt::Display| e.to_string();
+        backend::data_dir::create_private_dir(dir).map_err(|e| text(&e))?;
+        let card_key = backend::keys::load_or_create_card_key(dir).map_err(|e| text(&e))?;
+        let card_public_der = card_key
+            .public_key()
+            .as_der()
+            .map_err(|e| text(&e))?
+            .as_ref()
+            .to_vec();
+        backend::keys::load_or_create_server_key(dir, None).map_err(|e| text(&e))?;
+        backend::keys::load_or_create_operator_key(dir, None).map_err(|e| text(&e))?;
+        let merchant_key =
+            backend::keys::load_or_create_merchant_key(dir, None).map_err(|e| text(&e))?;
+        Ok(Self {
+            card_public_der,
+            merchant_key: merchant_key.expose_secret().to_owned(),
+        })
+    }
 }
 
 /// A port nobody listens on now (bound and released).
@@ -46,6 +80,17 @@ impl Cluster {
         ports: Vec<u16>,
         logs: &Path,
     ) -> TestResult<Self> {
+        Self::start_on(None, binary, env, ports, logs).await
+    }
+
+    /// As [`Self::start`], each instance limited to `cpus` (a `taskset -c` list) if given.
+    pub async fn start_on(
+        cpus: Option<&str>,
+        binary: &Path,
+        env: Vec<(String, String)>,
+        ports: Vec<u16>,
+        logs: &Path,
+    ) -> TestResult<Self> {
         let count = ports.len();
         let instances = ports
             .into_iter()
@@ -60,6 +105,7 @@ impl Cluster {
                 .timeout(Duration::from_secs(2))
                 .build()
                 .map_err(|e| e.to_string())?,
+            cpus: cpus.map(str::to_owned),
             kills: 0,
         };
         for index in 0..count {
@@ -78,7 +124,16 @@ impl Cluster {
             .map_err(|e| format!("{}: {e}", log_path.display()))?;
         let err_log = log.try_clone().map_err(|e| e.to_string())?;
         let instance = self.instances.get_mut(index).ok_or("no such instance")?;
-        let child = Command::new(&self.binary)
+        let mut command = match &self.cpus {
+            // taskset runs the binary in its own place: the child is the backend itself.
+            Some(cpus) => {
+                let mut command = Command::new("taskset");
+                command.args(["-c", cpus]).arg(&self.binary);
+                command
+            }
+            None => Command::new(&self.binary),
+        };
+        let child = command
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .env("PSP_LISTEN", format!("127.0.0.1:{}", instance.port))
             .stdin(Stdio::null())
@@ -114,6 +169,14 @@ impl Cluster {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+    }
+
+    /// The running instances' process ids.
+    pub fn pids(&self) -> Vec<u32> {
+        self.instances
+            .iter()
+            .filter_map(|i| i.child.as_ref().and_then(Child::id))
+            .collect()
     }
 
     /// SIGKILL: nothing is flushed, no request is finished.
