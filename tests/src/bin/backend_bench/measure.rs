@@ -126,7 +126,9 @@ pub async fn setup(args: &Args, setup: Setup) -> TestResult<Results> {
 
     step("create");
     let auth = format!("Bearer {}", deployment.merchant_key);
-    let create_lines: Vec<Line> = (0..60_000)
+    // Enough orders for 8 000 creates a second (each order id may be used once).
+    let orders = 60_000.max(requests_for(8_000, seconds));
+    let create_lines: Vec<Line> = (0..orders)
         .map(|n| Line {
             method: "POST",
             path: "/v1/payments".to_owned(),
@@ -154,7 +156,14 @@ pub async fn setup(args: &Args, setup: Setup) -> TestResult<Results> {
 
     step("create + widget start");
     let (create_start, mut fresh) =
-        create_and_start(&deployment, seconds, MAKE_PAYMENTS_FOR_WRK).await?;
+        create_and_start(&deployment, "s", seconds, MAKE_PAYMENTS_FOR_WRK).await?;
+    // makePayment may run faster than payments are started: twice the start rate for the
+    // run's seconds, and never fewer than prepared above.
+    let wanted = requests_for(create_start.whole_per_second.saturating_mul(2), seconds);
+    if fresh.len() < wanted {
+        let (_, more) = create_and_start(&deployment, "t", 0, wanted - fresh.len()).await?;
+        fresh.extend(more);
+    }
     println!(
         "    {:.0}/s, p50 {:.1} ms, p99 {:.1} ms ({} started)",
         create_start.per_second,
@@ -186,7 +195,7 @@ pub async fn setup(args: &Args, setup: Setup) -> TestResult<Results> {
     let rate = open_rate(MAKE_PAYMENT_RATE, &make_payment);
     let count = requests_for(rate, seconds);
     if unused.len() < count {
-        let (_, more) = create_and_start(&deployment, 0, count - unused.len()).await?;
+        let (_, more) = create_and_start(&deployment, "u", 0, count - unused.len()).await?;
         unused.extend(more);
     }
     unused.truncate(count);
@@ -305,9 +314,12 @@ async fn poll_at(
 }
 
 /// 16 widgets, each creating and starting payments one after the other for `seconds`
-/// (and on, without counting, until `wanted` payments are at Vipps); their inits.
+/// (and on, without counting, until `wanted` payments are at Vipps), with order ids
+/// `{prefix}{widget}x{n}` (a prefix no other call uses: an order id is used once); their
+/// inits.
 async fn create_and_start(
     deployment: &Arc<Deployment>,
+    prefix: &'static str,
     seconds: u64,
     wanted: usize,
 ) -> TestResult<(Closed, Vec<Started>)> {
@@ -327,7 +339,7 @@ async fn create_and_start(
                 {
                     break;
                 }
-                let order = format!("s{worker}x{n}");
+                let order = format!("{prefix}{worker}x{n}");
                 let started = async {
                     let payment = deployment.create(&order).await?;
                     deployment.start_payment(&payment).await?;

@@ -139,8 +139,8 @@ fn throughput(md: &mut String, args: &Args, decrypt: f64, results: &[Results]) {
         "### Throughput, closed loop\n\nwrk 4.1 (one thread, {} connections, each sending its \
          next request when the last is answered), {} s per row; latency is wrk's, at that \
          load (with wrk's own correction for coordinated omission). create + start: {} widgets doing one after the other, measured here. \
-         makePayment: fresh payments (created and started at the simulator beforehand, {} \
-         of them, each paid at most once) with the approved test card; 50 of them checked \
+         makePayment: fresh payments (created and started at the simulator beforehand, at \
+         least {} of them, each paid at most once) with the approved test card; 50 of them checked \
          authorised afterwards.\n",
         measure::CONNECTIONS,
         args.seconds,
