@@ -189,6 +189,39 @@ impl Browser {
         self.client.switch_to_window(window).await.map_err(err)
     }
 
+    /// Closes `window`, as a shopper closes a tab, and leaves no window current.
+    ///
+    /// The page is first sent to `about:blank`, so no navigation (the landing page's
+    /// redirect back to the shop, say) is in flight while the tab closes. chromedriver
+    /// answers "failed to close window in 20 seconds" when Chromium is slow to drop the
+    /// tab (seen on a loaded two-core machine); the tab is then waited for (up to 30 s)
+    /// to leave the list of windows, and only a tab still open after that fails the test.
+    pub async fn close(&self, window: fantoccini::wd::WindowHandle) -> TestResult {
+        self.client
+            .switch_to_window(window.clone())
+            .await
+            .map_err(err)?;
+        self.client.goto("about:blank").await.map_err(err)?;
+        let Err(closing) = self.client.close_window().await else {
+            return Ok(());
+        };
+        if !closing.to_string().contains("failed to close window") {
+            return Err(format!("closing a window: {closing}"));
+        }
+        let gone = async {
+            loop {
+                let windows = self.client.windows().await.map_err(err)?;
+                if !windows.contains(&window) {
+                    return Ok::<_, String>(());
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        };
+        tokio::time::timeout(WAIT, gone)
+            .await
+            .map_err(|_| format!("the window was still open 30 s after: {closing}"))?
+    }
+
     /// Waits (up to 30 s) until the top-level page's URL starts with `prefix`, then
     /// works on that page (a frame we were in went away with the old page).
     pub async fn wait_for_url(&self, prefix: &str) -> TestResult<String> {

@@ -37,8 +37,7 @@ async fn pay(app: &TestApp, browser: &Browser, card: &str, name: &str) -> TestRe
     // Close the landing page and the phone app, as a shopper would.
     for window in c.windows().await.map_err(err)? {
         if window != shop {
-            c.switch_to_window(window).await.map_err(err)?;
-            c.close_window().await.map_err(err)?;
+            browser.close(window).await?;
         }
     }
     c.switch_to_window(shop).await.map_err(err)?;
@@ -266,8 +265,7 @@ async fn an_order_is_paid_through_the_webhook_alone_when_the_shopper_closed_the_
     // widget is left to report anything. Then approves on the phone.
     let shop_tab = confirm_at_vipps(&app, &browser, "webhook").await?;
     let landing = c.window().await.map_err(err)?;
-    c.switch_to_window(shop_tab).await.map_err(err)?;
-    c.close_window().await.map_err(err)?;
+    browser.close(shop_tab).await?;
     c.switch_to_window(landing).await.map_err(err)?;
     approve_in_app(&app, &browser, "4925000000000004", "webhook").await?;
     // The shop's own order list, which only its webhook receiver changes.
