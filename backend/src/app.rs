@@ -12,6 +12,7 @@ use crate::outbox::OutboxWorker;
 use crate::reconcile::{ReconcileTiming, Reconciler};
 use crate::webhooks::{WebhookError, WebhookWorker};
 
+use crate::acquirer::measured::Measured;
 use crate::acquirer::{Acquirer, TestAcquirer, test_acquirer};
 use crate::config::{AcquirerKind, Config};
 use crate::data_dir::{self, PrivateFileError};
@@ -20,6 +21,7 @@ use crate::keys::{self, KeyError};
 use crate::payments::{PaymentStore, Payments, Settings, StoreError};
 use crate::rate_limit::WidgetLimits;
 use crate::routes;
+use crate::telemetry::Metrics;
 use crate::vipps::{CardDecryptor, HttpVipps, Vipps, VippsError};
 
 #[derive(Clone)]
@@ -35,6 +37,8 @@ pub struct AppState {
     pub limits: Arc<WidgetLimits>,
     /// Seals the idempotent answers and webhook secrets kept in the database (server key).
     pub response_sealer: Arc<ResponseSealer>,
+    /// This process's metrics (`/metrics`).
+    pub metrics: Metrics,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -121,6 +125,8 @@ impl Application {
             .await?;
         let card_decryptor =
             Arc::new(CardDecryptor::new(card_key).map_err(|_| StartupError::CardKey)?);
+        let metrics = Metrics::new();
+        let acquirer = Arc::new(Measured::new(acquirer, metrics.acquirer()));
         let payments = Payments {
             webhook_wake: store.events_written(),
             store,
@@ -145,6 +151,7 @@ impl Application {
         let state = AppState {
             limits: Arc::new(WidgetLimits::new(&config)),
             response_sealer,
+            metrics,
             config: Arc::new(config),
             payments,
             merchant_api_key,
@@ -159,10 +166,12 @@ impl Application {
     }
 
     pub fn port(&self) -> Result<u16, StartupError> {
-        self.listener
-            .local_addr()
-            .map(|a| a.port())
-            .map_err(StartupError::Listener)
+        self.local_addr().map(|a| a.port())
+    }
+
+    /// The address the listener is bound to.
+    pub fn local_addr(&self) -> Result<std::net::SocketAddr, StartupError> {
+        self.listener.local_addr().map_err(StartupError::Listener)
     }
 
     pub fn public_url(&self) -> &str {
@@ -213,6 +222,7 @@ impl Application {
                     initiating_stuck_after: state.config.initiating_stuck_after,
                     stuck_after: state.config.stuck_after,
                 },
+                actions: state.metrics.reconciliation(),
             }
             .run(),
         );

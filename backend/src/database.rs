@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::Migrator;
 use sqlx::{Connection as _, Executor as _};
 
 pub type Pool = sqlx::AnyPool;
@@ -118,15 +119,57 @@ async fn migrate(kind: Kind, options: &AnyConnectOptions) -> Result<(), OpenErro
             conn.execute("PRAGMA foreign_keys = OFF")
                 .await
                 .map_err(OpenError::Connect)?;
-            sqlx::migrate!("./migrations/sqlite").run(&mut conn).await?;
         }
-        Kind::Postgres => {
-            sqlx::migrate!("./migrations/postgres")
-                .run(&mut conn)
-                .await?
-        }
+        Kind::Postgres => {}
     }
+    migrator(kind).run(&mut conn).await?;
     conn.close().await.map_err(OpenError::Connect)
+}
+
+static SQLITE_MIGRATIONS_SET: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS_SET: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The migrations this build brings for `kind`.
+fn migrator(kind: Kind) -> &'static Migrator {
+    match kind {
+        Kind::Sqlite => &SQLITE_MIGRATIONS_SET,
+        Kind::Postgres => &POSTGRES_MIGRATIONS_SET,
+    }
+}
+
+/// Why the database cannot serve requests now (`/health/ready`).
+#[derive(Debug, thiserror::Error)]
+pub enum NotReady {
+    #[error("the database cannot be reached: {0}")]
+    Unreachable(#[source] sqlx::Error),
+    #[error("the database did not answer within {} s", READY_WITHIN.as_secs())]
+    Slow,
+    #[error("the database lacks migration {0} of this build")]
+    NotMigrated(i64),
+}
+
+/// How long the readiness check waits for the database.
+pub const READY_WITHIN: Duration = Duration::from_secs(3);
+
+/// The database answers, and every migration of this build is applied to it (one
+/// instance of a newer build may have applied more: that is fine).
+pub async fn ready(pool: &Pool) -> Result<(), NotReady> {
+    let kind = Kind::of(pool.connect_options().database_url.as_str()).unwrap_or(Kind::Sqlite);
+    let applied =
+        sqlx::query_scalar::<_, i64>("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
+            .fetch_all(pool);
+    let applied = tokio::time::timeout(READY_WITHIN, applied)
+        .await
+        .map_err(|_| NotReady::Slow)?
+        .map_err(NotReady::Unreachable)?;
+    match migrator(kind)
+        .iter()
+        .map(|m| m.version)
+        .find(|version| !applied.contains(version))
+    {
+        Some(missing) => Err(NotReady::NotMigrated(missing)),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]

@@ -16,9 +16,16 @@ struct Cli {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    let log_format = match backend::telemetry::LogFormat::from_env() {
+        Ok(format) => format,
+        Err(error) => {
+            eprintln!("backend: not starting; fix these settings:\n  {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     match cli.command {
-        Some(_) => backend::telemetry::init_to_stderr(),
-        None => backend::telemetry::init(),
+        Some(_) => backend::telemetry::init_to_stderr(log_format),
+        None => backend::telemetry::init(log_format),
     }
     let config = match Config::from_env() {
         Ok(config) => config,
@@ -53,6 +60,13 @@ async fn serve(config: Config) -> Result<(), String> {
     let app = Application::build(config, listener)
         .await
         .map_err(|e| e.to_string())?;
-    tracing::info!(url = %app.public_url(), "PSP backend listening");
+    let address = listener_address(&app);
+    tracing::info!(url = %app.public_url(), %address, "PSP backend listening");
     app.run().await.map_err(|e| e.to_string())
+}
+
+/// Where the backend listens, as bound (the port the system chose for `PSP_LISTEN`'s `:0`).
+fn listener_address(app: &Application) -> String {
+    app.local_addr()
+        .map_or_else(|e| e.to_string(), |address| address.to_string())
 }

@@ -15,11 +15,14 @@ use shared::vipps::ErrorId;
 use crate::payments::make_payment::fail;
 use crate::payments::store::Changes;
 use crate::payments::{Payment, PaymentError, PaymentEvent, PaymentState, Payments, now_unix};
+use crate::telemetry::metrics::{ReconcileAction, ReconcileActions};
 use crate::vipps::VippsError;
 
 pub struct Reconciler {
     pub state: Payments,
     pub timing: ReconcileTiming,
+    /// What each settlement is counted in (`psp_reconciliation_actions_total`).
+    pub actions: ReconcileActions,
 }
 
 /// How often reconciliation runs and when a payment counts as stuck.
@@ -56,8 +59,12 @@ impl Reconciler {
         }
         for unfinished in [PaymentState::Created, PaymentState::Failed] {
             for payment in store.expired_in(unfinished, now).await? {
-                self.move_to(&payment, PaymentEvent::Expired, Changes::default())
-                    .await?;
+                if self
+                    .move_to(&payment, PaymentEvent::Expired, Changes::default())
+                    .await?
+                {
+                    self.actions.record(ReconcileAction::Expired);
+                }
             }
         }
         for payment in store.expired_in(PaymentState::AwaitingApp, now).await? {
@@ -75,7 +82,10 @@ impl Reconciler {
         }
         // Captures, refunds and cancels begun by an instance that died before recording
         // the acquirer's answer: asked again under the same operation id.
-        crate::payments::operations::resume_stale(&self.state, stuck_before).await?;
+        let resumed = crate::payments::operations::resume_stale(&self.state, stuck_before).await?;
+        for _ in 0..resumed {
+            self.actions.record(ReconcileAction::OperationResumed);
+        }
         if let Err(error) = crate::idempotency::sweep(store.pool(), now).await {
             tracing::warn!(%error, "idempotency sweep failed");
         }
@@ -122,6 +132,7 @@ impl Reconciler {
             .transition_attempt(&payment.id, txn, payment.state, to, changes)
             .await?
         {
+            self.actions.record(ReconcileAction::InitiatingSettled);
             tracing::warn!(payment = %payment.id, state = %to, "payment left initiating: settled with Vipps's details");
         }
         Ok(())
@@ -146,9 +157,12 @@ impl Reconciler {
                 .move_to(payment, PaymentEvent::CancelRequested, Changes::default())
                 .await?
             {
+                self.actions.record(ReconcileAction::CancelledAtVipps);
                 tracing::info!(payment = %payment.id, "expired at Vipps without an answer: cancelled");
             }
         } else {
+            self.actions
+                .record(ReconcileAction::UnexplainedVippsActivity);
             tracing::error!(payment = %payment.id, "Vipps reports activity on a payment we never charged");
         }
         Ok(())
@@ -170,6 +184,7 @@ impl Reconciler {
             .move_to(payment, PaymentEvent::ChargeFailed, changes)
             .await?
         {
+            self.actions.record(ReconcileAction::StuckChargeFailed);
             tracing::warn!(payment = %payment.id, "charge stuck without an outcome: failed");
         }
         Ok(())
@@ -198,6 +213,7 @@ impl Reconciler {
             let operation = format!("void_{reference}");
             match acquirer.void(reference, payment.amount, &operation).await {
                 Ok(()) => {
+                    self.actions.record(ReconcileAction::AuthorisationVoided);
                     tracing::warn!(payment = %payment.id, "voided an authorisation the payment does not use")
                 }
                 Err(error) => {

@@ -405,6 +405,42 @@ impl TestApp {
             .ok_or_else(|| format!("Vipps has no payment for {phone}"))
     }
 
+    /// A payment of `amount` øre, started for `phone` and approved at Vipps with the
+    /// approving test card. Returns it and its pspTransactionId at Vipps.
+    pub async fn authorised(
+        &self,
+        amount: u64,
+        phone: &str,
+    ) -> TestResult<(MerchantPayment, String)> {
+        let payment = self.create_payment(amount).await?;
+        let _: CheckoutPayment = expect_json(self.start(&payment, phone).await?, 200).await?;
+        let at_vipps = self.vipps_payment_for(phone).await?;
+        let txn = at_vipps["psp_transaction_id"]
+            .as_str()
+            .ok_or("no psp_transaction_id")?
+            .to_owned();
+        let answer: Value = self.approve(&txn).await?;
+        if answer["paymentInfo"]["status"] != "OK" {
+            return Err(format!("not authorised: {answer}"));
+        }
+        Ok((payment, txn))
+    }
+
+    /// `GET /metrics` with the operator key: the OpenMetrics text.
+    pub async fn metrics(&self) -> TestResult<String> {
+        let response = self
+            .http
+            .get(format!("{}/metrics", self.backend_url))
+            .bearer_auth(&self.operator_key)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if response.status() != 200 {
+            return Err(format!("/metrics answered {}", response.status()));
+        }
+        response.text().await.map_err(|e| e.to_string())
+    }
+
     /// Makes the simulator answer the next `count` updatestatus calls with `status`.
     pub async fn fail_status_updates(&self, status: u16, count: u32) -> TestResult {
         let url = format!("{}/sim/updatestatus/fail", self.simulator_url);
@@ -455,6 +491,23 @@ impl TestApp {
             .send()
             .await
             .map_err(|e| e.to_string())
+    }
+}
+
+/// The value of one series (`name{labels}` exactly as `/metrics` writes it), if there.
+pub fn metric(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' '))
+        .and_then(|value| value.parse().ok())
+}
+
+/// The series is in `text` with at least `n`.
+pub fn metric_at_least(text: &str, series: &str, n: f64) -> TestResult {
+    match metric(text, series) {
+        Some(value) if value >= n => Ok(()),
+        other => Err(format!(
+            "{series} is {other:?}, expected at least {n}:\n{text}"
+        )),
     }
 }
 

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use e2e::browser::Browser;
-use e2e::{Options, TestApp, TestResult, eventually, expect_json};
+use e2e::{Options, TestApp, TestResult, eventually, expect_json, metric_at_least};
 use serde_json::{Value, json};
 
 const PHONE: &str = "91234567";
@@ -191,6 +191,44 @@ async fn a_shopper_pays_through_the_widget_then_the_merchant_captures_and_refund
             (json!("REFUNDED"), json!(10000))
         ]
     );
+    // What the operator sees of it (issue 11): the widget's calls, Vipps's makePayment,
+    // the acquirer's three calls, the outbox drained.
+    let text = app.metrics().await?;
+    for (series, n) in [
+        (
+            r#"psp_http_requests_total{method="GET",route="/api/checkout/payments/{id}",status="200"}"#,
+            1.0,
+        ),
+        (
+            r#"psp_http_requests_total{method="POST",route="/api/checkout/payments/{id}/start",status="200"}"#,
+            1.0,
+        ),
+        (
+            r#"psp_make_payment_duration_seconds_count{outcome="ok"}"#,
+            1.0,
+        ),
+        (
+            r#"psp_acquirer_call_duration_seconds_count{operation="authorise",outcome="approved"}"#,
+            1.0,
+        ),
+        (
+            r#"psp_acquirer_call_duration_seconds_count{operation="capture",outcome="ok"}"#,
+            1.0,
+        ),
+        (
+            r#"psp_acquirer_call_duration_seconds_count{operation="refund",outcome="ok"}"#,
+            1.0,
+        ),
+        (r#"psp_reconciliation_actions_total{kind="expired"}"#, 0.0),
+        ("psp_rate_limited_total", 0.0),
+        (r#"psp_outbox_pending{queue="updatestatus"}"#, 0.0),
+        (
+            r#"psp_outbox_oldest_pending_age_seconds{queue="webhooks"}"#,
+            0.0,
+        ),
+    ] {
+        metric_at_least(&text, series, n)?;
+    }
     Ok(())
 }
 

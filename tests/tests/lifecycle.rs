@@ -11,18 +11,7 @@ const PHONE: &str = "91234567";
 /// A payment of 1000 øre, authorised with the approving test card. Returns it and its
 /// pspTransactionId at Vipps.
 async fn authorised(app: &TestApp) -> TestResult<(MerchantPayment, String)> {
-    let payment = app.create_payment(1000).await?;
-    let _: CheckoutPayment = expect_json(app.start(&payment, PHONE).await?, 200).await?;
-    let at_vipps = app.vipps_payment_for(PHONE).await?;
-    let txn = at_vipps["psp_transaction_id"]
-        .as_str()
-        .ok_or("no psp_transaction_id")?
-        .to_owned();
-    let answer: Value = app.approve(&txn).await?;
-    if answer["paymentInfo"]["status"] != "OK" {
-        return Err(format!("not authorised: {answer}"));
-    }
-    Ok((payment, txn))
+    app.authorised(1000, PHONE).await
 }
 
 async fn operate(

@@ -57,6 +57,7 @@ pub const POSTGRES_SUITES: &[&str] = &[
     "merchant_msn",
     "api_keys",
     "instances",
+    "operations",
 ];
 
 pub fn postgres_suites(ws: &Workspace) -> Result<(), Error> {

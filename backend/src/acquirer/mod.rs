@@ -1,5 +1,6 @@
 //! The acquirer that charges cards, behind one small trait, and its decline reasons.
 
+pub mod measured;
 pub mod test_acquirer;
 pub mod test_ledger;
 

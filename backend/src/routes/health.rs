@@ -1,5 +1,131 @@
-//! Liveness.
+//! Health: `/health/live` (the process answers; `/health` is the same, kept for the
+//! probes already pointed at it) and `/health/ready` (the database answers and carries
+//! every migration of this build), for a load balancer or an orchestrator.
 
-pub async fn health() -> &'static str {
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Serialize;
+
+use crate::app::AppState;
+use crate::database::{self, NotReady};
+
+pub async fn live() -> &'static str {
     "ok"
+}
+
+/// The readiness answer: `{"status":"ready"}`, or `not_ready` with a reason a probe can
+/// match on; the details go to the log, not to whoever asks.
+#[derive(Debug, Serialize)]
+pub struct Readiness {
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'static str>,
+}
+
+pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
+    match database::ready(state.payments.store.pool()).await {
+        Ok(()) => (
+            StatusCode::OK,
+            Json(Readiness {
+                status: "ready",
+                reason: None,
+            }),
+        ),
+        Err(error) => {
+            tracing::warn!(%error, "not ready");
+            let reason = match error {
+                NotReady::Unreachable(_) => "database_unreachable",
+                NotReady::Slow => "database_slow",
+                NotReady::NotMigrated(_) => "database_not_migrated",
+            };
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(Readiness {
+                    status: "not_ready",
+                    reason: Some(reason),
+                }),
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use tower::ServiceExt;
+
+    use crate::{Application, Config};
+
+    async fn app() -> Result<(Application, tempfile::TempDir), String> {
+        let data = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let config = Config::sandbox(data.path().to_path_buf());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| e.to_string())?;
+        let app = Application::build(config, listener)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok((app, data))
+    }
+
+    async fn get(router: &axum::Router, path: &str) -> Result<(StatusCode, String), String> {
+        let request = Request::get(path)
+            .body(Body::empty())
+            .map_err(|e| e.to_string())?;
+        let response = router
+            .clone()
+            .oneshot(request)
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok((status, String::from_utf8_lossy(&body).into_owned()))
+    }
+
+    #[tokio::test]
+    async fn ready_while_the_database_answers_and_not_once_it_cannot_be_reached()
+    -> Result<(), String> {
+        let (app, _data) = app().await?;
+        let state = app.state().clone();
+        let router = crate::routes::router(state.clone());
+        assert_eq!(
+            get(&router, "/health/ready").await?,
+            (StatusCode::OK, r#"{"status":"ready"}"#.to_owned())
+        );
+        // No connection can be had any more, as when the database is gone.
+        state.payments.store.pool().close().await;
+        assert_eq!(
+            get(&router, "/health/ready").await?,
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                r#"{"status":"not_ready","reason":"database_unreachable"}"#.to_owned()
+            )
+        );
+        // Liveness does not depend on the database.
+        assert_eq!(get(&router, "/health/live").await?.0, StatusCode::OK);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn not_ready_on_a_database_without_this_builds_migrations() -> Result<(), String> {
+        let (app, _data) = app().await?;
+        let state = app.state().clone();
+        let router = crate::routes::router(state.clone());
+        sqlx::query("DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)")
+            .execute(state.payments.store.pool())
+            .await
+            .map_err(|e| e.to_string())?;
+        assert_eq!(
+            get(&router, "/health/ready").await?,
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                r#"{"status":"not_ready","reason":"database_not_migrated"}"#.to_owned()
+            )
+        );
+        Ok(())
+    }
 }

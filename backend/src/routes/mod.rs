@@ -7,6 +7,7 @@ pub mod extract;
 mod health;
 mod make_payment;
 mod merchant;
+mod metrics;
 mod operator;
 mod qr;
 mod return_page;
@@ -24,6 +25,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::app::AppState;
+use crate::telemetry::requests;
 
 pub fn router(state: AppState) -> Router {
     // The page is ours (it may carry the phone form); the other files are as built.
@@ -34,7 +36,10 @@ pub fn router(state: AppState) -> Router {
             &state.config.csp_report_uri,
         ));
     Router::new()
-        .route("/health", get(health::health))
+        .route("/health", get(health::live))
+        .route("/health/live", get(health::live))
+        .route("/health/ready", get(health::ready))
+        .route("/metrics", get(metrics::metrics))
         .route("/v1/payments", post(merchant::create))
         .route("/v1/payments/{id}", get(merchant::get))
         .route("/v1/payments/{id}/capture", post(merchant::capture))
@@ -106,6 +111,13 @@ pub fn router(state: AppState) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             state.config.server.request_timeout,
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(requests::span))
+        // Outside the timeout, so a request it cut short is counted with its 503.
+        .layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            requests::track,
+        ))
+        // Outermost: every answer carries the id, and every log line of the request.
+        .layer(axum::middleware::from_fn(requests::request_id))
         .with_state(state)
 }
