@@ -1,8 +1,8 @@
 //! `ApiError`: the one place that knows HTTP status codes. 4xx bodies carry a stable
-//! code; 5xx bodies are opaque and the cause is logged.
+//! code, a sentence, and the field at fault (`param`) when one is; 5xx bodies are opaque
+//! and the cause is logged.
 
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -14,8 +14,16 @@ use crate::webhooks::WebhookError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
+    /// Bad input that is no one field's fault (a body that is not JSON, say).
     #[error("{0}")]
     BadRequest(String),
+    /// One field (or path segment, or query parameter) is wrong.
+    #[error("{param}: {message}")]
+    InvalidField { param: String, message: String },
+    #[error("the request body is larger than {} KiB", crate::idempotency::MAX_BODY_BYTES / 1024)]
+    BodyTooLarge,
+    #[error("the body must be JSON, sent with Content-Type: application/json")]
+    UnsupportedMediaType,
     #[error("missing or wrong credentials")]
     Unauthorized,
     #[error("too many requests; retry after {} s", .0.as_secs().max(1))]
@@ -30,24 +38,55 @@ pub enum ApiError {
     Webhook(#[from] WebhookError),
 }
 
-impl From<QueryRejection> for ApiError {
-    fn from(rejection: QueryRejection) -> Self {
-        Self::BadRequest(rejection.body_text())
-    }
-}
-
-impl From<JsonRejection> for ApiError {
-    fn from(rejection: JsonRejection) -> Self {
-        Self::BadRequest(rejection.body_text())
-    }
-}
-
 impl ApiError {
+    /// `param` is wrong, as `message` says.
+    pub fn field(param: &str, message: impl Into<String>) -> Self {
+        Self::InvalidField {
+            param: param.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// The field at fault, if one is: bad input names it, and so do the refusals that are
+    /// about one field's value (an order id taken, an amount over the balance).
+    fn param(&self) -> Option<&str> {
+        use PaymentError as P;
+        match self {
+            Self::InvalidField { param, .. } => Some(param),
+            Self::Payment(P::DuplicateOrderId) => Some("merchant_order_id"),
+            Self::Payment(P::Ledger(
+                LedgerError::CaptureExceedsRemaining { .. }
+                | LedgerError::RefundExceedsCaptured { .. },
+            )) => Some("amount"),
+            Self::Merchant(MerchantError::DuplicateMsn)
+            | Self::Payment(P::Merchant(MerchantError::DuplicateMsn)) => Some("msn"),
+            Self::Webhook(WebhookError::NoEvents) => Some("events"),
+            Self::Webhook(WebhookError::GraceTooLong) => Some("grace_seconds"),
+            _ => None,
+        }
+    }
+
     fn parts(&self) -> (StatusCode, ErrorCode, String) {
         use PaymentError as P;
         let message = self.to_string();
         match self {
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, message),
+            // The field is in `param`; the sentence need not repeat it.
+            Self::InvalidField { message, .. } => (
+                StatusCode::BAD_REQUEST,
+                ErrorCode::InvalidRequest,
+                message.clone(),
+            ),
+            Self::BodyTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::InvalidRequest,
+                message,
+            ),
+            Self::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::InvalidRequest,
+                message,
+            ),
             Self::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized, message),
             Self::RateLimited(_) => (
                 StatusCode::TOO_MANY_REQUESTS,
@@ -122,6 +161,11 @@ impl ApiError {
             Self::Idempotency(error) => {
                 use crate::idempotency::IdempotencyError as I;
                 match error {
+                    I::BodyTooLarge => (
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        ErrorCode::InvalidRequest,
+                        message,
+                    ),
                     I::InvalidKey(_) | I::UnreadableBody(_) => {
                         (StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, message)
                     }
@@ -168,7 +212,13 @@ impl IntoResponse for ApiError {
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
-        let mut response = (status, Json(ApiErrorBody { code, message })).into_response();
+        let param = self.param().map(str::to_owned);
+        let body = ApiErrorBody {
+            code,
+            message,
+            param,
+        };
+        let mut response = (status, Json(body)).into_response();
         if let Self::RateLimited(wait) = self {
             response
                 .headers_mut()

@@ -190,9 +190,12 @@ impl ErrorCode {
     ];
 }
 
-/// The body of every error answer: a stable code and a sentence for developers.
+/// The body of every error answer: a stable code, a sentence for developers, and the
+/// field at fault when one is (`amount`, `allowed_origins[1]`, `id` for a path's id).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiErrorBody {
     pub code: ErrorCode,
     pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub param: Option<String>,
 }

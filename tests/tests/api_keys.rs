@@ -206,8 +206,10 @@ async fn a_bad_merchant_is_refused_naming_its_field_and_nothing_is_created() -> 
         )
         .await?;
         let error: Value = expect_json(response, 400).await?;
-        let message = error["message"].as_str().unwrap_or_default();
-        assert!(message.contains(words), "{field}: {message}");
+        let param = error["param"].as_str().unwrap_or_default();
+        assert!(param.starts_with(field), "{field}: {error}");
+        let said = format!("{param}: {}", error["message"].as_str().unwrap_or_default());
+        assert!(said.contains(words), "{field}: {said}");
     }
     let taken = json!({"name": "Copy", "msn": shared::sandbox::MERCHANT_SERIAL_NUMBER});
     let response = send(

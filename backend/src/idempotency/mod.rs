@@ -44,8 +44,10 @@ pub const RETENTION_SECONDS: i64 = 24 * 60 * 60;
 pub enum IdempotencyError {
     #[error(transparent)]
     InvalidKey(#[from] InvalidKey),
-    #[error("cannot read the request body (at most 64 KB): {0}")]
+    #[error("cannot read the request body: {0}")]
     UnreadableBody(String),
+    #[error("the request body is larger than {} KiB", MAX_BODY_BYTES / 1024)]
+    BodyTooLarge,
     #[error("this Idempotency-Key was already used with a different request")]
     KeyReused,
     #[error("a request with this Idempotency-Key is still in progress; retry later")]
@@ -123,9 +125,13 @@ async fn once(
     next: Next,
 ) -> Result<Response, IdempotencyError> {
     let (mut parts, body) = request.into_parts();
-    let body = to_bytes(body, MAX_BODY_BYTES)
-        .await
-        .map_err(|e| IdempotencyError::UnreadableBody(e.to_string()))?;
+    let body = to_bytes(body, MAX_BODY_BYTES).await.map_err(|e| {
+        if crate::routes::extract::is_too_large(&e) {
+            IdempotencyError::BodyTooLarge
+        } else {
+            IdempotencyError::UnreadableBody(e.to_string())
+        }
+    })?;
     let fingerprint = Fingerprint::of(&parts.method, &parts.uri, &body);
     let resumable = derives_ids(&parts.uri);
     let claimed_at = match claim_or_find(&records, &scope, &key, &fingerprint, resumable).await? {

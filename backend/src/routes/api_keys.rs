@@ -38,7 +38,7 @@ pub async fn revoke(
 ) -> Result<Json<ApiKey>, ApiError> {
     let id: ApiKeyId = id
         .parse()
-        .map_err(|e: shared::IdError| ApiError::BadRequest(e.to_string()))?;
+        .map_err(|e: shared::IdError| ApiError::field("id", e.to_string()))?;
     let key = state.payments.merchants.revoke_key(who.id(), &id).await?;
     tracing::info!(merchant = %who.id(), key = %key.id, "API key revoked");
     Ok(Json(key))

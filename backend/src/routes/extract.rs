@@ -1,6 +1,6 @@
 //! Extractors that turn bad input into our typed `ApiError` body.
 
-use axum::extract::{FromRequest, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -12,21 +12,7 @@ use crate::error::ApiError;
 use crate::keys;
 use crate::merchants::Authenticated;
 
-/// `axum::Json`, but a malformed body answers our `ApiErrorBody`.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
-pub struct Json<T>(pub T);
-
-impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
-    fn into_response(self) -> axum::response::Response {
-        axum::Json(self.0).into_response()
-    }
-}
-
-/// `axum::extract::Query`, but a malformed query answers our `ApiErrorBody`.
-#[derive(FromRequestParts)]
-#[from_request(via(axum::extract::Query), rejection(ApiError))]
-pub struct Query<T>(pub T);
+pub use super::field_errors::{Json, JsonOrEmpty, Query, is_too_large};
 
 /// A path's `{id}`, parsed into a `PaymentId`.
 pub struct PaymentPath(pub PaymentId);
@@ -37,10 +23,10 @@ impl<S: Send + Sync> FromRequestParts<S> for PaymentPath {
         let axum::extract::Path(raw) =
             axum::extract::Path::<String>::from_request_parts(parts, state)
                 .await
-                .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+                .map_err(|e| ApiError::field("id", e.body_text()))?;
         raw.parse()
             .map(Self)
-            .map_err(|e: shared::IdError| ApiError::BadRequest(e.to_string()))
+            .map_err(|e: shared::IdError| ApiError::field("id", e.to_string()))
     }
 }
 
@@ -124,31 +110,6 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
         .ok()?
         .strip_prefix("Bearer ")
         .map(str::trim)
-}
-
-/// A JSON body that may be left out entirely (then `T::default()`).
-pub struct JsonOrEmpty<T>(pub T);
-
-impl<T, S> FromRequest<S> for JsonOrEmpty<T>
-where
-    T: serde::de::DeserializeOwned + Default,
-    S: Send + Sync,
-{
-    type Rejection = ApiError;
-    async fn from_request(
-        request: axum::extract::Request,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        let bytes = axum::body::Bytes::from_request(request, state)
-            .await
-            .map_err(|e| ApiError::BadRequest(e.body_text()))?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Ok(Self(T::default()));
-        }
-        serde_json::from_slice(&bytes)
-            .map(Self)
-            .map_err(|e| ApiError::BadRequest(e.to_string()))
-    }
 }
 
 /// The request's `Accept-Language`, if it is readable text.

@@ -4,6 +4,7 @@ mod api_keys;
 mod checkout;
 mod csp;
 pub mod extract;
+mod field_errors;
 mod health;
 mod make_payment;
 mod merchant;
@@ -102,6 +103,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/widget/", get(widget_page::page))
         .nest("/widget", widget)
+        // Every body is small: 64 KiB, as the Idempotency-Key layer buffers (413 beyond).
+        .layer(DefaultBodyLimit::max(crate::idempotency::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::idempotency::layer,

@@ -104,7 +104,7 @@ pub async fn revoke_key(
     let id = merchant_id(&id)?;
     let key: ApiKeyId = key
         .parse()
-        .map_err(|e: shared::IdError| ApiError::BadRequest(e.to_string()))?;
+        .map_err(|e: shared::IdError| ApiError::field("key", e.to_string()))?;
     Ok(Json(state.payments.merchants.revoke_key(&id, &key).await?))
 }
 
@@ -120,5 +120,5 @@ pub async fn payment(
 
 fn merchant_id(raw: &str) -> Result<MerchantId, ApiError> {
     raw.parse()
-        .map_err(|e: shared::IdError| ApiError::BadRequest(e.to_string()))
+        .map_err(|e: shared::IdError| ApiError::field("id", e.to_string()))
 }

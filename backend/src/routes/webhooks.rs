@@ -93,5 +93,5 @@ pub async fn redeliver(
 
 fn parse<T: std::str::FromStr<Err = shared::IdError>>(raw: &str) -> Result<T, ApiError> {
     raw.parse()
-        .map_err(|e: shared::IdError| ApiError::BadRequest(e.to_string()))
+        .map_err(|e: shared::IdError| ApiError::field("id", e.to_string()))
 }
