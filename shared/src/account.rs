@@ -59,6 +59,7 @@ impl std::fmt::Display for Msn {
 /// no path, no wildcard. It goes into a `frame-ancestors` directive as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Origin(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -152,6 +153,7 @@ impl From<DisplayName> for String {
     try_from = "BTreeMap<String, String>",
     into = "BTreeMap<String, String>"
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Appearance(BTreeMap<String, String>);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -192,6 +194,7 @@ impl From<Appearance> for BTreeMap<String, String> {
 /// working; its payments stay readable by the operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum MerchantStatus {
     Active,
     Disabled,
@@ -200,6 +203,7 @@ pub enum MerchantStatus {
 /// `POST /operator/v1/merchants`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateMerchant {
     pub name: DisplayName,
     pub msn: Msn,
@@ -215,6 +219,7 @@ pub struct CreateMerchant {
 
 /// A merchant as the operator sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Merchant {
     pub id: MerchantId,
     pub name: DisplayName,
@@ -229,6 +234,7 @@ pub struct Merchant {
 
 /// The answer to creating a merchant: the merchant and its first secret key, shown once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedMerchant {
     pub merchant: Merchant,
     pub api_key: CreatedApiKey,
@@ -240,12 +246,14 @@ pub type KeyName = DisplayName;
 /// `POST /v1/api-keys` (and the operator's `/operator/v1/merchants/{id}/api-keys`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateApiKey {
     pub name: KeyName,
 }
 
 /// An API key as listed: never the key itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiKey {
     pub id: ApiKeyId,
     pub name: KeyName,
@@ -258,6 +266,7 @@ pub struct ApiKey {
 
 /// A new key: the only time the secret is shown. `Debug` leaves the secret out.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedApiKey {
     #[serde(flatten)]
     pub key: ApiKey,

@@ -69,6 +69,7 @@ impl fmt::Display for Amount {
 
 /// ISO 4217 code. Vipps only supports NOK; anything else fails to parse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Currency {
     #[default]
     #[serde(rename = "NOK")]

@@ -14,6 +14,7 @@ pub const CLIENT_SECRET_HEADER: &str = "x-client-secret";
 /// What the shopper's widget sees: a projection of the backend's internal state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CheckoutStatus {
     /// Waiting for the shopper's phone number and a press on Pay.
     AwaitingPhone,
@@ -53,6 +54,7 @@ impl CheckoutStatus {
 /// Why a payment failed, as a stable code the widget and merchants branch on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum FailureReason {
     NoSuchIssuer,
     RefusedByIssuer,
@@ -96,6 +98,7 @@ impl FailureReason {
 
 /// A payment as the widget sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckoutPayment {
     pub id: PaymentId,
     pub amount: Amount,
@@ -117,6 +120,7 @@ pub struct CheckoutPayment {
 
 /// `POST /api/checkout/payments/{id}/start`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StartPayment {
     pub phone_number: MobileNumber,
     /// The shopper is on a phone: Vipps switches to the app instead of the landing page.
@@ -131,6 +135,7 @@ pub struct StartPayment {
 /// Stable machine codes in every 4xx/5xx body of our APIs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ErrorCode {
     InvalidRequest,
     Unauthorized,
@@ -193,6 +198,7 @@ impl ErrorCode {
 /// The body of every error answer: a stable code, a sentence for developers, and the
 /// field at fault when one is (`amount`, `allowed_origins[1]`, `id` for a path's id).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiErrorBody {
     pub code: ErrorCode,
     pub message: String,

@@ -12,6 +12,8 @@ pub mod checkout;
 pub mod ids;
 pub mod merchant;
 pub mod mobile_number;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod sandbox;
 pub mod test_cards;
 pub mod text;

@@ -82,6 +82,7 @@ impl From<ReturnUrl> for String {
 /// `POST /v1/payments`: the only place an amount is ever set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatePayment {
     pub amount: Amount,
     #[serde(default)]
@@ -99,6 +100,7 @@ pub struct CreatePayment {
 /// The lifecycle as a merchant sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum PaymentStatus {
     Created,
     AwaitingApp,
@@ -116,6 +118,7 @@ pub enum PaymentStatus {
 
 /// What is kept of the card: never more than the first six and last four digits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MaskedCard {
     pub first_six: String,
     pub last_four: String,
@@ -125,6 +128,7 @@ pub struct MaskedCard {
 
 /// Where the money of a payment is, in øre.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Amounts {
     /// Reserved on the card by the authorisation.
     pub authorised: u32,
@@ -141,6 +145,7 @@ pub struct Amounts {
 /// `POST /v1/payments/{id}/capture` and `/refund`; without an amount, all that is left.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AmountRequest {
     #[serde(default)]
     pub amount: Option<Amount>,
@@ -148,6 +153,7 @@ pub struct AmountRequest {
 
 /// A payment as the merchant sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MerchantPayment {
     pub id: PaymentId,
     /// Hand this to the widget (`data-client-secret`); it is only good for this payment.

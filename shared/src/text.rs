@@ -16,6 +16,7 @@ mod nn;
 /// A language the widget speaks; on the wire its tag (`"nb"`, `"nn"`, `"en"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Lang {
     Nb,
     Nn,

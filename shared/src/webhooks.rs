@@ -11,6 +11,7 @@ use crate::{EndpointId, EventId, PaymentId};
 
 /// What happened to a payment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum EventType {
     /// The card is charged (reserved): fulfil the order.
     #[serde(rename = "payment.authorised")]
@@ -69,6 +70,7 @@ pub struct UnknownEventType;
 
 /// One event, as delivered (the request body) and as `GET /v1/events/{id}` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Event {
     pub id: EventId,
     #[serde(rename = "type")]
@@ -130,6 +132,7 @@ impl From<EndpointUrl> for String {
 /// `POST /v1/webhook-endpoints`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateEndpoint {
     pub url: EndpointUrl,
     /// Which events to send; all when left out.
@@ -139,6 +142,7 @@ pub struct CreateEndpoint {
 
 /// An endpoint as listed: never its secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Endpoint {
     pub id: EndpointId,
     pub url: EndpointUrl,
@@ -151,6 +155,7 @@ pub struct Endpoint {
 /// A new endpoint, or one whose secret was just rotated: the only time the secret is shown.
 /// `Debug` leaves the secret out.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EndpointWithSecret {
     #[serde(flatten)]
     pub endpoint: Endpoint,
@@ -170,15 +175,18 @@ impl std::fmt::Debug for EndpointWithSecret {
 /// `POST /v1/webhook-endpoints/{id}/rotate-secret`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RotateSecret {
     /// How long the old secret keeps signing beside the new one (default 24 h, at most 7 days).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 604_800))]
     pub grace_seconds: Option<u32>,
 }
 
 /// Where one event stands at one endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum DeliveryState {
     /// Not yet answered 2xx; retried with back-off.
     Pending,
@@ -189,6 +197,7 @@ pub enum DeliveryState {
 
 /// One try at delivering an event to an endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliveryAttempt {
     /// Unix milliseconds.
     pub at_ms: i64,
@@ -201,6 +210,7 @@ pub struct DeliveryAttempt {
 
 /// One event's delivery to one endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Delivery {
     pub endpoint_id: EndpointId,
     pub state: DeliveryState,
@@ -211,6 +221,7 @@ pub struct Delivery {
 
 /// `GET /v1/events/{id}`: the event and every delivery attempt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventWithDeliveries {
     #[serde(flatten)]
     pub event: Event,

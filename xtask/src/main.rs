@@ -10,6 +10,7 @@ mod error;
 mod fuzz;
 mod postgres;
 mod process;
+mod schemathesis;
 mod services;
 mod test;
 mod tools;
@@ -29,8 +30,9 @@ Commands:
           (http://localhost:4002; Ctrl-C stops everything)
   test    install the tools and run fmt, clippy (native and wasm), the widget build,
           the workspace tests, the database suites again on a throwaway PostgreSQL,
-          a short chaos run (20 s), a short fuzz pass (10 s per target) and the browser
-          tests, stopping at the first failure
+          a short chaos run (20 s), schemathesis against the API's OpenAPI document, a
+          short fuzz pass (10 s per target) and the browser tests, stopping at the
+          first failure
   test-postgres
           start a throwaway PostgreSQL cluster (installing PostgreSQL if missing), run
           the suites that must behave the same on both databases against it, remove it
@@ -47,6 +49,9 @@ Commands:
           makePayment, the status poll, create, create + start, each beside its
           reference, on SQLite, PostgreSQL (throwaway, fsync on) and two instances,
           N seconds each (default 10), and memory through an N-second soak (default 60)
+  schemathesis
+          install schemathesis (PyPI, pinned) and run it against a backend on fresh
+          sandbox data, from the OpenAPI document the backend serves
   fuzz [--seconds N] [--asan] [TARGET...]
           install cargo-fuzz, build the fuzz targets (fuzz/) and run each (or the ones
           named) for N seconds (default 60) on fuzz/corpus/<target>; fails with the path
@@ -83,6 +88,7 @@ fn main() -> ExitCode {
         Some("demo") => Workspace::locate().and_then(|ws| demo::run(&ws)),
         Some("test") => Workspace::locate().and_then(|ws| test::run(&ws)),
         Some("test-postgres") => Workspace::locate().and_then(|ws| test::postgres_suites(&ws)),
+        Some("schemathesis") => Workspace::locate().and_then(|ws| schemathesis::run(&ws)),
         Some("bench") => match bench::Options::parse(rest) {
             Ok(options) => Workspace::locate().and_then(|ws| bench::run(&ws, &options)),
             Err(message) => {

@@ -8,6 +8,7 @@ use crate::chaos;
 use crate::fuzz;
 use crate::postgres::Cluster;
 use crate::process::{self, heading};
+use crate::schemathesis;
 use crate::tools::{self, Browser};
 use crate::widget;
 use crate::workspace::{Workspace, cargo};
@@ -38,6 +39,10 @@ fn run_steps(ws: &Workspace, summary: &mut Summary) -> Result<(), Error> {
     summary.cargo(ws, "test --workspace")?;
     summary.step("cargo test on PostgreSQL", || postgres_suites(ws))?;
     summary.step("chaos (short run)", || chaos::run(ws, &short_chaos_run()))?;
+    summary.step(
+        "schemathesis (the API against its OpenAPI document)",
+        || schemathesis::run(ws),
+    )?;
     summary.step("fuzz (short pass)", || fuzz::run(ws, &short_fuzz_pass()))?;
     summary.step("browser tests", || browser_tests(ws, &browser))
 }

@@ -37,6 +37,21 @@ impl IdempotencyKey {
     }
 }
 
+impl utoipa::PartialSchema for IdempotencyKey {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .min_length(Some(1))
+            .max_length(Some(MAX_KEY_LEN))
+            .pattern(Some("^[ -~]+$"))
+            .description(Some(
+                "1 to 255 printable ASCII characters. A repeat of the same request within 24 h answers the stored answer (`Idempotent-Replayed: true`).",
+            ))
+            .into()
+    }
+}
+impl utoipa::ToSchema for IdempotencyKey {}
+
 impl std::str::FromStr for IdempotencyKey {
     type Err = InvalidKey;
 

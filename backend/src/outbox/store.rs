@@ -32,7 +32,7 @@ pub struct Batch {
 }
 
 /// An update that Vipps refused for good, kept for the operator.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct DeadUpdate {
     pub id: String,
     pub payment_id: String,

@@ -2,6 +2,7 @@
 //! secret header ([`WidgetPayment`]) before anything is counted against the payment.
 
 use axum::extract::State;
+use shared::PaymentId;
 use shared::checkout::{CheckoutPayment, StartPayment};
 
 use super::extract::Json;
@@ -10,6 +11,18 @@ use crate::app::AppState;
 use crate::error::ApiError;
 use crate::payments::checkout;
 
+#[utoipa::path(
+    get, path = "/api/checkout/payments/{id}", operation_id = "widget_get_payment", tag = "widget", security(("client_secret" = [])),
+    params(("id" = PaymentId, Path, description = "The payment")),
+    responses(
+        (status = 200, description = "The payment as the widget shows it", body = CheckoutPayment),
+        (status = 400, description = "A field, path id or header does not parse: `param` names it", body = shared::checkout::ApiErrorBody),
+        (status = 401, description = "Missing or wrong client secret, or no such payment", body = shared::checkout::ApiErrorBody),
+        (status = 403, description = "The merchant is disabled", body = shared::checkout::ApiErrorBody),
+        (status = 429, description = "Too many requests for this payment or from this address; see Retry-After", body = shared::checkout::ApiErrorBody),
+        (status = 500, description = "Our fault; logged", body = shared::checkout::ApiErrorBody)
+    )
+)]
 pub async fn get(
     State(state): State<AppState>,
     WidgetPayment(payment): WidgetPayment,
@@ -22,6 +35,25 @@ pub async fn get(
     Ok(Json(checkout::get(&state.payments, &payment).await?))
 }
 
+#[utoipa::path(
+    post, path = "/api/checkout/payments/{id}/start", operation_id = "widget_start_payment", tag = "widget", security(("client_secret" = [])),
+    params(("id" = PaymentId, Path, description = "The payment")),
+    request_body = StartPayment,
+    responses(
+        (status = 200, description = "Started at Vipps: the landing page's URL, or the app's", body = CheckoutPayment),
+        (status = 400, description = "A field, path id or header does not parse: `param` names it", body = shared::checkout::ApiErrorBody),
+        (status = 401, description = "Missing or wrong client secret, or no such payment", body = shared::checkout::ApiErrorBody),
+        (status = 403, description = "The merchant is disabled", body = shared::checkout::ApiErrorBody),
+        (status = 409, description = "The payment's state forbids it, or it was sent to Vipps as often as one payment may be", body = shared::checkout::ApiErrorBody),
+        (status = 410, description = "The payment expired", body = shared::checkout::ApiErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = shared::checkout::ApiErrorBody),
+        (status = 415, description = "The body is not sent as application/json", body = shared::checkout::ApiErrorBody),
+        (status = 422, description = "Vipps refused the start (the phone number, or the payment)", body = shared::checkout::ApiErrorBody),
+        (status = 429, description = "Too many requests for this payment or from this address; see Retry-After", body = shared::checkout::ApiErrorBody),
+        (status = 500, description = "Our fault; logged", body = shared::checkout::ApiErrorBody),
+        (status = 502, description = "Vipps or the acquirer failed; nothing changed, try again", body = shared::checkout::ApiErrorBody)
+    )
+)]
 pub async fn start(
     State(state): State<AppState>,
     WidgetPayment(payment): WidgetPayment,
@@ -37,6 +69,21 @@ pub async fn start(
     ))
 }
 
+#[utoipa::path(
+    post, path = "/api/checkout/payments/{id}/cancel", operation_id = "widget_cancel_payment", tag = "widget", security(("client_secret" = [])),
+    params(("id" = PaymentId, Path, description = "The payment")),
+    responses(
+        (status = 200, description = "Cancelled by the shopper", body = CheckoutPayment),
+        (status = 400, description = "A field, path id or header does not parse: `param` names it", body = shared::checkout::ApiErrorBody),
+        (status = 401, description = "Missing or wrong client secret, or no such payment", body = shared::checkout::ApiErrorBody),
+        (status = 403, description = "The merchant is disabled", body = shared::checkout::ApiErrorBody),
+        (status = 409, description = "The payment's state forbids it, or the first request with this Idempotency-Key still runs", body = shared::checkout::ApiErrorBody),
+        (status = 410, description = "The payment expired", body = shared::checkout::ApiErrorBody),
+        (status = 429, description = "Too many requests for this payment or from this address; see Retry-After", body = shared::checkout::ApiErrorBody),
+        (status = 500, description = "Our fault; logged", body = shared::checkout::ApiErrorBody),
+        (status = 502, description = "Vipps or the acquirer failed; nothing changed, try again", body = shared::checkout::ApiErrorBody)
+    )
+)]
 pub async fn cancel(
     State(state): State<AppState>,
     WidgetPayment(payment): WidgetPayment,

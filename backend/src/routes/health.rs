@@ -10,19 +10,30 @@ use serde::Serialize;
 use crate::app::AppState;
 use crate::database::{self, NotReady};
 
+#[utoipa::path(
+    get, path = "/health/live", operation_id = "health_live", tag = "health",
+    responses((status = 200, description = "The process serves", content_type = "text/plain", body = String))
+)]
 pub async fn live() -> &'static str {
     "ok"
 }
 
 /// The readiness answer: `{"status":"ready"}`, or `not_ready` with a reason a probe can
 /// match on; the details go to the log, not to whoever asks.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Readiness {
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'static str>,
 }
 
+#[utoipa::path(
+    get, path = "/health/ready", operation_id = "health_ready", tag = "health",
+    responses(
+        (status = 200, description = "The database answers and has this build's migrations", body = Readiness),
+        (status = 503, description = "Not ready, with the reason", body = Readiness)
+    )
+)]
 pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
     match database::ready(state.payments.store.pool()).await {
         Ok(()) => (

@@ -5,6 +5,7 @@
 use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
+use shared::PaymentId;
 use shared::merchant::{AmountRequest, CreatePayment, MerchantPayment};
 
 use super::extract::{Json, JsonOrEmpty, Merchant, PaymentPath};
@@ -14,6 +15,22 @@ use crate::idempotency::IdempotencyKey;
 use crate::outbox::store::DeadUpdate;
 use crate::payments::{PaymentError, merchant, operations};
 
+#[utoipa::path(
+    post, path = "/v1/payments", operation_id = "create_payment", tag = "payments", security(("merchant_key" = [])),
+    params(("Idempotency-Key" = Option<crate::idempotency::IdempotencyKey>, Header)),
+    request_body = CreatePayment,
+    responses(
+        (status = 201, description = "The payment, with its client secret for the widget (shown once)", body = MerchantPayment),
+        (status = 400, description = "A field, path id or header does not parse: `param` names it", body = shared::checkout::ApiErrorBody),
+        (status = 401, description = "Missing, wrong or revoked key", body = shared::checkout::ApiErrorBody),
+        (status = 403, description = "The merchant is disabled", body = shared::checkout::ApiErrorBody),
+        (status = 409, description = "The order id is taken (`param`: `merchant_order_id`), or the first request with this Idempotency-Key still runs", body = shared::checkout::ApiErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = shared::checkout::ApiErrorBody),
+        (status = 415, description = "The body is not sent as application/json", body = shared::checkout::ApiErrorBody),
+        (status = 422, description = "This Idempotency-Key was used with another request", body = shared::checkout::ApiErrorBody),
+        (status = 500, description = "Our fault; logged", body = shared::checkout::ApiErrorBody)
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     who: Merchant,
@@ -24,6 +41,17 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+#[utoipa::path(
+    get, path = "/v1/payments/{id}", operation_id = "get_payment", tag = "payments", security(("merchant_key" = [])),
+    params(("id" = PaymentId, Path, description = "The payment")),
+    responses(
+        (status = 200, description = "The payment", body = MerchantPayment),
+        (status = 400, description = "A field, path id or header does not parse: `param` names it", body = shared::checkout::ApiErrorBody),
+        (status = 401, description = "Missing, wrong or revoked key", body = shared::checkout::ApiErrorBody),
+        (status = 404, description = "No such payment of this merchant", body = shared::checkout::ApiErrorBody),
+        (status = 500, description = "Our fault; logged", body = shared::checkout::ApiErrorBody)
+    )
+)]
 pub async fn get(
     State(state): State<AppState>,
     who: Merchant,
@@ -32,6 +60,23 @@ pub async fn get(
     Ok(Json(merchant::get(&state.payments, who.id(), &id).await?))
 }
 
+#[utoipa::path(
+    post, path = "/v1/payments/{id}/capture", operation_id = "capture_payment", tag = "payments", security(("merchant_key" = [])),
+    params(("id" = PaymentId, Path, description = "The payment"), ("Idempotency-Key" = Option<crate::idempotency::IdempotencyKey>, Header)),
+    request_body(content = Option<AmountRequest>, description = "The amount; without it, all that is left"),
+    responses(
+        (status = 200, description = "The payment after the capture", body = MerchantPayment),
+        (status = 400, description = "A field, path id or header does not parse: `param` names it", body = shared::checkout::ApiErrorBody),
+        (status = 401, description = "Missing, wrong or revoked key", body = shared::checkout::ApiErrorBody),
+        (status = 404, description = "No such payment of this merchant", body = shared::checkout::ApiErrorBody),
+        (status = 409, description = "The payment's state forbids it, or the first request with this Idempotency-Key still runs", body = shared::checkout::ApiErrorBody),
+        (status = 410, description = "The payment expired", body = shared::checkout::ApiErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = shared::checkout::ApiErrorBody),
+        (status = 422, description = "More than is left to capture or refund (`param`: `amount`), or this Idempotency-Key was used with another request", body = shared::checkout::ApiErrorBody),
+        (status = 500, description = "Our fault; logged", body = shared::checkout::ApiErrorBody),
+        (status = 502, description = "Vipps or the acquirer failed; nothing changed, try again", body = shared::checkout::ApiErrorBody)
+    )
+)]
 pub async fn capture(
     State(state): State<AppState>,
     who: Merchant,
@@ -44,6 +89,23 @@ pub async fn capture(
     Ok(Json(payment))
 }
 
+#[utoipa::path(
+    post, path = "/v1/payments/{id}/refund", operation_id = "refund_payment", tag = "payments", security(("merchant_key" = [])),
+    params(("id" = PaymentId, Path, description = "The payment"), ("Idempotency-Key" = Option<crate::idempotency::IdempotencyKey>, Header)),
+    request_body(content = Option<AmountRequest>, description = "The amount; without it, all captured and not refunded"),
+    responses(
+        (status = 200, description = "The payment after the refund", body = MerchantPayment),
+        (status = 400, description = "A field, path id or header does not parse: `param` names it", body = shared::checkout::ApiErrorBody),
+        (status = 401, description = "Missing, wrong or revoked key", body = shared::checkout::ApiErrorBody),
+        (status = 404, description = "No such payment of this merchant", body = shared::checkout::ApiErrorBody),
+        (status = 409, description = "The payment's state forbids it, or the first request with this Idempotency-Key still runs", body = shared::checkout::ApiErrorBody),
+        (status = 410, description = "The payment expired", body = shared::checkout::ApiErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = shared::checkout::ApiErrorBody),
+        (status = 422, description = "More than is left to capture or refund (`param`: `amount`), or this Idempotency-Key was used with another request", body = shared::checkout::ApiErrorBody),
+        (status = 500, description = "Our fault; logged", body = shared::checkout::ApiErrorBody),
+        (status = 502, description = "Vipps or the acquirer failed; nothing changed, try again", body = shared::checkout::ApiErrorBody)
+    )
+)]
 pub async fn refund(
     State(state): State<AppState>,
     who: Merchant,
@@ -56,6 +118,21 @@ pub async fn refund(
     Ok(Json(payment))
 }
 
+#[utoipa::path(
+    post, path = "/v1/payments/{id}/cancel", operation_id = "cancel_payment", tag = "payments", security(("merchant_key" = [])),
+    params(("id" = PaymentId, Path, description = "The payment"), ("Idempotency-Key" = Option<crate::idempotency::IdempotencyKey>, Header)),
+    responses(
+        (status = 200, description = "The payment, cancelled (before the reservation) or with all not captured released", body = MerchantPayment),
+        (status = 400, description = "A field, path id or header does not parse: `param` names it", body = shared::checkout::ApiErrorBody),
+        (status = 401, description = "Missing, wrong or revoked key", body = shared::checkout::ApiErrorBody),
+        (status = 404, description = "No such payment of this merchant", body = shared::checkout::ApiErrorBody),
+        (status = 409, description = "The payment's state forbids it, or the first request with this Idempotency-Key still runs", body = shared::checkout::ApiErrorBody),
+        (status = 410, description = "The payment expired", body = shared::checkout::ApiErrorBody),
+        (status = 422, description = "This Idempotency-Key was used with another request", body = shared::checkout::ApiErrorBody),
+        (status = 500, description = "Our fault; logged", body = shared::checkout::ApiErrorBody),
+        (status = 502, description = "Vipps or the acquirer failed; nothing changed, try again", body = shared::checkout::ApiErrorBody)
+    )
+)]
 pub async fn cancel(
     State(state): State<AppState>,
     who: Merchant,
@@ -68,6 +145,14 @@ pub async fn cancel(
     ))
 }
 
+#[utoipa::path(
+    get, path = "/v1/status-updates/dead", operation_id = "list_dead_status_updates", tag = "payments", security(("merchant_key" = [])),
+    responses(
+        (status = 200, description = "Status updates Vipps refused for good", body = Vec<DeadUpdate>),
+        (status = 401, description = "Missing, wrong or revoked key", body = shared::checkout::ApiErrorBody),
+        (status = 500, description = "Our fault; logged", body = shared::checkout::ApiErrorBody)
+    )
+)]
 /// This merchant's status updates that Vipps refused for good.
 pub async fn dead_updates(
     State(state): State<AppState>,

@@ -9,6 +9,7 @@ mod health;
 mod make_payment;
 mod merchant;
 mod metrics;
+mod openapi;
 mod operator;
 mod qr;
 mod return_page;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready))
         .route("/metrics", get(metrics::metrics))
+        .route("/v1/openapi.json", get(openapi::serve))
         .route("/v1/payments", post(merchant::create))
         .route("/v1/payments/{id}", get(merchant::get))
         .route("/v1/payments/{id}/capture", post(merchant::capture))

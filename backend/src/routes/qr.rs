@@ -6,12 +6,26 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::IntoResponse;
 use qrcode::QrCode;
 use qrcode::render::svg;
+use shared::PaymentId;
 
 use super::widget_auth::WidgetPayment;
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::payments::{PaymentError, checkout};
 
+#[utoipa::path(
+    get, path = "/api/checkout/payments/{id}/qr", operation_id = "widget_qr_code", tag = "widget", security(("client_secret" = [])),
+    params(("id" = PaymentId, Path, description = "The payment")),
+    responses(
+        (status = 200, description = "A QR code of the Vipps landing page, for a phone", content_type = "image/svg+xml", body = String),
+        (status = 400, description = "A field, path id or header does not parse: `param` names it", body = shared::checkout::ApiErrorBody),
+        (status = 401, description = "Missing or wrong client secret, or no such payment", body = shared::checkout::ApiErrorBody),
+        (status = 403, description = "The merchant is disabled", body = shared::checkout::ApiErrorBody),
+        (status = 409, description = "The payment's state forbids it, or the first request with this Idempotency-Key still runs", body = shared::checkout::ApiErrorBody),
+        (status = 429, description = "Too many requests for this payment or from this address; see Retry-After", body = shared::checkout::ApiErrorBody),
+        (status = 500, description = "Our fault; logged", body = shared::checkout::ApiErrorBody)
+    )
+)]
 /// Counted with start and cancel against the payment's actions.
 pub async fn qr(
     State(state): State<AppState>,

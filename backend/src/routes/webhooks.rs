@@ -8,13 +8,28 @@ use shared::webhooks::{
     CreateEndpoint, Endpoint, EndpointWithSecret, Event, EventQuery, EventWithDeliveries,
     RotateSecret,
 };
-use shared::{EndpointId, EventId};
+use shared::{EndpointId, EventId, PaymentId};
 
 use super::extract::{Json, JsonOrEmpty, Merchant, Query};
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::webhooks;
 
+#[utoipa::path(
+    post, path = "/v1/webhook-endpoints", operation_id = "create_webhook_endpoint", tag = "webhooks", security(("merchant_key" = [])),
+    params(("Idempotency-Key" = Option<crate::idempotency::IdempotencyKey>, Header)),
+    request_body = CreateEndpoint,
+    responses(
+        (status = 201, description = "The endpoint, with its signing secret (shown once)", body = EndpointWithSecret),
+        (status = 400, description = "A field, path id or header does not parse: `param` names it", body = shared::checkout::ApiErrorBody),
+        (status = 401, description = "Missing, wrong or revoked key", body = shared::checkout::ApiErrorBody),
+        (status = 409, description = "The first request with this Idempotency-Key still runs", body = shared::checkout::ApiErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = shared::checkout::ApiErrorBody),
+        (status = 415, description = "The body is not sent as application/json", body = shared::checkout::ApiErrorBody),
+        (status = 422, description = "This Idempotency-Key was used with another request", body = shared::checkout::ApiErrorBody),
+        (status = 500, description = "Our fault; logged", body = shared::checkout::ApiErrorBody)
+    )
+)]
 pub async fn create_endpoint(
     State(state): State<AppState>,
     who: Merchant,
@@ -27,6 +42,14 @@ pub async fn create_endpoint(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+#[utoipa::path(
+    get, path = "/v1/webhook-endpoints", operation_id = "list_webhook_endpoints", tag = "webhooks", security(("merchant_key" = [])),
+    responses(
+        (status = 200, description = "The merchant's endpoints, never their secrets", body = Vec<Endpoint>),
+        (status = 401, description = "Missing, wrong or revoked key", body = shared::checkout::ApiErrorBody),
+        (status = 500, description = "Our fault; logged", body = shared::checkout::ApiErrorBody)
+    )
+)]
 pub async fn list_endpoints(
     State(state): State<AppState>,
     who: Merchant,
@@ -35,6 +58,17 @@ pub async fn list_endpoints(
     Ok(Json(webhooks::list_endpoints(pool, who.id()).await?))
 }
 
+#[utoipa::path(
+    delete, path = "/v1/webhook-endpoints/{id}", operation_id = "delete_webhook_endpoint", tag = "webhooks", security(("merchant_key" = [])),
+    params(("id" = EndpointId, Path, description = "The endpoint")),
+    responses(
+        (status = 204, description = "Deleted: nothing more is sent to it"),
+        (status = 400, description = "A field, path id or header does not parse: `param` names it", body = shared::checkout::ApiErrorBody),
+        (status = 401, description = "Missing, wrong or revoked key", body = shared::checkout::ApiErrorBody),
+        (status = 404, description = "No such endpoint of this merchant", body = shared::checkout::ApiErrorBody),
+        (status = 500, description = "Our fault; logged", body = shared::checkout::ApiErrorBody)
+    )
+)]
 pub async fn delete_endpoint(
     State(state): State<AppState>,
     who: Merchant,
@@ -45,6 +79,21 @@ pub async fn delete_endpoint(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    post, path = "/v1/webhook-endpoints/{id}/rotate-secret", operation_id = "rotate_webhook_secret", tag = "webhooks", security(("merchant_key" = [])),
+    params(("id" = EndpointId, Path, description = "The endpoint"), ("Idempotency-Key" = Option<crate::idempotency::IdempotencyKey>, Header)),
+    request_body(content = Option<RotateSecret>, description = "How long the old secret keeps signing beside the new one"),
+    responses(
+        (status = 200, description = "The endpoint with its new secret (shown once)", body = EndpointWithSecret),
+        (status = 400, description = "A field, path id or header does not parse: `param` names it", body = shared::checkout::ApiErrorBody),
+        (status = 401, description = "Missing, wrong or revoked key", body = shared::checkout::ApiErrorBody),
+        (status = 404, description = "No such endpoint of this merchant", body = shared::checkout::ApiErrorBody),
+        (status = 409, description = "The first request with this Idempotency-Key still runs", body = shared::checkout::ApiErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = shared::checkout::ApiErrorBody),
+        (status = 422, description = "This Idempotency-Key was used with another request", body = shared::checkout::ApiErrorBody),
+        (status = 500, description = "Our fault; logged", body = shared::checkout::ApiErrorBody)
+    )
+)]
 pub async fn rotate_secret(
     State(state): State<AppState>,
     who: Merchant,
@@ -59,6 +108,16 @@ pub async fn rotate_secret(
     Ok(Json(rotated))
 }
 
+#[utoipa::path(
+    get, path = "/v1/events", operation_id = "list_events", tag = "webhooks", security(("merchant_key" = [])),
+    params(("payment" = Option<PaymentId>, Query, description = "Only this payment's events")),
+    responses(
+        (status = 200, description = "The merchant's events, newest first (at most 500)", body = Vec<Event>),
+        (status = 400, description = "A field, path id or header does not parse: `param` names it", body = shared::checkout::ApiErrorBody),
+        (status = 401, description = "Missing, wrong or revoked key", body = shared::checkout::ApiErrorBody),
+        (status = 500, description = "Our fault; logged", body = shared::checkout::ApiErrorBody)
+    )
+)]
 pub async fn list_events(
     State(state): State<AppState>,
     who: Merchant,
@@ -69,6 +128,17 @@ pub async fn list_events(
     Ok(Json(events))
 }
 
+#[utoipa::path(
+    get, path = "/v1/events/{id}", operation_id = "get_event", tag = "webhooks", security(("merchant_key" = [])),
+    params(("id" = EventId, Path, description = "The event")),
+    responses(
+        (status = 200, description = "The event and its deliveries, each attempt with its answer", body = EventWithDeliveries),
+        (status = 400, description = "A field, path id or header does not parse: `param` names it", body = shared::checkout::ApiErrorBody),
+        (status = 401, description = "Missing, wrong or revoked key", body = shared::checkout::ApiErrorBody),
+        (status = 404, description = "No such event of this merchant", body = shared::checkout::ApiErrorBody),
+        (status = 500, description = "Our fault; logged", body = shared::checkout::ApiErrorBody)
+    )
+)]
 pub async fn get_event(
     State(state): State<AppState>,
     who: Merchant,
@@ -79,6 +149,19 @@ pub async fn get_event(
     Ok(Json(webhooks::get_event(pool, who.id(), &id).await?))
 }
 
+#[utoipa::path(
+    post, path = "/v1/events/{id}/redeliver", operation_id = "redeliver_event", tag = "webhooks", security(("merchant_key" = [])),
+    params(("id" = EventId, Path, description = "The event"), ("Idempotency-Key" = Option<crate::idempotency::IdempotencyKey>, Header)),
+    responses(
+        (status = 200, description = "The event, due again at every endpoint subscribed to it", body = EventWithDeliveries),
+        (status = 400, description = "A field, path id or header does not parse: `param` names it", body = shared::checkout::ApiErrorBody),
+        (status = 401, description = "Missing, wrong or revoked key", body = shared::checkout::ApiErrorBody),
+        (status = 404, description = "No such event of this merchant", body = shared::checkout::ApiErrorBody),
+        (status = 409, description = "The first request with this Idempotency-Key still runs", body = shared::checkout::ApiErrorBody),
+        (status = 422, description = "This Idempotency-Key was used with another request", body = shared::checkout::ApiErrorBody),
+        (status = 500, description = "Our fault; logged", body = shared::checkout::ApiErrorBody)
+    )
+)]
 pub async fn redeliver(
     State(state): State<AppState>,
     who: Merchant,
