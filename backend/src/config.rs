@@ -45,6 +45,9 @@ pub struct Config {
     pub operator_api_key: Option<SecretString>,
     /// The built widget, served at `/widget/` (`WIDGET_DIR`).
     pub widget_dir: PathBuf,
+    /// Where `redoc.standalone.js` is, the script of the API reference at `/docs/api`
+    /// (`API_DOCS_DIR`; xtask vendors it from npm).
+    pub api_docs_dir: PathBuf,
     pub vipps: VippsConfig,
     pub merchant: MerchantConfig,
     /// How long a shopper has to start a payment (`PAYMENT_TTL_SECONDS`).
@@ -148,6 +151,7 @@ impl Config {
             server_key: None,
             operator_api_key: None,
             widget_dir: PathBuf::from("frontend/dist"),
+            api_docs_dir: PathBuf::from("target/tools/redoc"),
             vipps: VippsConfig {
                 base_url: format!("http://localhost:{}", sandbox::SIMULATOR_PORT),
                 client_id: sandbox::CLIENT_ID.to_owned(),
@@ -221,6 +225,9 @@ impl Config {
         config.operator_api_key = var("OPERATOR_API_KEY").map(SecretString::from);
         if let Some(dir) = var("WIDGET_DIR") {
             config.widget_dir = dir.into();
+        }
+        if let Some(dir) = var("API_DOCS_DIR") {
+            config.api_docs_dir = dir.into();
         }
         let vipps = &mut config.vipps;
         set(&mut vipps.base_url, "VIPPS_BASE_URL");

@@ -48,6 +48,8 @@ pub struct TestApp {
 pub struct Options {
     /// The built widget (`frontend/dist`), for browser tests.
     pub widget_dir: Option<PathBuf>,
+    /// Where Redoc's script is, for the API reference's browser test.
+    pub api_docs_dir: Option<PathBuf>,
     /// How long a payment may wait for the shopper to press Pay.
     pub payment_ttl_seconds: Option<u64>,
     /// Origins besides the demo shop's that may frame the widget.
@@ -108,6 +110,9 @@ impl TestApp {
         config.vipps.base_url = simulator_url.clone();
         if let Some(dir) = options.widget_dir {
             config.widget_dir = dir;
+        }
+        if let Some(dir) = options.api_docs_dir {
+            config.api_docs_dir = dir;
         }
         config.merchant.allowed_origins = [shop_url.clone()]
             .into_iter()

@@ -22,6 +22,7 @@ pub fn run(ws: &Workspace) -> Result<(), Error> {
     // Before the long build, so a demo that is already running is reported at once.
     ensure_ports_free()?;
     tools::ensure_build_tools(ws)?;
+    tools::ensure_redoc(ws)?;
     widget::build(ws)?;
     heading("Building backend, simulator and demo shop (release)");
     process::run(
@@ -42,6 +43,7 @@ pub fn run(ws: &Workspace) -> Result<(), Error> {
         Command::new(ws.release_bin("backend"))
             .env("PSP_DATA_DIR", &data)
             .env("WIDGET_DIR", ws.widget_dist())
+            .env("API_DOCS_DIR", tools::api_docs_dir(ws))
             .current_dir(&ws.root),
     )?;
     services.wait_until_ready("backend", BACKEND_PORT, "/health")?;
@@ -66,6 +68,7 @@ pub fn run(ws: &Workspace) -> Result<(), Error> {
     println!("\n{rule}");
     println!("  Open http://localhost:{SHOP_PORT} and buy something.");
     println!("  The Vipps phone app is at http://localhost:{SIMULATOR_PORT}/app.");
+    println!("  The API reference is at http://localhost:{BACKEND_PORT}/docs/api.");
     println!("  Ctrl-C stops everything.");
     println!("{rule}\n");
     services.watch()

@@ -24,6 +24,7 @@ fn run_steps(ws: &Workspace, summary: &mut Summary) -> Result<(), Error> {
     let browser = summary.step("tools", || {
         tools::ensure_build_tools(ws)?;
         tools::ensure_axe_core(ws)?;
+        tools::ensure_redoc(ws)?;
         heading("Checking Chromium and chromedriver");
         tools::ensure_browser(ws)
     })?;
@@ -112,7 +113,8 @@ fn browser_tests(ws: &Workspace, browser: &Browser) -> Result<(), Error> {
         .env("WIDGET_DIR", ws.widget_dist())
         .env("CHROMEDRIVER", &browser.chromedriver)
         .env("CHROME", &browser.chrome)
-        .env("AXE_CORE", tools::axe_core_script(ws));
+        .env("AXE_CORE", tools::axe_core_script(ws))
+        .env("API_DOCS_DIR", tools::api_docs_dir(ws));
     process::run(&format!("cargo {args}"), &mut command)
 }
 

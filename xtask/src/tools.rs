@@ -133,6 +133,71 @@ pub fn ensure_axe_core(ws: &Workspace) -> Result<(), Error> {
     )
 }
 
+/// Redoc, whose standalone script renders the API reference at `/docs/api`: only that
+/// file of the npm package (`npm pack` fetches the package alone, none of its
+/// dependencies), at a pinned version noted beside it.
+const REDOC_VERSION: &str = "2.5.2";
+
+/// Where the backend finds Redoc's script (`API_DOCS_DIR`).
+pub fn api_docs_dir(ws: &Workspace) -> PathBuf {
+    ws.tools_dir().join("redoc")
+}
+
+pub fn ensure_redoc(ws: &Workspace) -> Result<(), Error> {
+    let dir = api_docs_dir(ws);
+    let script = dir.join("redoc.standalone.js");
+    let marker = dir.join("VERSION");
+    let installed = std::fs::read_to_string(&marker).is_ok_and(|v| v.trim() == REDOC_VERSION);
+    if installed && script.is_file() {
+        println!("    ok: Redoc {REDOC_VERSION} in {}", dir.display());
+        return Ok(());
+    }
+    if ws.which("npm")?.is_none() {
+        return Err(Error::Other(
+            "the API reference's script comes from npm (package redoc), but `npm` was not \
+             found. Install Node.js and npm."
+                .to_owned(),
+        ));
+    }
+    heading(&format!(
+        "Fetching Redoc {REDOC_VERSION}'s script from npm into {}",
+        dir.display()
+    ));
+    std::fs::create_dir_all(&dir).map_err(Error::io(format!("creating {}", dir.display())))?;
+    process::run(
+        "npm pack redoc",
+        Command::new("npm")
+            .args(["pack", "--silent", "--pack-destination"])
+            .arg(&dir)
+            .arg(format!("redoc@{REDOC_VERSION}"))
+            .env("PATH", ws.path_env()?),
+    )?;
+    let tarball = dir.join(format!("redoc-{REDOC_VERSION}.tgz"));
+    process::run(
+        "unpacking redoc.standalone.js",
+        Command::new("tar")
+            .arg("-xzf")
+            .arg(&tarball)
+            .arg("-C")
+            .arg(&dir)
+            .args([
+                "--strip-components=2",
+                "package/bundles/redoc.standalone.js",
+            ]),
+    )?;
+    std::fs::remove_file(&tarball).map_err(Error::io(format!("removing {}", tarball.display())))?;
+    std::fs::write(&marker, REDOC_VERSION)
+        .map_err(Error::io(format!("writing {}", marker.display())))?;
+    if script.is_file() {
+        Ok(())
+    } else {
+        Err(Error::Other(format!(
+            "after unpacking Redoc, {} is missing",
+            script.display()
+        )))
+    }
+}
+
 /// esbuild from npm, which minifies the widget's JS glue (`frontend/build/minify-js.mjs`;
 /// trunk's own minifier cannot parse wasm-bindgen's output).
 fn ensure_esbuild(ws: &Workspace) -> Result<(), Error> {

@@ -12,7 +12,7 @@ use crate::app::AppState;
 use crate::error::ApiError;
 
 #[utoipa::path(
-    post, path = "/v1/api-keys", operation_id = "create_api_key", tag = "api keys", security(("merchant_key" = [])),
+    post, path = "/v1/api-keys", operation_id = "create_api_key", summary = "Create an API key", tag = "api keys", security(("merchant_key" = [])),
     params(("Idempotency-Key" = Option<crate::idempotency::IdempotencyKey>, Header)),
     request_body = CreateApiKey,
     responses(
@@ -40,7 +40,7 @@ pub async fn create(
 }
 
 #[utoipa::path(
-    get, path = "/v1/api-keys", operation_id = "list_api_keys", tag = "api keys", security(("merchant_key" = [])),
+    get, path = "/v1/api-keys", operation_id = "list_api_keys", summary = "List API keys", tag = "api keys", security(("merchant_key" = [])),
     responses(
         (status = 200, description = "The merchant's keys, never their secrets", body = Vec<ApiKey>),
         (status = 401, description = "Missing, wrong or revoked key", body = shared::checkout::ApiErrorBody),
@@ -55,7 +55,7 @@ pub async fn list(
 }
 
 #[utoipa::path(
-    delete, path = "/v1/api-keys/{id}", operation_id = "revoke_api_key", tag = "api keys", security(("merchant_key" = [])),
+    delete, path = "/v1/api-keys/{id}", operation_id = "revoke_api_key", summary = "Revoke an API key", tag = "api keys", security(("merchant_key" = [])),
     params(("id" = ApiKeyId, Path, description = "The key")),
     responses(
         (status = 200, description = "The key, revoked", body = ApiKey),

@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::payments::checkout;
 
 #[utoipa::path(
-    get, path = "/api/checkout/payments/{id}", operation_id = "widget_get_payment", tag = "widget", security(("client_secret" = [])),
+    get, path = "/api/checkout/payments/{id}", operation_id = "widget_get_payment", summary = "Read the payment (widget)", tag = "widget", security(("client_secret" = [])),
     params(("id" = PaymentId, Path, description = "The payment")),
     responses(
         (status = 200, description = "The payment as the widget shows it", body = CheckoutPayment),
@@ -36,7 +36,7 @@ pub async fn get(
 }
 
 #[utoipa::path(
-    post, path = "/api/checkout/payments/{id}/start", operation_id = "widget_start_payment", tag = "widget", security(("client_secret" = [])),
+    post, path = "/api/checkout/payments/{id}/start", operation_id = "widget_start_payment", summary = "Start the payment at Vipps (widget)", tag = "widget", security(("client_secret" = [])),
     params(("id" = PaymentId, Path, description = "The payment")),
     request_body = StartPayment,
     responses(
@@ -70,7 +70,7 @@ pub async fn start(
 }
 
 #[utoipa::path(
-    post, path = "/api/checkout/payments/{id}/cancel", operation_id = "widget_cancel_payment", tag = "widget", security(("client_secret" = [])),
+    post, path = "/api/checkout/payments/{id}/cancel", operation_id = "widget_cancel_payment", summary = "Cancel the payment (widget)", tag = "widget", security(("client_secret" = [])),
     params(("id" = PaymentId, Path, description = "The payment")),
     responses(
         (status = 200, description = "Cancelled by the shopper", body = CheckoutPayment),

@@ -11,7 +11,7 @@ use crate::app::AppState;
 use crate::database::{self, NotReady};
 
 #[utoipa::path(
-    get, path = "/health/live", operation_id = "health_live", tag = "health",
+    get, path = "/health/live", operation_id = "health_live", summary = "Liveness", tag = "health",
     responses((status = 200, description = "The process serves", content_type = "text/plain", body = String))
 )]
 pub async fn live() -> &'static str {
@@ -28,7 +28,7 @@ pub struct Readiness {
 }
 
 #[utoipa::path(
-    get, path = "/health/ready", operation_id = "health_ready", tag = "health",
+    get, path = "/health/ready", operation_id = "health_ready", summary = "Readiness", tag = "health",
     responses(
         (status = 200, description = "The database answers and has this build's migrations", body = Readiness),
         (status = 503, description = "Not ready, with the reason", body = Readiness)

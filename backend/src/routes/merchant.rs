@@ -16,7 +16,7 @@ use crate::outbox::store::DeadUpdate;
 use crate::payments::{PaymentError, merchant, operations};
 
 #[utoipa::path(
-    post, path = "/v1/payments", operation_id = "create_payment", tag = "payments", security(("merchant_key" = [])),
+    post, path = "/v1/payments", operation_id = "create_payment", summary = "Create a payment", tag = "payments", security(("merchant_key" = [])),
     params(("Idempotency-Key" = Option<crate::idempotency::IdempotencyKey>, Header)),
     request_body = CreatePayment,
     responses(
@@ -42,7 +42,7 @@ pub async fn create(
 }
 
 #[utoipa::path(
-    get, path = "/v1/payments/{id}", operation_id = "get_payment", tag = "payments", security(("merchant_key" = [])),
+    get, path = "/v1/payments/{id}", operation_id = "get_payment", summary = "Read a payment", tag = "payments", security(("merchant_key" = [])),
     params(("id" = PaymentId, Path, description = "The payment")),
     responses(
         (status = 200, description = "The payment", body = MerchantPayment),
@@ -61,7 +61,7 @@ pub async fn get(
 }
 
 #[utoipa::path(
-    post, path = "/v1/payments/{id}/capture", operation_id = "capture_payment", tag = "payments", security(("merchant_key" = [])),
+    post, path = "/v1/payments/{id}/capture", operation_id = "capture_payment", summary = "Capture all or part of a payment", tag = "payments", security(("merchant_key" = [])),
     params(("id" = PaymentId, Path, description = "The payment"), ("Idempotency-Key" = Option<crate::idempotency::IdempotencyKey>, Header)),
     request_body(content = Option<AmountRequest>, description = "The amount; without it, all that is left"),
     responses(
@@ -90,7 +90,7 @@ pub async fn capture(
 }
 
 #[utoipa::path(
-    post, path = "/v1/payments/{id}/refund", operation_id = "refund_payment", tag = "payments", security(("merchant_key" = [])),
+    post, path = "/v1/payments/{id}/refund", operation_id = "refund_payment", summary = "Refund all or part of what was captured", tag = "payments", security(("merchant_key" = [])),
     params(("id" = PaymentId, Path, description = "The payment"), ("Idempotency-Key" = Option<crate::idempotency::IdempotencyKey>, Header)),
     request_body(content = Option<AmountRequest>, description = "The amount; without it, all captured and not refunded"),
     responses(
@@ -119,7 +119,7 @@ pub async fn refund(
 }
 
 #[utoipa::path(
-    post, path = "/v1/payments/{id}/cancel", operation_id = "cancel_payment", tag = "payments", security(("merchant_key" = [])),
+    post, path = "/v1/payments/{id}/cancel", operation_id = "cancel_payment", summary = "Cancel a payment, or release what is not captured", tag = "payments", security(("merchant_key" = [])),
     params(("id" = PaymentId, Path, description = "The payment"), ("Idempotency-Key" = Option<crate::idempotency::IdempotencyKey>, Header)),
     responses(
         (status = 200, description = "The payment, cancelled (before the reservation) or with all not captured released", body = MerchantPayment),
@@ -146,7 +146,7 @@ pub async fn cancel(
 }
 
 #[utoipa::path(
-    get, path = "/v1/status-updates/dead", operation_id = "list_dead_status_updates", tag = "payments", security(("merchant_key" = [])),
+    get, path = "/v1/status-updates/dead", operation_id = "list_dead_status_updates", summary = "Status updates Vipps refused for good", tag = "payments", security(("merchant_key" = [])),
     responses(
         (status = 200, description = "Status updates Vipps refused for good", body = Vec<DeadUpdate>),
         (status = 401, description = "Missing, wrong or revoked key", body = shared::checkout::ApiErrorBody),

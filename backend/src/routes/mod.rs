@@ -1,5 +1,6 @@
 //! The router and its thin handlers: extract, call one use case, return a DTO.
 
+mod api_docs;
 mod api_keys;
 mod checkout;
 mod csp;
@@ -43,6 +44,8 @@ pub fn router(state: AppState) -> Router {
         .route("/health/ready", get(health::ready))
         .route("/metrics", get(metrics::metrics))
         .route("/v1/openapi.json", get(openapi::serve))
+        .route("/docs/api", get(api_docs::page))
+        .route("/docs/api/redoc.standalone.js", get(api_docs::script))
         .route("/v1/payments", post(merchant::create))
         .route("/v1/payments/{id}", get(merchant::get))
         .route("/v1/payments/{id}/capture", post(merchant::capture))

@@ -14,7 +14,7 @@ use crate::error::ApiError;
 use crate::payments::{PaymentError, checkout};
 
 #[utoipa::path(
-    get, path = "/api/checkout/payments/{id}/qr", operation_id = "widget_qr_code", tag = "widget", security(("client_secret" = [])),
+    get, path = "/api/checkout/payments/{id}/qr", operation_id = "widget_qr_code", summary = "QR code of the Vipps landing page (widget)", tag = "widget", security(("client_secret" = [])),
     params(("id" = PaymentId, Path, description = "The payment")),
     responses(
         (status = 200, description = "A QR code of the Vipps landing page, for a phone", content_type = "image/svg+xml", body = String),

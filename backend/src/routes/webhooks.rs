@@ -16,7 +16,7 @@ use crate::error::ApiError;
 use crate::webhooks;
 
 #[utoipa::path(
-    post, path = "/v1/webhook-endpoints", operation_id = "create_webhook_endpoint", tag = "webhooks", security(("merchant_key" = [])),
+    post, path = "/v1/webhook-endpoints", operation_id = "create_webhook_endpoint", summary = "Add a webhook endpoint", tag = "webhooks", security(("merchant_key" = [])),
     params(("Idempotency-Key" = Option<crate::idempotency::IdempotencyKey>, Header)),
     request_body = CreateEndpoint,
     responses(
@@ -43,7 +43,7 @@ pub async fn create_endpoint(
 }
 
 #[utoipa::path(
-    get, path = "/v1/webhook-endpoints", operation_id = "list_webhook_endpoints", tag = "webhooks", security(("merchant_key" = [])),
+    get, path = "/v1/webhook-endpoints", operation_id = "list_webhook_endpoints", summary = "List webhook endpoints", tag = "webhooks", security(("merchant_key" = [])),
     responses(
         (status = 200, description = "The merchant's endpoints, never their secrets", body = Vec<Endpoint>),
         (status = 401, description = "Missing, wrong or revoked key", body = shared::checkout::ApiErrorBody),
@@ -59,7 +59,7 @@ pub async fn list_endpoints(
 }
 
 #[utoipa::path(
-    delete, path = "/v1/webhook-endpoints/{id}", operation_id = "delete_webhook_endpoint", tag = "webhooks", security(("merchant_key" = [])),
+    delete, path = "/v1/webhook-endpoints/{id}", operation_id = "delete_webhook_endpoint", summary = "Delete a webhook endpoint", tag = "webhooks", security(("merchant_key" = [])),
     params(("id" = EndpointId, Path, description = "The endpoint")),
     responses(
         (status = 204, description = "Deleted: nothing more is sent to it"),
@@ -80,7 +80,7 @@ pub async fn delete_endpoint(
 }
 
 #[utoipa::path(
-    post, path = "/v1/webhook-endpoints/{id}/rotate-secret", operation_id = "rotate_webhook_secret", tag = "webhooks", security(("merchant_key" = [])),
+    post, path = "/v1/webhook-endpoints/{id}/rotate-secret", operation_id = "rotate_webhook_secret", summary = "Rotate an endpoint's signing secret", tag = "webhooks", security(("merchant_key" = [])),
     params(("id" = EndpointId, Path, description = "The endpoint"), ("Idempotency-Key" = Option<crate::idempotency::IdempotencyKey>, Header)),
     request_body(content = Option<RotateSecret>, description = "How long the old secret keeps signing beside the new one"),
     responses(
@@ -109,7 +109,7 @@ pub async fn rotate_secret(
 }
 
 #[utoipa::path(
-    get, path = "/v1/events", operation_id = "list_events", tag = "webhooks", security(("merchant_key" = [])),
+    get, path = "/v1/events", operation_id = "list_events", summary = "List events", tag = "webhooks", security(("merchant_key" = [])),
     params(("payment" = Option<PaymentId>, Query, description = "Only this payment's events")),
     responses(
         (status = 200, description = "The merchant's events, newest first (at most 500)", body = Vec<Event>),
@@ -129,7 +129,7 @@ pub async fn list_events(
 }
 
 #[utoipa::path(
-    get, path = "/v1/events/{id}", operation_id = "get_event", tag = "webhooks", security(("merchant_key" = [])),
+    get, path = "/v1/events/{id}", operation_id = "get_event", summary = "Read an event and its deliveries", tag = "webhooks", security(("merchant_key" = [])),
     params(("id" = EventId, Path, description = "The event")),
     responses(
         (status = 200, description = "The event and its deliveries, each attempt with its answer", body = EventWithDeliveries),
@@ -150,7 +150,7 @@ pub async fn get_event(
 }
 
 #[utoipa::path(
-    post, path = "/v1/events/{id}/redeliver", operation_id = "redeliver_event", tag = "webhooks", security(("merchant_key" = [])),
+    post, path = "/v1/events/{id}/redeliver", operation_id = "redeliver_event", summary = "Send an event again", tag = "webhooks", security(("merchant_key" = [])),
     params(("id" = EventId, Path, description = "The event"), ("Idempotency-Key" = Option<crate::idempotency::IdempotencyKey>, Header)),
     responses(
         (status = 200, description = "The event, due again at every endpoint subscribed to it", body = EventWithDeliveries),
