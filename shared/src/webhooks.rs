@@ -137,6 +137,7 @@ pub struct CreateEndpoint {
     pub url: EndpointUrl,
     /// Which events to send; all when left out.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub events: Option<Vec<EventType>>,
 }
 

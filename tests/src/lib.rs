@@ -431,6 +431,14 @@ impl TestApp {
         Ok((payment, txn))
     }
 
+    /// Waits (as [`eventually`]) until `/metrics` shows `series` at exactly `n`.
+    pub async fn metric_settles_at(&self, series: &str, n: f64) -> TestResult {
+        eventually(&format!("{series} to be {n}"), || async {
+            Ok((metric(&self.metrics().await?, series) == Some(n)).then_some(()))
+        })
+        .await
+    }
+
     /// `GET /metrics` with the operator key: the OpenMetrics text.
     pub async fn metrics(&self) -> TestResult<String> {
         let response = self

@@ -479,6 +479,21 @@ async fn bodies_that_are_no_fields_fault_say_what_is_wrong() -> TestResult {
         .await
         .map_err(|e| e.to_string())?;
     refused(form, 415, None, "a form").await?;
+    // A body that may be left out must still be JSON when it is there.
+    let payment = app.create_payment(1000).await?;
+    let capture = app
+        .http
+        .post(format!(
+            "{}/v1/payments/{}/capture",
+            app.backend_url, payment.id
+        ))
+        .bearer_auth(&app.merchant_key)
+        .header("content-type", "text/plain")
+        .body("amount=5")
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    refused(capture, 415, None, "a capture's text body").await?;
     // Over 64 KiB: 413, with an Idempotency-Key (which buffers the body first) and without.
     let large = format!(
         r#"{{"amount": 1, "merchant_order_id": "big", "description": "{}"}}"#,

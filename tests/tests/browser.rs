@@ -229,6 +229,11 @@ async fn a_shopper_pays_through_the_widget_then_the_merchant_captures_and_refund
     ] {
         metric_at_least(&text, series, n)?;
     }
+    // Every update delivered to Vipps, every webhook to the shop: the outboxes drain.
+    for queue in ["updatestatus", "webhooks"] {
+        let series = format!(r#"psp_outbox_pending{{queue="{queue}"}}"#);
+        app.metric_settles_at(&series, 0.0).await?;
+    }
     Ok(())
 }
 

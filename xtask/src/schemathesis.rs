@@ -70,7 +70,8 @@ pub fn run(ws: &Workspace) -> Result<(), Error> {
             // Each run explores afresh; a failure prints the seed that repeats it.
             .args(["--generation-database", "none"])
             .arg("--no-color")
-            .current_dir(&ws.root),
+            // Its cache (`.schemathesis/`) goes under target/, out of the repository.
+            .current_dir(ws.root.join("target")),
     )
 }
 

@@ -37,6 +37,18 @@ use crate::routes::extract::{authenticate, bearer};
 
 /// The largest request body a guarded request may have (it is buffered and hashed).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Whether `to_bytes` failed on its size limit, wherever in the chain of causes it says so.
+fn is_too_large(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if error.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
+}
+
 /// How long a key is remembered at least.
 pub const RETENTION_SECONDS: i64 = 24 * 60 * 60;
 
@@ -126,7 +138,7 @@ async fn once(
 ) -> Result<Response, IdempotencyError> {
     let (mut parts, body) = request.into_parts();
     let body = to_bytes(body, MAX_BODY_BYTES).await.map_err(|e| {
-        if crate::routes::extract::is_too_large(&e) {
+        if is_too_large(&e) {
             IdempotencyError::BodyTooLarge
         } else {
             IdempotencyError::UnreadableBody(e.to_string())

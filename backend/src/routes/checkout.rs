@@ -77,7 +77,7 @@ pub async fn start(
         (status = 400, description = "A field, path id or header does not parse: `param` names it", body = shared::checkout::ApiErrorBody),
         (status = 401, description = "Missing or wrong client secret, or no such payment", body = shared::checkout::ApiErrorBody),
         (status = 403, description = "The merchant is disabled", body = shared::checkout::ApiErrorBody),
-        (status = 409, description = "The payment's state forbids it, or the first request with this Idempotency-Key still runs", body = shared::checkout::ApiErrorBody),
+        (status = 409, description = "The payment's state forbids it", body = shared::checkout::ApiErrorBody),
         (status = 410, description = "The payment expired", body = shared::checkout::ApiErrorBody),
         (status = 429, description = "Too many requests for this payment or from this address; see Retry-After", body = shared::checkout::ApiErrorBody),
         (status = 500, description = "Our fault; logged", body = shared::checkout::ApiErrorBody),

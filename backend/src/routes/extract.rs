@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::keys;
 use crate::merchants::Authenticated;
 
-pub use super::field_errors::{Json, JsonOrEmpty, Query, is_too_large};
+pub use super::field_errors::{Json, JsonOrEmpty, Query};
 
 /// A path's `{id}`, parsed into a `PaymentId`.
 pub struct PaymentPath(pub PaymentId);

@@ -72,6 +72,7 @@ pub async fn get(
         (status = 409, description = "The payment's state forbids it, or the first request with this Idempotency-Key still runs", body = shared::checkout::ApiErrorBody),
         (status = 410, description = "The payment expired", body = shared::checkout::ApiErrorBody),
         (status = 413, description = "The body is over 64 KiB", body = shared::checkout::ApiErrorBody),
+        (status = 415, description = "The body is not sent as application/json", body = shared::checkout::ApiErrorBody),
         (status = 422, description = "More than is left to capture or refund (`param`: `amount`), or this Idempotency-Key was used with another request", body = shared::checkout::ApiErrorBody),
         (status = 500, description = "Our fault; logged", body = shared::checkout::ApiErrorBody),
         (status = 502, description = "Vipps or the acquirer failed; nothing changed, try again", body = shared::checkout::ApiErrorBody)
@@ -101,6 +102,7 @@ pub async fn capture(
         (status = 409, description = "The payment's state forbids it, or the first request with this Idempotency-Key still runs", body = shared::checkout::ApiErrorBody),
         (status = 410, description = "The payment expired", body = shared::checkout::ApiErrorBody),
         (status = 413, description = "The body is over 64 KiB", body = shared::checkout::ApiErrorBody),
+        (status = 415, description = "The body is not sent as application/json", body = shared::checkout::ApiErrorBody),
         (status = 422, description = "More than is left to capture or refund (`param`: `amount`), or this Idempotency-Key was used with another request", body = shared::checkout::ApiErrorBody),
         (status = 500, description = "Our fault; logged", body = shared::checkout::ApiErrorBody),
         (status = 502, description = "Vipps or the acquirer failed; nothing changed, try again", body = shared::checkout::ApiErrorBody)

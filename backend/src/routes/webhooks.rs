@@ -90,6 +90,7 @@ pub async fn delete_endpoint(
         (status = 404, description = "No such endpoint of this merchant", body = shared::checkout::ApiErrorBody),
         (status = 409, description = "The first request with this Idempotency-Key still runs", body = shared::checkout::ApiErrorBody),
         (status = 413, description = "The body is over 64 KiB", body = shared::checkout::ApiErrorBody),
+        (status = 415, description = "The body is not sent as application/json", body = shared::checkout::ApiErrorBody),
         (status = 422, description = "This Idempotency-Key was used with another request", body = shared::checkout::ApiErrorBody),
         (status = 500, description = "Our fault; logged", body = shared::checkout::ApiErrorBody)
     )

@@ -17,11 +17,15 @@ pub async fn read(pool: &Pool, queue: Queue) -> Result<Backlog, sqlx::Error> {
                     COALESCE(SUM(CASE WHEN state = 'dead' THEN 1 ELSE 0 END), 0) AS dead
                FROM outbox WHERE state IN ('pending', 'dead')"
         }
+        // A deleted endpoint's undelivered items are marked failed too: not given up on,
+        // let go by the merchant, so not counted.
         Queue::Webhooks => {
-            "SELECT COALESCE(SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END), 0) AS pending,
-                    MIN(CASE WHEN state = 'pending' THEN created_at END) AS oldest,
-                    COALESCE(SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END), 0) AS dead
-               FROM webhook_deliveries WHERE state IN ('pending', 'failed')"
+            "SELECT COALESCE(SUM(CASE WHEN d.state = 'pending' THEN 1 ELSE 0 END), 0) AS pending,
+                    MIN(CASE WHEN d.state = 'pending' THEN d.created_at END) AS oldest,
+                    COALESCE(SUM(CASE WHEN d.state = 'failed' THEN 1 ELSE 0 END), 0) AS dead
+               FROM webhook_deliveries d
+               JOIN webhook_endpoints e ON e.id = d.endpoint_id
+              WHERE d.state IN ('pending', 'failed') AND e.deleted_at IS NULL"
         }
     };
     let row = sqlx::query(sql).fetch_one(pool).await?;

@@ -331,7 +331,7 @@ impl std::fmt::Debug for AcquirerCalls {
 
 impl AcquirerCalls {
     /// `operation`: authorise, capture, refund, void, lookup; `outcome`: approved,
-    /// declined, ok, timeout, failed, refused.
+    /// declined, ok, timeout, failed, refused, abandoned.
     pub fn record(&self, operation: &'static str, outcome: &'static str, took: Duration) {
         self.seconds
             .get_or_create(&AcquirerLabels { operation, outcome })
@@ -402,10 +402,11 @@ impl std::fmt::Debug for ReconcileActions {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn sample<'a>(text: &'a str, series: &str) -> Option<&'a str> {
+    /// The value of one series as exposed (`name{labels}` exactly), for tests.
+    pub(crate) fn sample<'a>(text: &'a str, series: &str) -> Option<&'a str> {
         text.lines()
             .find_map(|line| line.strip_prefix(series)?.strip_prefix(' '))
     }

@@ -41,18 +41,21 @@ fn filter() -> EnvFilter {
 
 /// The server's logging, to stdout.
 pub fn init(format: LogFormat) {
-    let builder = tracing_subscriber::fmt().with_env_filter(filter());
-    let _ = match format {
-        LogFormat::Text => builder.try_init(),
-        LogFormat::Json => builder.json().flatten_event(true).try_init(),
-    };
+    init_with(format, std::io::stdout);
 }
 
 /// For commands whose stdout is their answer (`backend merchants create --json`).
 pub fn init_to_stderr(format: LogFormat) {
+    init_with(format, std::io::stderr);
+}
+
+fn init_with<W>(format: LogFormat, writer: W)
+where
+    W: for<'a> tracing_subscriber::fmt::MakeWriter<'a> + Send + Sync + 'static,
+{
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter())
-        .with_writer(std::io::stderr);
+        .with_writer(writer);
     let _ = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
