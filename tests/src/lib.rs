@@ -507,6 +507,35 @@ impl TestApp {
     }
 }
 
+/// What `/metrics` shows, at least, once a payment was authorised through Vipps's
+/// makePayment, then captured and refunded: each series with its least value (0: the
+/// series is there from the start).
+pub const AFTER_CAPTURE_AND_REFUND: [(&str, f64); 8] = [
+    (
+        r#"psp_make_payment_duration_seconds_count{outcome="ok"}"#,
+        1.0,
+    ),
+    (
+        r#"psp_acquirer_call_duration_seconds_count{operation="authorise",outcome="approved"}"#,
+        1.0,
+    ),
+    (
+        r#"psp_acquirer_call_duration_seconds_count{operation="capture",outcome="ok"}"#,
+        1.0,
+    ),
+    (
+        r#"psp_acquirer_call_duration_seconds_count{operation="refund",outcome="ok"}"#,
+        1.0,
+    ),
+    (r#"psp_reconciliation_actions_total{kind="expired"}"#, 0.0),
+    ("psp_rate_limited_total", 0.0),
+    (r#"psp_outbox_pending{queue="updatestatus"}"#, 0.0),
+    (
+        r#"psp_outbox_oldest_pending_age_seconds{queue="webhooks"}"#,
+        0.0,
+    ),
+];
+
 /// The value of one series (`name{labels}` exactly as `/metrics` writes it), if there.
 pub fn metric(text: &str, series: &str) -> Option<f64> {
     text.lines()

@@ -203,30 +203,10 @@ async fn a_shopper_pays_through_the_widget_then_the_merchant_captures_and_refund
             r#"psp_http_requests_total{method="POST",route="/api/checkout/payments/{id}/start",status="200"}"#,
             1.0,
         ),
-        (
-            r#"psp_make_payment_duration_seconds_count{outcome="ok"}"#,
-            1.0,
-        ),
-        (
-            r#"psp_acquirer_call_duration_seconds_count{operation="authorise",outcome="approved"}"#,
-            1.0,
-        ),
-        (
-            r#"psp_acquirer_call_duration_seconds_count{operation="capture",outcome="ok"}"#,
-            1.0,
-        ),
-        (
-            r#"psp_acquirer_call_duration_seconds_count{operation="refund",outcome="ok"}"#,
-            1.0,
-        ),
-        (r#"psp_reconciliation_actions_total{kind="expired"}"#, 0.0),
-        ("psp_rate_limited_total", 0.0),
-        (r#"psp_outbox_pending{queue="updatestatus"}"#, 0.0),
-        (
-            r#"psp_outbox_oldest_pending_age_seconds{queue="webhooks"}"#,
-            0.0,
-        ),
-    ] {
+    ]
+    .into_iter()
+    .chain(e2e::AFTER_CAPTURE_AND_REFUND)
+    {
         metric_at_least(&text, series, n)?;
     }
     // Every update delivered to Vipps, every webhook to the shop: the outboxes drain.
