@@ -87,7 +87,11 @@ fn ensure(ws: &Workspace) -> Result<PathBuf, Error> {
         "Installing schemathesis {VERSION} from PyPI into {}",
         venv.display()
     ));
-    if process::capture(Command::new("python3").args(["-m", "venv", "--help"])).is_none() {
+    // Debian's python3 has the venv module but, without python3-venv, no ensurepip: a
+    // virtual environment could not install pip into itself.
+    let mut can_make_venvs = Command::new("python3");
+    can_make_venvs.args(["-c", "import venv, ensurepip"]);
+    if process::capture(&mut can_make_venvs).is_none() {
         tools::apt_install(&["python3", "python3-venv"])?;
     }
     if venv.exists() {
