@@ -193,6 +193,24 @@ impl Application {
         &self.state.operator_api_key
     }
 
+    /// A sandbox backend on a fresh data directory (returned: it lives as long as the
+    /// test holds it), on a loopback port, with `adjust` applied to its settings.
+    #[cfg(test)]
+    pub(crate) async fn for_test(
+        adjust: impl FnOnce(&mut Config),
+    ) -> Result<(Self, tempfile::TempDir), String> {
+        let data = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let mut config = Config::sandbox(data.path().to_path_buf());
+        adjust(&mut config);
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| e.to_string())?;
+        let app = Self::build(config, listener)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok((app, data))
+    }
+
     /// The state the router is built on, for tests that drive it directly.
     #[cfg(test)]
     pub(crate) fn state(&self) -> &AppState {

@@ -67,18 +67,10 @@ mod tests {
     use axum::http::{Request, StatusCode};
     use tower::ServiceExt;
 
-    use crate::{Application, Config};
+    use crate::Application;
 
     async fn app() -> Result<(Application, tempfile::TempDir), String> {
-        let data = tempfile::tempdir().map_err(|e| e.to_string())?;
-        let config = Config::sandbox(data.path().to_path_buf());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .map_err(|e| e.to_string())?;
-        let app = Application::build(config, listener)
-            .await
-            .map_err(|e| e.to_string())?;
-        Ok((app, data))
+        Application::for_test(|_| {}).await
     }
 
     async fn get(router: &axum::Router, path: &str) -> Result<(StatusCode, String), String> {

@@ -55,7 +55,7 @@ mod tests {
     use axum::http::{Request, StatusCode};
     use tower::ServiceExt;
 
-    use crate::{Application, Config};
+    use crate::Application;
 
     /// A widget read of a well-formed id no payment has, from `peer` if given.
     async fn read_unknown(
@@ -77,15 +77,8 @@ mod tests {
 
     #[tokio::test]
     async fn unknown_ids_are_counted_per_address_and_never_per_payment() -> Result<(), String> {
-        let data = tempfile::tempdir().map_err(|e| e.to_string())?;
-        let mut config = Config::sandbox(data.path().to_path_buf());
-        config.widget_failures_per_minute = 3;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .map_err(|e| e.to_string())?;
-        let app = Application::build(config, listener)
-            .await
-            .map_err(|e| e.to_string())?;
+        let (app, _data) =
+            Application::for_test(|config| config.widget_failures_per_minute = 3).await?;
         let state = app.state().clone();
         let router = crate::routes::router(state.clone());
         // Without ConnectInfo (no peer address known) all requests are one client.
