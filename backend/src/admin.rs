@@ -4,6 +4,7 @@
 
 use clap::{Args, Subcommand};
 use shared::account::{Appearance, CreateApiKey, CreateMerchant, MerchantStatus, Origin};
+use shared::dashboard::{Email, NewPassword};
 use shared::text::Lang;
 use shared::{ApiKeyId, MerchantId};
 
@@ -19,6 +20,32 @@ pub enum Command {
     /// A merchant's API keys: create, list, revoke.
     #[command(subcommand)]
     Keys(KeyCommand),
+    /// People who sign in to a merchant's dashboard: create, list, disable.
+    #[command(subcommand)]
+    DashboardUsers(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Creates a user; the password is read from standard input (its first line, 12 to
+    /// 1024 characters), so that it is in no shell history or process list.
+    Create {
+        #[arg(long)]
+        merchant: MerchantId,
+        #[arg(long)]
+        email: String,
+    },
+    List {
+        #[arg(long)]
+        merchant: MerchantId,
+    },
+    /// Disabled at once: the user's sessions end and sign-in is refused.
+    Disable {
+        #[arg(long)]
+        merchant: MerchantId,
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -85,6 +112,8 @@ pub enum AdminError {
     Store(#[from] StoreError),
     #[error(transparent)]
     DataDir(#[from] crate::data_dir::PrivateFileError),
+    #[error(transparent)]
+    Dashboard(#[from] crate::dashboard::DashboardError),
 }
 
 /// Runs one command against the configured database; returns what to print.
@@ -96,6 +125,69 @@ pub async fn run(config: &Config, command: Command) -> Result<String, AdminError
     match command {
         Command::Merchants(command) => merchant_command(config, &merchants, command).await,
         Command::Keys(command) => key_command(config, &merchants, command).await,
+        Command::DashboardUsers(command) => {
+            let users = crate::dashboard::UserStore::new(store.pool().clone());
+            user_command(&users, command, &mut std::io::stdin().lock()).await
+        }
+    }
+}
+
+async fn user_command(
+    users: &crate::dashboard::UserStore,
+    command: UserCommand,
+    input: &mut impl std::io::BufRead,
+) -> Result<String, AdminError> {
+    let email = |text: String| {
+        text.parse::<Email>()
+            .map_err(|e| AdminError::Invalid(format!("--email: {e}")))
+    };
+    match command {
+        UserCommand::Create {
+            merchant,
+            email: text,
+        } => {
+            let email = email(text)?;
+            let mut line = zeroize::Zeroizing::new(String::new());
+            input
+                .read_line(&mut line)
+                .map_err(|e| AdminError::Invalid(format!("cannot read the password: {e}")))?;
+            let typed = line.strip_suffix('\n').unwrap_or(&line);
+            let typed = typed.strip_suffix('\r').unwrap_or(typed);
+            let password = NewPassword::try_from(typed.to_owned())
+                .map_err(|e| AdminError::Invalid(format!("the password (standard input): {e}")))?;
+            let user = users.create(&merchant, email, password).await?;
+            Ok(format!(
+                "dashboard user {} created: {} (merchant {merchant})",
+                user.id,
+                user.email.as_str()
+            ))
+        }
+        UserCommand::List { merchant } => {
+            let lines: Vec<String> = users
+                .list(&merchant)
+                .await?
+                .iter()
+                .map(|(user, disabled)| {
+                    let state = if *disabled { "disabled" } else { "active" };
+                    format!("{}  {:<8}  {}", user.id, state, user.email.as_str())
+                })
+                .collect();
+            Ok(lines.join("\n"))
+        }
+        UserCommand::Disable {
+            merchant,
+            email: text,
+        } => {
+            let email = email(text)?;
+            if users.disable(&merchant, &email).await? {
+                Ok(format!("dashboard user {} disabled", email.as_str()))
+            } else {
+                Err(AdminError::Invalid(format!(
+                    "merchant {merchant} has no active dashboard user {}",
+                    email.as_str()
+                )))
+            }
+        }
     }
 }
 

@@ -7,6 +7,7 @@ use secrecy::SecretString;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
+use crate::dashboard::SessionStore;
 use crate::merchants::{self, MerchantError, MerchantStore};
 use crate::outbox::OutboxWorker;
 use crate::reconcile::{ReconcileTiming, Reconciler};
@@ -39,6 +40,8 @@ pub struct AppState {
     pub response_sealer: Arc<ResponseSealer>,
     /// This process's metrics (`/metrics`).
     pub metrics: Metrics,
+    /// The dashboard's users and sessions.
+    pub sessions: SessionStore,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -148,7 +151,9 @@ impl Application {
             payments.webhook_wake.clone(),
             config.webhooks,
         )?;
+        let sessions = SessionStore::new(payments.store.pool().clone(), payments.merchants.clone());
         let state = AppState {
+            sessions,
             limits: Arc::new(WidgetLimits::new(&config)),
             response_sealer,
             metrics,

@@ -48,6 +48,8 @@ pub struct Config {
     /// Where `redoc.standalone.js` is, the script of the API reference at `/docs/api`
     /// (`API_DOCS_DIR`; xtask vendors it from npm).
     pub api_docs_dir: PathBuf,
+    /// The built merchant dashboard, served at `/dashboard/` (`DASHBOARD_DIR`).
+    pub dashboard_dir: PathBuf,
     pub vipps: VippsConfig,
     pub merchant: MerchantConfig,
     /// How long a shopper has to start a payment (`PAYMENT_TTL_SECONDS`).
@@ -152,6 +154,7 @@ impl Config {
             operator_api_key: None,
             widget_dir: PathBuf::from("frontend/dist"),
             api_docs_dir: PathBuf::from("target/tools/redoc"),
+            dashboard_dir: PathBuf::from("dashboard/dist"),
             vipps: VippsConfig {
                 base_url: format!("http://localhost:{}", sandbox::SIMULATOR_PORT),
                 client_id: sandbox::CLIENT_ID.to_owned(),
@@ -228,6 +231,9 @@ impl Config {
         }
         if let Some(dir) = var("API_DOCS_DIR") {
             config.api_docs_dir = dir.into();
+        }
+        if let Some(dir) = var("DASHBOARD_DIR") {
+            config.dashboard_dir = dir.into();
         }
         let vipps = &mut config.vipps;
         set(&mut vipps.base_url, "VIPPS_BASE_URL");

@@ -36,6 +36,18 @@ pub enum ApiError {
     Merchant(#[from] MerchantError),
     #[error(transparent)]
     Webhook(#[from] WebhookError),
+    #[error(transparent)]
+    Dashboard(#[from] crate::dashboard::DashboardError),
+}
+
+impl From<crate::timeline::TimelineError> for ApiError {
+    fn from(error: crate::timeline::TimelineError) -> Self {
+        use crate::timeline::TimelineError as T;
+        match error {
+            T::Payment(error) => Self::Payment(error),
+            T::Webhook(error) => Self::Webhook(error),
+        }
+    }
 }
 
 impl ApiError {
@@ -140,6 +152,7 @@ impl ApiError {
                 ),
             },
             Self::Merchant(error) => merchant_parts(error),
+            Self::Dashboard(error) => dashboard_parts(error),
             Self::Webhook(error) => match error {
                 WebhookError::EndpointNotFound | WebhookError::EventNotFound => {
                     (StatusCode::NOT_FOUND, ErrorCode::NotFound, message)
@@ -199,6 +212,22 @@ fn merchant_parts(error: &MerchantError) -> (StatusCode, ErrorCode, String) {
         }
         MerchantError::DuplicateMsn => (StatusCode::CONFLICT, ErrorCode::MsnTaken, message),
         MerchantError::Corrupt(_) | MerchantError::Database(_) | MerchantError::Key(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Internal,
+            "internal error".into(),
+        ),
+    }
+}
+
+/// The dashboard's sign-in and its users.
+fn dashboard_parts(error: &crate::dashboard::DashboardError) -> (StatusCode, ErrorCode, String) {
+    use crate::dashboard::DashboardError as D;
+    let message = error.to_string();
+    match error {
+        D::WrongCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized, message),
+        D::EmailTaken => (StatusCode::CONFLICT, ErrorCode::InvalidRequest, message),
+        D::NoSuchMerchant => (StatusCode::NOT_FOUND, ErrorCode::NotFound, message),
+        D::Corrupt(_) | D::Hashing(_) | D::Database(_) | D::Key(_) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::Internal,
             "internal error".into(),

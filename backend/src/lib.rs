@@ -6,6 +6,7 @@ pub mod admin;
 pub mod app;
 pub mod card;
 pub mod config;
+pub mod dashboard;
 pub mod data_dir;
 pub mod database;
 pub mod error;
@@ -19,6 +20,7 @@ pub mod reconcile;
 pub mod routes;
 pub mod serve;
 pub mod telemetry;
+pub mod timeline;
 pub mod vipps;
 pub mod webhooks;
 

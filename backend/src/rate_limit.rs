@@ -1,4 +1,4 @@
-//! The widget API's rate limits: `governor`'s keyed GCRA limiters (sharded, no global
+//! The widget API's rate limits, and the dashboard's sign-in's: `governor`'s keyed GCRA limiters (sharded, no global
 //! lock). Authenticated reads and authenticated actions (start, cancel, qr) are counted
 //! per payment; failed authentications (wrong secret, unknown id) per client address,
 //! so a stranger can neither use up a shopper's budget nor grow the per-payment state.
@@ -61,7 +61,17 @@ pub struct WidgetLimits {
     pub actions: Limit<PaymentId>,
     /// Failed authentications per client address ([`client_key`]).
     pub failures: Limit<IpAddr>,
+    /// The dashboard's sign-in attempts per email address, so that one account's
+    /// password cannot be guessed fast from many addresses…
+    pub sign_ins: Limit<String>,
+    /// …and per client address, so that one client cannot try many accounts.
+    pub sign_in_clients: Limit<IpAddr>,
 }
+
+/// Sign-in attempts a minute per email address (enough for a person who mistypes).
+pub const SIGN_INS_PER_MINUTE: u32 = 10;
+/// Sign-in attempts a minute per client address (an office behind one address).
+pub const SIGN_IN_CLIENTS_PER_MINUTE: u32 = 30;
 
 impl WidgetLimits {
     pub fn new(config: &Config) -> Self {
@@ -69,6 +79,8 @@ impl WidgetLimits {
             reads: Limit::per_minute(config.poll_limit_per_minute),
             actions: Limit::per_minute(config.widget_actions_per_minute),
             failures: Limit::per_minute(config.widget_failures_per_minute),
+            sign_ins: Limit::per_minute(SIGN_INS_PER_MINUTE),
+            sign_in_clients: Limit::per_minute(SIGN_IN_CLIENTS_PER_MINUTE),
         }
     }
 
@@ -80,6 +92,8 @@ impl WidgetLimits {
             self.reads.retain_recent();
             self.actions.retain_recent();
             self.failures.retain_recent();
+            self.sign_ins.retain_recent();
+            self.sign_in_clients.retain_recent();
         }
     }
 }

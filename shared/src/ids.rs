@@ -21,6 +21,8 @@ pub enum IdError {
     EndpointId,
     #[error("an event id is `evt_` followed by 32 lowercase hex digits")]
     EventId,
+    #[error("a dashboard user id is `usr_` followed by 32 lowercase hex digits")]
+    UserId,
 }
 
 macro_rules! string_id {
@@ -137,6 +139,13 @@ random_id!(
     EventId,
     "evt_",
     IdError::EventId
+);
+
+random_id!(
+    /// A person who signs in to the merchant dashboard.
+    UserId,
+    "usr_",
+    IdError::UserId
 );
 
 impl PaymentId {

@@ -9,20 +9,23 @@ pub mod account;
 pub mod amount;
 pub mod appearance;
 pub mod checkout;
+pub mod dashboard;
 pub mod ids;
 pub mod merchant;
 pub mod mobile_number;
 #[cfg(feature = "openapi")]
 mod openapi;
+pub mod payment_list;
 pub mod sandbox;
 pub mod test_cards;
 pub mod text;
+pub mod timeline;
 pub mod vipps;
 pub mod webhooks;
 
 pub use amount::{Amount, AmountError, Currency};
 pub use ids::{
     ApiKeyId, EndpointId, EventId, IdError, MerchantId, MerchantOrderId, PaymentId,
-    PspTransactionId,
+    PspTransactionId, UserId,
 };
 pub use mobile_number::{MobileNumber, MobileNumberError};

@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod browser;
 pub mod cluster;
+pub mod dashboard;
 pub mod database;
 pub mod fakes;
 pub mod receiver;
@@ -50,6 +51,8 @@ pub struct Options {
     pub widget_dir: Option<PathBuf>,
     /// Where Redoc's script is, for the API reference's browser test.
     pub api_docs_dir: Option<PathBuf>,
+    /// The built dashboard (`DASHBOARD_DIR`).
+    pub dashboard_dir: Option<PathBuf>,
     /// How long a payment may wait for the shopper to press Pay.
     pub payment_ttl_seconds: Option<u64>,
     /// Origins besides the demo shop's that may frame the widget.
@@ -113,6 +116,9 @@ impl TestApp {
         }
         if let Some(dir) = options.api_docs_dir {
             config.api_docs_dir = dir;
+        }
+        if let Some(dir) = options.dashboard_dir {
+            config.dashboard_dir = dir;
         }
         config.merchant.allowed_origins = [shop_url.clone()]
             .into_iter()

@@ -64,6 +64,7 @@ pub const POSTGRES_SUITES: &[&str] = &[
     "api_keys",
     "instances",
     "operations",
+    "dashboard",
 ];
 
 pub fn postgres_suites(ws: &Workspace) -> Result<(), Error> {

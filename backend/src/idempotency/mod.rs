@@ -33,7 +33,7 @@ use tracing::Instrument;
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::payments::now_unix;
-use crate::routes::extract::{authenticate, bearer};
+use crate::routes::extract::credentials;
 
 /// The largest request body a guarded request may have (it is buffered and hashed).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -88,12 +88,9 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
         Err(e) => return ApiError::from(IdempotencyError::from(e)).into_response(),
     };
     // Keys belong to the merchant; the handler answers 401 to anyone else.
-    let merchant = match bearer(request.headers()) {
-        Some(presented) => match authenticate(&state, presented).await {
-            Ok(merchant) => merchant,
-            Err(error) => return error.into_response(),
-        },
-        None => None,
+    let merchant = match credentials(&state, request.headers()).await {
+        Ok(merchant) => merchant,
+        Err(error) => return error.into_response(),
     };
     let Some(merchant) = merchant else {
         return next.run(request).await;

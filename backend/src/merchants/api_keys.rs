@@ -24,11 +24,18 @@ const LAST_USED_GRANULARITY: i64 = 60;
 const SHOWN_CHARS: usize = 12;
 const MIN_SHOWN_LENGTH: usize = 40;
 
-/// A request's credentials, checked: the merchant (active) and which of its keys.
+/// A request's credentials, checked: the merchant (active), and which of its keys or
+/// which dashboard user's session.
 #[derive(Debug, Clone)]
 pub struct Authenticated {
     pub merchant: Merchant,
-    pub key_id: ApiKeyId,
+    pub credential: Credential,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    Key(ApiKeyId),
+    Session(shared::UserId),
 }
 
 /// A new secret key: `sk_test_…` in the sandbox, `sk_live_…` in production.
@@ -176,7 +183,7 @@ impl MerchantStore {
         }
         Ok(Some(Authenticated {
             merchant: from_row(&row)?,
-            key_id,
+            credential: Credential::Key(key_id),
         }))
     }
 }

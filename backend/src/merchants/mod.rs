@@ -7,7 +7,7 @@ mod api_keys;
 mod bootstrap;
 mod store;
 
-pub use api_keys::{Authenticated, KEY_PREFIX};
+pub use api_keys::{Authenticated, Credential, KEY_PREFIX};
 pub use bootstrap::ensure_environment_merchant;
 pub use store::MerchantStore;
 

@@ -5,6 +5,7 @@ pub mod checkout;
 pub mod context;
 pub mod events;
 pub mod ledger;
+pub mod listing;
 pub mod make_payment;
 pub mod merchant;
 pub mod operations;

@@ -3,7 +3,7 @@
 //! succeeds, writing the status update for Vipps to the outbox in the same transaction,
 //! or fails and gives the amount back.
 
-use shared::Amount;
+use shared::{Amount, PaymentId};
 use sqlx::Row;
 
 use super::ledger::{Ledger, Operation};
@@ -135,6 +135,24 @@ impl PaymentStore {
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(OperationRecord::from_row).transpose()
+    }
+
+    /// The payment's operations in the order they were begun (within one second, in the
+    /// order of their status updates to Vipps).
+    pub async fn operations_of(
+        &self,
+        payment: &PaymentId,
+    ) -> Result<Vec<OperationRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT op.id, op.payment_id, op.kind, op.amount_ore, op.state, op.error,
+                    op.created_at, op.updated_at
+             FROM operations op LEFT JOIN outbox o ON o.operation_id = op.id
+             WHERE op.payment_id = $1 ORDER BY op.created_at, COALESCE(o.seq, 0), op.id",
+        )
+        .bind(payment.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(OperationRecord::from_row).collect()
     }
 
     /// Operations still pending since before `before` (Unix seconds): their instance died

@@ -79,6 +79,19 @@ pub fn widget_page(html: &str, allowed_origins: &[Origin], report_uri: &str) -> 
     )
 }
 
+/// The merchant dashboard's page as served (`html`): like the widget's, but never framed
+/// by anyone.
+pub fn dashboard_page(html: &str, report_uri: &str) -> String {
+    let scripts = inline_sources(html, "script").join(" ");
+    let styles = inline_sources(html, "style").join(" ");
+    format!(
+        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' 'report-sample' {scripts}; \
+         style-src 'self' 'report-sample' {styles}; connect-src 'self'; img-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; \
+         report-uri {report_uri}"
+    )
+}
+
 /// The widget's other files (its JS and wasm, which no page runs under this policy):
 /// nothing may run or load if one is opened as a page, and none is framed.
 pub fn widget_files(report_uri: &str) -> String {

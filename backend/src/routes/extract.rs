@@ -65,12 +65,42 @@ impl FromRequestParts<AppState> for Merchant {
         if let Some(known) = parts.extensions.get::<Authenticated>() {
             return Ok(Self(known.clone()));
         }
-        let presented = bearer(&parts.headers).ok_or(ApiError::Unauthorized)?;
-        authenticate(state, presented)
+        credentials(state, &parts.headers)
             .await?
             .map(Self)
             .ok_or(ApiError::Unauthorized)
     }
+}
+
+/// The merchant a request acts for: by its `Authorization: Bearer` key, or else by a
+/// dashboard session's cookie with that session's CSRF token in `x-csrf-token`. `None`
+/// when neither checks out (a key that is wrong is not retried as a session).
+pub async fn credentials(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<Authenticated>, ApiError> {
+    if let Some(presented) = bearer(headers) {
+        return authenticate(state, presented).await;
+    }
+    let Some(token) = session_cookie(headers) else {
+        return Ok(None);
+    };
+    let csrf = headers
+        .get(shared::dashboard::CSRF_HEADER)
+        .and_then(|v| v.to_str().ok());
+    Ok(state.sessions.authenticate(&token, csrf).await?)
+}
+
+/// The dashboard session's token from the `Cookie` header(s), if there is one.
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == shared::dashboard::SESSION_COOKIE)
+        .map(|c| c.value().to_owned())
 }
 
 /// The merchant whose live key `presented` is.
@@ -117,4 +147,18 @@ pub fn accept_language(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(axum::http::header::ACCEPT_LANGUAGE)
         .and_then(|value| value.to_str().ok())
+}
+
+/// The client's address, when the server knows it (not when a test drives the router
+/// directly).
+pub struct Peer(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let connected = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
+        Ok(Self(connected.map(|info| info.0.ip())))
+    }
 }

@@ -7,13 +7,15 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use shared::PaymentId;
 use shared::merchant::{AmountRequest, CreatePayment, MerchantPayment};
+use shared::payment_list::{ListPayments, PaymentList};
+use shared::timeline::PaymentTimeline;
 
-use super::extract::{Json, JsonOrEmpty, Merchant, PaymentPath};
+use super::extract::{Json, JsonOrEmpty, Merchant, PaymentPath, Query};
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::idempotency::IdempotencyKey;
 use crate::outbox::store::DeadUpdate;
-use crate::payments::{PaymentError, merchant, operations};
+use crate::payments::{PaymentError, listing, merchant, operations};
 
 #[utoipa::path(
     post, path = "/v1/payments", operation_id = "create_payment", summary = "Create a payment", tag = "payments", security(("merchant_key" = [])),
@@ -39,6 +41,48 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<MerchantPayment>), ApiError> {
     let created = merchant::create(&state.payments, who.id(), request, key_of(&key)).await?;
     Ok((StatusCode::CREATED, Json(created)))
+}
+
+#[utoipa::path(
+    get, path = "/v1/payments", operation_id = "list_payments", summary = "List, search and filter payments", tag = "payments", security(("merchant_key" = [])),
+    params(ListPayments),
+    responses(
+        (status = 200, description = "A page of payments, newest first", body = PaymentList),
+        (status = 400, description = "A field, path id or header does not parse: `param` names it", body = shared::checkout::ApiErrorBody),
+        (status = 401, description = "Missing, wrong or revoked key", body = shared::checkout::ApiErrorBody),
+        (status = 404, description = "`starting_after` is no payment of this merchant", body = shared::checkout::ApiErrorBody),
+        (status = 500, description = "Our fault; logged", body = shared::checkout::ApiErrorBody)
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    who: Merchant,
+    Query(query): Query<ListPayments>,
+) -> Result<Json<PaymentList>, ApiError> {
+    Ok(Json(
+        listing::list(&state.payments, who.id(), &query).await?,
+    ))
+}
+
+#[utoipa::path(
+    get, path = "/v1/payments/{id}/timeline", operation_id = "get_payment_timeline", summary = "Everything that happened to a payment", tag = "payments", security(("merchant_key" = [])),
+    params(("id" = PaymentId, Path, description = "The payment")),
+    responses(
+        (status = 200, description = "The payment and its story, oldest first", body = PaymentTimeline),
+        (status = 400, description = "A field, path id or header does not parse: `param` names it", body = shared::checkout::ApiErrorBody),
+        (status = 401, description = "Missing, wrong or revoked key", body = shared::checkout::ApiErrorBody),
+        (status = 404, description = "No such payment of this merchant", body = shared::checkout::ApiErrorBody),
+        (status = 500, description = "Our fault; logged", body = shared::checkout::ApiErrorBody)
+    )
+)]
+pub async fn timeline(
+    State(state): State<AppState>,
+    who: Merchant,
+    PaymentPath(id): PaymentPath,
+) -> Result<Json<PaymentTimeline>, ApiError> {
+    Ok(Json(
+        crate::timeline::of_payment(&state.payments, who.id(), &id).await?,
+    ))
 }
 
 #[utoipa::path(

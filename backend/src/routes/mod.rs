@@ -4,6 +4,7 @@ mod api_docs;
 mod api_keys;
 mod checkout;
 mod csp;
+mod dashboard;
 pub mod extract;
 mod field_errors;
 mod health;
@@ -46,8 +47,9 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/openapi.json", get(openapi::serve))
         .route("/docs/api", get(api_docs::page))
         .route("/docs/api/redoc.standalone.js", get(api_docs::script))
-        .route("/v1/payments", post(merchant::create))
+        .route("/v1/payments", post(merchant::create).get(merchant::list))
         .route("/v1/payments/{id}", get(merchant::get))
+        .route("/v1/payments/{id}/timeline", get(merchant::timeline))
         .route("/v1/payments/{id}/capture", post(merchant::capture))
         .route("/v1/payments/{id}/refund", post(merchant::refund))
         .route("/v1/payments/{id}/cancel", post(merchant::cancel))
@@ -108,6 +110,15 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/widget/", get(widget_page::page))
         .nest("/widget", widget)
+        .route(
+            "/dashboard/api/session",
+            post(dashboard::sign_in)
+                .get(dashboard::session)
+                .delete(dashboard::sign_out),
+        )
+        .route("/dashboard", get(dashboard::page_or_file))
+        .route("/dashboard/", get(dashboard::page_or_file))
+        .route("/dashboard/{*path}", get(dashboard::page_or_file))
         // Every body is small: 64 KiB, as the Idempotency-Key layer buffers (413 beyond).
         .layer(DefaultBodyLimit::max(crate::idempotency::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(

@@ -19,7 +19,9 @@ use utoipa::{Modify, OpenApi};
     ),
     paths(
         super::merchant::create,
+        super::merchant::list,
         super::merchant::get,
+        super::merchant::timeline,
         super::merchant::capture,
         super::merchant::refund,
         super::merchant::cancel,

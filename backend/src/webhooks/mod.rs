@@ -22,7 +22,7 @@ mod store;
 #[cfg(test)]
 mod store_tests;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 #[cfg(test)]
 mod worker_tests;
 
