@@ -317,3 +317,87 @@ impl CreateArgs {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dashboard::SessionStore;
+    use crate::webhooks::test_support::{fixture, merchant};
+
+    fn create(merchant: &MerchantId) -> UserCommand {
+        UserCommand::Create {
+            merchant: merchant.clone(),
+            email: "Kari@Shop.Example".to_owned(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_user_is_made_with_the_first_line_of_input_and_disabled_with_their_sessions()
+    -> Result<(), String> {
+        let fixture = fixture().await?;
+        let shop = merchant(&fixture.pool, 1).await?;
+        let users = crate::dashboard::UserStore::new(fixture.pool.clone());
+        let run = |command, input: &'static str| {
+            let users = users.clone();
+            async move { user_command(&users, command, &mut input.as_bytes()).await }
+        };
+
+        let short = run(create(&shop), "too short\n").await;
+        assert!(
+            matches!(short, Err(AdminError::Invalid(ref m)) if m.contains("12 to 1024")),
+            "{short:?}"
+        );
+        let made = run(create(&shop), "correct horse battery\r\nignored\n").await;
+        assert!(
+            made.as_deref()
+                .is_ok_and(|m| m.contains("kari@shop.example")),
+            "{made:?}"
+        );
+        let again = run(create(&shop), "correct horse battery\n").await;
+        assert!(matches!(again, Err(AdminError::Dashboard(_))), "{again:?}");
+
+        let merchants = MerchantStore::new(fixture.pool.clone());
+        let sessions = SessionStore::new(fixture.pool.clone(), merchants, false);
+        let signed_in = sessions
+            .sign_in("kari@shop.example", "correct horse battery".to_owned())
+            .await
+            .map_err(|e| e.to_string())?;
+        let listed = run(
+            UserCommand::List {
+                merchant: shop.clone(),
+            },
+            "",
+        )
+        .await;
+        assert!(
+            listed
+                .as_deref()
+                .is_ok_and(|l| l.contains("active") && l.contains("kari@")),
+            "{listed:?}"
+        );
+
+        let disable = UserCommand::Disable {
+            merchant: shop.clone(),
+            email: "kari@shop.example".to_owned(),
+        };
+        assert!(run(disable, "").await.is_ok());
+        let found = sessions
+            .find(&signed_in.token)
+            .await
+            .map_err(|e| e.to_string())?;
+        assert!(found.is_none(), "the session ended");
+        let refused = sessions
+            .sign_in("kari@shop.example", "correct horse battery".to_owned())
+            .await;
+        assert!(matches!(
+            refused,
+            Err(crate::dashboard::DashboardError::WrongCredentials)
+        ));
+        let listed = run(UserCommand::List { merchant: shop }, "").await;
+        assert!(
+            listed.as_deref().is_ok_and(|l| l.contains("disabled")),
+            "{listed:?}"
+        );
+        Ok(())
+    }
+}

@@ -151,7 +151,11 @@ impl Application {
             payments.webhook_wake.clone(),
             config.webhooks,
         )?;
-        let sessions = SessionStore::new(payments.store.pool().clone(), payments.merchants.clone());
+        let sessions = SessionStore::new(
+            payments.store.pool().clone(),
+            payments.merchants.clone(),
+            config.public_url.starts_with("https://"),
+        );
         let state = AppState {
             sessions,
             limits: Arc::new(WidgetLimits::new(&config)),

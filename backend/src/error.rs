@@ -226,6 +226,11 @@ fn dashboard_parts(error: &crate::dashboard::DashboardError) -> (StatusCode, Err
     match error {
         D::WrongCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized, message),
         D::EmailTaken => (StatusCode::CONFLICT, ErrorCode::InvalidRequest, message),
+        D::Busy => (
+            StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::RateLimited,
+            message,
+        ),
         D::NoSuchMerchant => (StatusCode::NOT_FOUND, ErrorCode::NotFound, message),
         D::Corrupt(_) | D::Hashing(_) | D::Database(_) | D::Key(_) => (
             StatusCode::INTERNAL_SERVER_ERROR,

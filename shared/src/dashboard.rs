@@ -6,8 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::{MerchantId, UserId};
 
-/// The session cookie: HttpOnly, SameSite=Strict, Path=/.
+/// The session cookie over plain HTTP (development): HttpOnly, SameSite=Strict, Path=/.
 pub const SESSION_COOKIE: &str = "psp_session";
+/// The session cookie over HTTPS: `Secure` too, and with the `__Host-` prefix, so that no
+/// other site on the same domain (a sibling subdomain) can set one for us.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-psp_session";
 /// The header a session's requests carry its CSRF token in (a foreign page can neither
 /// read the token nor send a custom header to us).
 pub const CSRF_HEADER: &str = "x-csrf-token";

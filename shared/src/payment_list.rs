@@ -16,9 +16,9 @@ pub struct ListPayments {
     #[serde(default)]
     pub status: Option<PaymentStatus>,
     /// A payment id (exact), an order id (any part of it, in any case) or a card's last
-    /// four digits.
+    /// four digits: 1 to 100 characters once trimmed, without control characters.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, max_length = 100))]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, min_length = 1))]
     pub q: Option<SearchText>,
     /// How many to return: 1 to 100 (25 when left out).
     #[serde(default)]
@@ -39,13 +39,13 @@ pub struct PaymentList {
     pub has_more: bool,
 }
 
-/// What to look for: 1 to 100 characters once trimmed.
+/// What to look for: 1 to 100 characters once trimmed, none of them control characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct SearchText(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("q is 1 to 100 characters")]
+#[error("q is 1 to 100 characters, without control characters")]
 pub struct SearchTextError;
 
 impl SearchText {
@@ -68,7 +68,7 @@ impl TryFrom<String> for SearchText {
     type Error = SearchTextError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         let text = value.trim();
-        if (1..=100).contains(&text.chars().count()) {
+        if (1..=100).contains(&text.chars().count()) && !text.chars().any(char::is_control) {
             Ok(Self(text.to_owned()))
         } else {
             Err(SearchTextError)
@@ -133,6 +133,11 @@ mod tests {
         assert_eq!(
             text("42a2").ok().as_ref().and_then(SearchText::last_four),
             None
+        );
+        assert_eq!(
+            text("order\u{0}").ok(),
+            None,
+            "PostgreSQL refuses NUL in text"
         );
         let id = "pay_0123456789abcdef0123456789abcdef";
         assert!(text(id).ok().and_then(|t| t.payment_id()).is_some());

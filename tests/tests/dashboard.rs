@@ -92,7 +92,8 @@ async fn guessing_one_accounts_password_is_slowed_to_ten_tries_a_minute() -> Tes
     for _ in 0..10 {
         assert_eq!(app.sign_in(EMAIL, "guess guess guess").await?.status(), 401);
     }
-    let response = app.sign_in(EMAIL, PASSWORD).await?;
+    // Counted by the address as stored, however it is typed.
+    let response = app.sign_in(" KARI@Shop.Example ", PASSWORD).await?;
     assert_eq!(response.status(), 429, "even the right password waits");
     assert!(response.headers().get("retry-after").is_some());
     Ok(())
@@ -253,6 +254,35 @@ async fn a_disabled_merchants_users_cannot_sign_in_and_their_sessions_stop() -> 
         401
     );
     assert_eq!(app.sign_in(EMAIL, PASSWORD).await?.status(), 401);
+    let enable = app
+        .http
+        .post(format!(
+            "{}/operator/v1/merchants/{merchant}/enable",
+            app.backend_url
+        ))
+        .bearer_auth(&app.operator_key);
+    assert_eq!(status_of(enable).await?, 200);
+    assert_eq!(
+        status_of(signed_in.request(&app, Method::GET, "/v1/payments")).await?,
+        401,
+        "an enable does not bring the sessions back"
+    );
+    assert_eq!(app.sign_in(EMAIL, PASSWORD).await?.status(), 200);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_second_session_cookie_planted_beside_the_real_one_makes_neither_count() -> TestResult {
+    let app = app_with_user().await?;
+    let signed_in = app.signed_in(EMAIL, PASSWORD).await?;
+    // The real one first: taking the first would let the request through.
+    let planted = format!("{}; psp_session={}", signed_in.cookie, "ab".repeat(32));
+    let request = app
+        .http
+        .get(format!("{}/v1/payments", app.backend_url))
+        .header(COOKIE, planted)
+        .header(CSRF_HEADER, &signed_in.session.csrf_token);
+    assert_eq!(status_of(request).await?, 401);
     Ok(())
 }
 
@@ -352,6 +382,7 @@ async fn a_bad_list_query_names_its_parameter() -> TestResult {
         ("?limit=ten", "limit", 400),
         ("?starting_after=pay_1", "starting_after", 400),
         ("?q=", "q", 400),
+        ("?q=order%00", "q", 400),
         ("?colour=red", "colour", 400),
     ] {
         let response = app.merchant_get(&format!("/v1/payments{query}")).await?;

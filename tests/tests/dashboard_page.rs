@@ -37,14 +37,14 @@ fn header(response: &reqwest::Response, name: &str) -> String {
 
 #[tokio::test]
 async fn the_page_allows_its_own_inline_script_by_hash_and_is_never_framed() -> TestResult {
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    std::fs::write(dir.path().join("index.html"), PAGE).map_err(|e| e.to_string())?;
-    std::fs::write(
-        dir.path().join("d.js"),
-        "export default async function () {}",
-    )
-    .map_err(|e| e.to_string())?;
-    let app = app_with_dashboard(dir.path()).await?;
+    let root = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let dist = root.path().join("dist");
+    std::fs::create_dir(&dist).map_err(|e| e.to_string())?;
+    std::fs::write(dist.join("index.html"), PAGE).map_err(|e| e.to_string())?;
+    std::fs::write(dist.join("d.js"), "export default async function () {}")
+        .map_err(|e| e.to_string())?;
+    std::fs::write(root.path().join("secret.js"), "no").map_err(|e| e.to_string())?;
+    let app = app_with_dashboard(&dist).await?;
 
     let bare = get(&app, "/dashboard").await?;
     assert_eq!(bare.status(), 308);
@@ -76,6 +76,16 @@ async fn the_page_allows_its_own_inline_script_by_hash_and_is_never_framed() -> 
     assert!(header(&file, "content-type").contains("javascript"));
     assert!(header(&file, "content-security-policy").contains("default-src 'none'"));
     assert_eq!(get(&app, "/dashboard/missing.js").await?.status(), 404);
+    // Nothing outside the dashboard's directory is served.
+    for outside in [
+        "/dashboard/..%2fsecret.js",
+        "/dashboard/%2e%2e/secret.js",
+        "/dashboard/../secret.js",
+    ] {
+        let response = get(&app, outside).await?;
+        let body = response.text().await.map_err(|e| e.to_string())?;
+        assert_ne!(body, "no", "{outside}");
+    }
     assert_eq!(get(&app, "/dashboard/api/nothing").await?.status(), 404);
     Ok(())
 }

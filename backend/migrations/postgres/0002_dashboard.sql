@@ -19,6 +19,3 @@ CREATE TABLE dashboard_sessions (
     expires_at  BIGINT NOT NULL                  -- Unix seconds
 );
 CREATE INDEX dashboard_sessions_expires ON dashboard_sessions (expires_at);
-
--- The dashboard lists a merchant's payments newest first and finds them by card.
-CREATE INDEX payments_merchant_last_four ON payments (merchant_id, card_last_four);

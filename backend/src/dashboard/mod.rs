@@ -20,6 +20,9 @@ pub enum DashboardError {
     EmailTaken,
     #[error("no such merchant")]
     NoSuchMerchant,
+    /// As many sign-ins as we hash at once are being hashed.
+    #[error("too many sign-ins at once; retry in a second")]
+    Busy,
     #[error("a stored dashboard record is unreadable: {0}")]
     Corrupt(String),
     #[error("password hashing failed: {0}")]

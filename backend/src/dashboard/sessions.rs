@@ -4,12 +4,14 @@
 //! nothing once its user is disabled or its merchant is not active. Every instance reads
 //! the same table, so a session works whichever instance a request reaches.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use shared::account::MerchantStatus;
-use shared::dashboard::{Email, Session, SessionMerchant};
+use shared::dashboard::{Email, SECURE_SESSION_COOKIE, SESSION_COOKIE, Session, SessionMerchant};
 use sqlx::Row;
 use subtle::ConstantTimeEq;
+use tokio::sync::Semaphore;
 
 use super::users::UserStore;
 use super::{DashboardError, passwords};
@@ -26,6 +28,11 @@ pub struct SessionStore {
     pool: Pool,
     users: UserStore,
     merchants: MerchantStore,
+    /// Served over HTTPS: the cookie is `Secure` and `__Host-` named.
+    secure: bool,
+    /// Sign-ins hashing at once: each takes 19 MiB and a core for a while, so a flood of
+    /// them is refused (429) rather than queued on the blocking pool.
+    hashing: Arc<Semaphore>,
 }
 
 /// A new session: what the page is told, and the cookie's token (never stored).
@@ -41,11 +48,28 @@ pub struct Found {
 }
 
 impl SessionStore {
-    pub fn new(pool: Pool, merchants: MerchantStore) -> Self {
+    pub fn new(pool: Pool, merchants: MerchantStore, secure: bool) -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
         Self {
             users: UserStore::new(pool.clone()),
             pool,
             merchants,
+            secure,
+            hashing: Arc::new(Semaphore::new(cores.saturating_mul(2))),
+        }
+    }
+
+    /// Whether the cookie is `Secure` (we are served over HTTPS).
+    pub fn secure(&self) -> bool {
+        self.secure
+    }
+
+    /// The session cookie's name: `__Host-psp_session` over HTTPS, `psp_session` else.
+    pub fn cookie_name(&self) -> &'static str {
+        if self.secure {
+            SECURE_SESSION_COOKIE
+        } else {
+            SESSION_COOKIE
         }
     }
 
@@ -62,6 +86,11 @@ impl SessionStore {
             Err(_) => None,
         };
         let stored = credentials.as_ref().map(|c| c.password_hash.clone());
+        let _hashing = self
+            .hashing
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| DashboardError::Busy)?;
         if !passwords::verify(password, stored).await? {
             return Err(DashboardError::WrongCredentials);
         }

@@ -1,6 +1,7 @@
 //! Stripe-style idempotency for the merchant API: a `POST /v1/…` sent with an
 //! `Idempotency-Key` runs once; a repeat gets the stored response with
-//! `Idempotent-Replayed: true`. Keys belong to the merchant credential that used them, are
+//! `Idempotent-Replayed: true`. Keys belong to the merchant (whichever of its keys or
+//! dashboard sessions sent them), are
 //! kept at least 24 h (`sweep`), and are forgotten after a 5xx so that the merchant can retry.
 //! On the payment routes (create, capture, refund, cancel), a key whose request has gone
 //! unanswered for longer than any request runs (`IDEMPOTENCY_STALE_AFTER_SECONDS`) died with

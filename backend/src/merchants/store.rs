@@ -138,14 +138,26 @@ impl MerchantStore {
             MerchantStatus::Active => "active",
             MerchantStatus::Disabled => "disabled",
         };
+        let mut tx = crate::database::begin(&self.pool).await?;
         let result = sqlx::query("UPDATE merchants SET status = $1 WHERE id = $2")
             .bind(name)
             .bind(id.as_str())
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
         if result.rows_affected() == 0 {
             return Err(MerchantError::NotFound);
         }
+        // A disabled merchant's dashboard sessions end, and do not come back with an enable.
+        if status == MerchantStatus::Disabled {
+            sqlx::query(
+                "DELETE FROM dashboard_sessions WHERE user_id IN
+                 (SELECT id FROM dashboard_users WHERE merchant_id = $1)",
+            )
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
         self.get(id).await
     }
 

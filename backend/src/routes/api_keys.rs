@@ -35,7 +35,7 @@ pub async fn create(
     let key = merchants
         .create_key_for(who.id(), &request.name, state.config.mode)
         .await?;
-    tracing::info!(merchant = %who.id(), key = %key.key.id, "API key created");
+    tracing::info!(merchant = %who.id(), key = %key.key.id, by = ?who.0.credential, "API key created");
     Ok((StatusCode::CREATED, Json(key)))
 }
 
@@ -74,6 +74,6 @@ pub async fn revoke(
         .parse()
         .map_err(|e: shared::IdError| ApiError::field("id", e.to_string()))?;
     let key = state.payments.merchants.revoke_key(who.id(), &id).await?;
-    tracing::info!(merchant = %who.id(), key = %key.id, "API key revoked");
+    tracing::info!(merchant = %who.id(), key = %key.id, by = ?who.0.credential, "API key revoked");
     Ok(Json(key))
 }

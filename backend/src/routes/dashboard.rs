@@ -2,19 +2,21 @@
 //! `/dashboard/api/session` (sign in, who am I, sign out). Everything else it does goes
 //! to the merchant API with the session's cookie and CSRF token (`extract::credentials`).
 
+use std::time::Duration;
+
 use axum::extract::{Request, State};
-use axum::http::header::{CONTENT_TYPE, SET_COOKIE};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use cookie::{Cookie, SameSite};
-use shared::dashboard::{CSRF_HEADER, SESSION_COOKIE, Session, SignIn};
+use shared::dashboard::{CSRF_HEADER, Email, SignIn};
 use subtle::ConstantTimeEq;
 use tower::ServiceExt;
 
 use super::extract::{Json, Peer, session_cookie};
 use super::{csp, widget};
 use crate::app::AppState;
-use crate::dashboard::SESSION_TTL;
+use crate::dashboard::{DashboardError, SESSION_TTL};
 use crate::error::ApiError;
 use crate::rate_limit::client_key;
 
@@ -30,17 +32,36 @@ pub async fn sign_in(
         .sign_in_clients
         .check(&client_key(peer))
         .map_err(ApiError::RateLimited)?;
+    // Counted by the address as it is stored; whatever is no address counts as one.
+    let counted = request
+        .email
+        .parse::<Email>()
+        .map_or_else(|_| String::new(), String::from);
     limits
         .sign_ins
-        .check(&request.email.trim().to_lowercase())
+        .check(&counted)
         .map_err(ApiError::RateLimited)?;
-    let signed_in = state
+    let signed_in = match state
         .sessions
         .sign_in(&request.email, request.password)
-        .await?;
+        .await
+    {
+        Ok(signed_in) => signed_in,
+        Err(DashboardError::Busy) => return Err(ApiError::RateLimited(Duration::from_secs(1))),
+        Err(error) => return Err(error.into()),
+    };
     let max_age = i64::try_from(SESSION_TTL.as_secs()).unwrap_or(i64::MAX);
     let cookie = session_cookie_header(&state, signed_in.token, max_age);
-    Ok(([(SET_COOKIE, cookie)], Json(signed_in.session)).into_response())
+    Ok((
+        [(SET_COOKIE, cookie), (CACHE_CONTROL, no_store())],
+        Json(signed_in.session),
+    )
+        .into_response())
+}
+
+/// The session's answers carry its CSRF token: no cache keeps them.
+fn no_store() -> HeaderValue {
+    HeaderValue::from_static("no-store")
 }
 
 /// `GET /dashboard/api/session`: the signed-in user, their merchant and the CSRF token;
@@ -48,12 +69,12 @@ pub async fn sign_in(
 pub async fn session(
     State(state): State<AppState>,
     headers: HeaderMap,
-) -> Result<Json<Session>, ApiError> {
-    let token = session_cookie(&headers).ok_or(ApiError::Unauthorized)?;
+) -> Result<Response, ApiError> {
+    let name = state.sessions.cookie_name();
+    let token = session_cookie(&headers, name).ok_or(ApiError::Unauthorized)?;
     let found = state.sessions.find(&token).await?;
-    found
-        .map(|found| Json(found.session))
-        .ok_or(ApiError::Unauthorized)
+    let session = found.ok_or(ApiError::Unauthorized)?.session;
+    Ok(([(CACHE_CONTROL, no_store())], Json(session)).into_response())
 }
 
 /// `DELETE /dashboard/api/session`: signs out (the session's CSRF token required, so
@@ -62,7 +83,8 @@ pub async fn sign_out(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let token = session_cookie(&headers).ok_or(ApiError::Unauthorized)?;
+    let name = state.sessions.cookie_name();
+    let token = session_cookie(&headers, name).ok_or(ApiError::Unauthorized)?;
     let found = state
         .sessions
         .find(&token)
@@ -78,14 +100,15 @@ pub async fn sign_out(
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cleared)]).into_response())
 }
 
-/// The session cookie: HttpOnly, SameSite=Strict, for the whole origin, Secure when we
-/// are served over HTTPS.
+/// The session cookie: HttpOnly, SameSite=Strict, for the whole origin; over HTTPS also
+/// Secure and `__Host-` named.
 fn session_cookie_header(state: &AppState, token: String, max_age: i64) -> HeaderValue {
-    let cookie = Cookie::build((SESSION_COOKIE, token))
+    let sessions = &state.sessions;
+    let cookie = Cookie::build((sessions.cookie_name(), token))
         .http_only(true)
         .same_site(SameSite::Strict)
         .path("/")
-        .secure(state.config.public_url.starts_with("https://"))
+        .secure(sessions.secure())
         .max_age(cookie::time::Duration::seconds(max_age))
         .build();
     HeaderValue::from_str(&cookie.to_string()).unwrap_or(HeaderValue::from_static(""))
@@ -133,7 +156,7 @@ pub async fn page_or_file(State(state): State<AppState>, request: Request) -> Re
             response
         }
         Err(error) => {
-            tracing::warn!(dir = %dir.display(), %error, "the dashboard is not built");
+            tracing::debug!(dir = %dir.display(), %error, "the dashboard is not built");
             (
                 StatusCode::NOT_FOUND,
                 "The dashboard is not built: run `cargo xtask demo` (or `cargo xtask dev`).",

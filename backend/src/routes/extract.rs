@@ -45,8 +45,9 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientSecret {
     }
 }
 
-/// A merchant request with `Authorization: Bearer <a live key of an active merchant>`:
-/// which merchant, and which of its keys. Everything the handler does is scoped by it.
+/// A merchant request with `Authorization: Bearer <a live key of an active merchant>`, or
+/// with a dashboard session's cookie and CSRF token ([`credentials`]): which merchant, and
+/// which key or session. Everything the handler does is scoped by it.
 pub struct Merchant(pub Authenticated);
 
 impl Merchant {
@@ -82,7 +83,7 @@ pub async fn credentials(
     if let Some(presented) = bearer(headers) {
         return authenticate(state, presented).await;
     }
-    let Some(token) = session_cookie(headers) else {
+    let Some(token) = session_cookie(headers, state.sessions.cookie_name()) else {
         return Ok(None);
     };
     let csrf = headers
@@ -91,16 +92,19 @@ pub async fn credentials(
     Ok(state.sessions.authenticate(&token, csrf).await?)
 }
 
-/// The dashboard session's token from the `Cookie` header(s), if there is one.
-pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
+/// The dashboard session's token from the `Cookie` header(s): the one cookie called
+/// `name`. Two of them mean someone planted one (a sibling site may set cookies for our
+/// host): neither is taken.
+pub fn session_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    let mut found = headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(cookie::Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|c| c.name() == shared::dashboard::SESSION_COOKIE)
-        .map(|c| c.value().to_owned())
+        .filter(|c| c.name() == name);
+    let first = found.next()?;
+    found.next().is_none().then(|| first.value().to_owned())
 }
 
 /// The merchant whose live key `presented` is.

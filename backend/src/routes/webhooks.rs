@@ -38,7 +38,7 @@ pub async fn create_endpoint(
     let pool = state.payments.store.pool();
     let created =
         webhooks::create_endpoint(pool, &state.response_sealer, who.id(), &request).await?;
-    tracing::info!(merchant = %who.id(), endpoint = %created.endpoint.id, "webhook endpoint created");
+    tracing::info!(merchant = %who.id(), endpoint = %created.endpoint.id, by = ?who.0.credential, "webhook endpoint created");
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -105,7 +105,7 @@ pub async fn rotate_secret(
     let pool = state.payments.store.pool();
     let rotated =
         webhooks::rotate_secret(pool, &state.response_sealer, who.id(), &id, request).await?;
-    tracing::info!(merchant = %who.id(), endpoint = %id, "webhook secret rotated");
+    tracing::info!(merchant = %who.id(), endpoint = %id, by = ?who.0.credential, "webhook secret rotated");
     Ok(Json(rotated))
 }
 
