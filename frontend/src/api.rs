@@ -1,16 +1,16 @@
 //! The one wrapper over the widget API (`/api/checkout/payments/{id}`, same origin as the
-//! widget), on the browser's `fetch`. The browser parses the JSON; the few fields of a
-//! `CheckoutPayment` are read by hand (`Reflect`), which keeps serde out of the wasm.
+//! widget), on gloo-net's `fetch`. The browser parses the JSON (`JSON.parse`); the few fields
+//! of a `CheckoutPayment` are read by hand (`Reflect`), which keeps serde out of the wasm.
 
 use std::time::Duration;
 
+use gloo_net::http::{Method, RequestBuilder, Response};
 use js_sys::{JSON, Object, Reflect};
 use leptos::prelude::set_timeout;
 use shared::checkout::{CLIENT_SECRET_HEADER, CheckoutPayment, ErrorCode};
 use shared::{Amount, Currency, MobileNumber};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Headers, RequestInit, Response};
+use wasm_bindgen::JsValue;
+use web_sys::{AbortController, RequestCache};
 
 use crate::config::Config;
 use crate::text::Lang;
@@ -51,7 +51,7 @@ impl Api {
 
     /// `GET /api/checkout/payments/{id}`.
     pub async fn payment(&self) -> Reply {
-        self.send("GET", "", None).await
+        self.send(Method::GET, "", None).await
     }
 
     /// `POST /api/checkout/payments/{id}/start` with `{phone_number, is_app, lang}`.
@@ -61,28 +61,25 @@ impl Api {
         _ = Reflect::set(&body, &"is_app".into(), &is_app.into());
         _ = Reflect::set(&body, &"lang".into(), &lang.code().into());
         let json = JSON::stringify(&body).ok().map(JsValue::from);
-        self.send("POST", "/start", json).await
+        self.send(Method::POST, "/start", json).await
     }
 
     /// `POST /api/checkout/payments/{id}/cancel`, no body.
     pub async fn cancel(&self) -> Reply {
-        self.send("POST", "/cancel", None).await
+        self.send(Method::POST, "/cancel", None).await
     }
 
     /// `GET /api/checkout/payments/{id}/qr`: our own server's SVG of the landing page
     /// address, as text; `None` if there is none (404) or no answer.
     pub async fn qr(&self) -> Option<String> {
-        let response = self.fetch("GET", "/qr", None).await.ok()?;
+        let response = self.fetch(Method::GET, "/qr", None).await.ok()?;
         if !response.ok() {
             return None;
         }
-        JsFuture::from(response.text().ok()?)
-            .await
-            .ok()?
-            .as_string()
+        response.text().await.ok()
     }
 
-    async fn send(&self, method: &str, rest: &str, json: Option<JsValue>) -> Reply {
+    async fn send(&self, method: Method, rest: &str, json: Option<JsValue>) -> Reply {
         let response = match self.fetch(method, rest, json).await {
             Ok(response) => response,
             Err(error) => {
@@ -94,14 +91,14 @@ impl Api {
             }
         };
         let headers = response.headers();
-        let header = |name| headers.get(name).ok().flatten();
+        let header = |name| headers.get(name);
         let server_ms = header("date")
             .map(|date| js_sys::Date::parse(&date))
             .filter(|ms| ms.is_finite());
         let retry_after = header("retry-after").and_then(|s| s.trim().parse().ok());
         let status = response.status();
-        let body = match response.json() {
-            Ok(promise) => JsFuture::from(promise).await.ok(),
+        let body = match response.text().await {
+            Ok(text) => JSON::parse(&text).ok(),
             Err(_) => None,
         };
         let result = if response.ok() {
@@ -134,32 +131,31 @@ impl Api {
 
     async fn fetch(
         &self,
-        method: &str,
+        method: Method,
         rest: &str,
         json: Option<JsValue>,
     ) -> Result<Response, Error> {
-        let headers = Headers::new().map_err(|_| Error::Network)?;
-        _ = headers.set(CLIENT_SECRET_HEADER, self.config.client_secret.expose());
-        let init = RequestInit::new();
-        init.set_method(method);
-        init.set_cache(web_sys::RequestCache::NoStore);
-        if let Some(json) = json {
-            _ = headers.set("content-type", "application/json");
-            init.set_body(&json);
-        }
-        init.set_headers(&headers);
-        if let Ok(controller) = AbortController::new() {
-            init.set_signal(Some(&controller.signal()));
-            set_timeout(move || controller.abort(), REQUEST_TIMEOUT);
-        }
         let mut url = String::from("/api/checkout/payments/");
         url.push_str(self.config.payment_id.as_str());
         url.push_str(rest);
-        let window = web_sys::window().ok_or(Error::Network)?;
-        JsFuture::from(window.fetch_with_str_and_init(&url, &init))
-            .await
+        let mut request = RequestBuilder::new(&url)
+            .method(method)
+            .cache(RequestCache::NoStore)
+            .header(CLIENT_SECRET_HEADER, self.config.client_secret.expose());
+        if let Ok(controller) = AbortController::new() {
+            request = request.abort_signal(Some(&controller.signal()));
+            set_timeout(move || controller.abort(), REQUEST_TIMEOUT);
+        }
+        let request = match json {
+            Some(json) => request
+                .header("content-type", "application/json")
+                .body(json),
+            None => request.build(),
+        };
+        request
             .map_err(|_| Error::Network)?
-            .dyn_into::<Response>()
+            .send()
+            .await
             .map_err(|_| Error::Network)
     }
 }
