@@ -60,6 +60,8 @@ pub enum StartupError {
     Seal(#[from] SealError),
     #[error("the merchant from the environment: {0}")]
     Merchant(#[from] MerchantError),
+    #[error("the sandbox's dashboard user: {0}")]
+    Dashboard(#[from] crate::dashboard::DashboardError),
     #[error(transparent)]
     Webhooks(#[from] WebhookError),
     #[error("the test acquirer's ledger: {0}")]
@@ -124,8 +126,9 @@ impl Application {
             data_dir::database_url(&config.data_dir, config.database_url.as_deref())?;
         let store = PaymentStore::connect(&database_url).await?;
         let merchants = MerchantStore::new(store.pool().clone());
-        merchants::ensure_environment_merchant(&merchants, &config.merchant, &merchant_api_key)
-            .await?;
+        let environment_merchant =
+            merchants::ensure_environment_merchant(&merchants, &config.merchant, &merchant_api_key)
+                .await?;
         let card_decryptor =
             Arc::new(CardDecryptor::new(card_key).map_err(|_| StartupError::CardKey)?);
         let metrics = Metrics::new();
@@ -156,6 +159,14 @@ impl Application {
             payments.merchants.clone(),
             config.public_url.starts_with("https://"),
         );
+        if config.mode == crate::config::Mode::Sandbox {
+            crate::dashboard::bootstrap::ensure_sandbox_user(
+                sessions.users(),
+                &environment_merchant,
+                &config.data_dir,
+            )
+            .await?;
+        }
         let state = AppState {
             sessions,
             limits: Arc::new(WidgetLimits::new(&config)),

@@ -9,6 +9,9 @@ pub const PSP_ID: &str = "sandbox-psp";
 /// The demo merchant's sales unit (Merchant Serial Number).
 pub const MERCHANT_SERIAL_NUMBER: &str = "123456";
 pub const MERCHANT_NAME: &str = "Demo Shop AS";
+/// The sandbox merchant's dashboard user (its password is generated into
+/// `data/dashboard-password` at the backend's first start).
+pub const DASHBOARD_EMAIL: &str = "demo@shop.example";
 /// A second sandbox sales unit, so two merchants can be tried side by side.
 pub const SECOND_MERCHANT_SERIAL_NUMBER: &str = "654321";
 pub const SECOND_MERCHANT_NAME: &str = "Fjord Kaffe AS";

@@ -500,3 +500,33 @@ async fn a_timeline_tells_the_whole_story_of_a_payment_captured_and_refunded_in_
     let _: Value = expect_json(response, 404).await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn the_sandbox_has_a_dashboard_user_for_its_merchant_with_a_generated_password() -> TestResult
+{
+    let app = TestApp::spawn().await?;
+    let password = std::fs::read_to_string(app.data_dir().join("dashboard-password"))
+        .map_err(|e| e.to_string())?;
+    let signed_in = app
+        .signed_in(
+            backend::dashboard::bootstrap::SANDBOX_EMAIL,
+            password.trim(),
+        )
+        .await?;
+    assert_eq!(
+        signed_in.session.merchant.name,
+        shared::sandbox::MERCHANT_NAME
+    );
+    // A restart keeps the user and the password.
+    app.restart_backend().await?;
+    assert_eq!(
+        app.sign_in(
+            backend::dashboard::bootstrap::SANDBOX_EMAIL,
+            password.trim()
+        )
+        .await?
+        .status(),
+        200
+    );
+    Ok(())
+}

@@ -17,6 +17,8 @@ use crate::{tools, widget};
 const BACKEND_PORT: u16 = 4000;
 const SIMULATOR_PORT: u16 = 4001;
 const SHOP_PORT: u16 = 4002;
+/// `shared::sandbox::DASHBOARD_EMAIL`: the user a sandbox backend makes.
+const DASHBOARD_EMAIL: &str = "demo@shop.example";
 
 pub fn run(ws: &Workspace) -> Result<(), Error> {
     // Before the long build, so a demo that is already running is reported at once.
@@ -43,6 +45,7 @@ pub fn run(ws: &Workspace) -> Result<(), Error> {
         Command::new(ws.release_bin("backend"))
             .env("PSP_DATA_DIR", &data)
             .env("WIDGET_DIR", ws.widget_dist())
+            .env("DASHBOARD_DIR", ws.dashboard_dist())
             .env("API_DOCS_DIR", tools::api_docs_dir(ws))
             .current_dir(&ws.root),
     )?;
@@ -69,9 +72,21 @@ pub fn run(ws: &Workspace) -> Result<(), Error> {
     println!("  Open http://localhost:{SHOP_PORT} and buy something.");
     println!("  The Vipps phone app is at http://localhost:{SIMULATOR_PORT}/app.");
     println!("  The API reference is at http://localhost:{BACKEND_PORT}/docs/api.");
+    println!(
+        "  The merchant dashboard is at http://localhost:{BACKEND_PORT}/dashboard/: {}, password {}.",
+        DASHBOARD_EMAIL,
+        dashboard_password(&data)
+    );
     println!("  Ctrl-C stops everything.");
     println!("{rule}\n");
     services.watch()
+}
+
+/// The sandbox dashboard user's password, which the backend generated at its first start.
+fn dashboard_password(data: &std::path::Path) -> String {
+    std::fs::read_to_string(data.join("dashboard-password"))
+        .map(|text| text.trim().to_owned())
+        .unwrap_or_else(|_| "in data/dashboard-password".to_owned())
 }
 
 fn ensure_ports_free() -> Result<(), Error> {

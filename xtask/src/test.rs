@@ -34,9 +34,9 @@ fn run_steps(ws: &Workspace, summary: &mut Summary) -> Result<(), Error> {
     summary.cargo(ws, "clippy --workspace --all-targets -- -D warnings")?;
     summary.cargo(
         ws,
-        "clippy -p frontend --target wasm32-unknown-unknown -- -D warnings",
+        "clippy -p frontend -p dashboard --target wasm32-unknown-unknown -- -D warnings",
     )?;
-    summary.step("widget build", || widget::build(ws))?;
+    summary.step("widget and dashboard build", || widget::build(ws))?;
     summary.cargo(ws, "test --workspace")?;
     summary.step("cargo test on PostgreSQL", || postgres_suites(ws))?;
     summary.step("chaos (short run)", || chaos::run(ws, &short_chaos_run()))?;
@@ -112,6 +112,7 @@ fn browser_tests(ws: &Workspace, browser: &Browser) -> Result<(), Error> {
         .args(args.split_whitespace())
         .current_dir(&ws.root)
         .env("WIDGET_DIR", ws.widget_dist())
+        .env("DASHBOARD_DIR", ws.dashboard_dist())
         .env("CHROMEDRIVER", &browser.chromedriver)
         .env("CHROME", &browser.chrome)
         .env("AXE_CORE", tools::axe_core_script(ws))

@@ -1,17 +1,31 @@
-//! Builds the checkout widget with trunk into `frontend/dist`.
+//! Builds the browser apps with trunk: the checkout widget into `frontend/dist` (the root
+//! `Trunk.toml`) and the merchant dashboard into `dashboard/dist` (`dashboard/Trunk.toml`).
 
+use std::path::Path;
 use std::process::Command;
 
 use crate::Error;
 use crate::process::{self, heading};
 use crate::workspace::Workspace;
 
-/// `trunk build --release --offline` at the workspace root; the tools must be in place.
+/// Both apps, `trunk build --release --offline`; the tools must be in place.
 pub fn build(ws: &Workspace) -> Result<(), Error> {
-    heading("Building the widget (trunk build --release)");
-    if !ws.root.join("Trunk.toml").is_file() {
+    build_app(ws, "the widget", Path::new("Trunk.toml"), &ws.widget_dist())?;
+    build_app(
+        ws,
+        "the dashboard",
+        &Path::new("dashboard").join("Trunk.toml"),
+        &ws.dashboard_dist(),
+    )
+}
+
+/// `trunk build --release --offline --config <config>` at the workspace root.
+fn build_app(ws: &Workspace, what: &str, config: &Path, dist: &Path) -> Result<(), Error> {
+    heading(&format!("Building {what} (trunk build --release)"));
+    if !ws.root.join(config).is_file() {
         return Err(Error::Other(format!(
-            "no Trunk.toml in {}",
+            "no {} in {}",
+            config.display(),
             ws.root.display()
         )));
     }
@@ -19,20 +33,21 @@ pub fn build(ws: &Workspace) -> Result<(), Error> {
         .which("trunk")?
         .ok_or_else(|| Error::Other("trunk is not installed".to_owned()))?;
     process::run(
-        "building the widget",
+        &format!("building {what}"),
         Command::new(trunk)
-            .args(["build", "--release", "--offline"])
+            .args(["build", "--release", "--offline", "--config"])
+            .arg(config)
             .current_dir(&ws.root)
             // Our wasm-opt and the cargo-installed tools come first: trunk looks them up on PATH.
             .env("PATH", ws.path_env()?),
     )?;
-    let index = ws.widget_dist().join("index.html");
+    let index = dist.join("index.html");
     if !index.is_file() {
         return Err(Error::Other(format!(
             "trunk finished but {} is missing",
             index.display()
         )));
     }
-    println!("    widget built into {}", ws.widget_dist().display());
+    println!("    {what} built into {}", dist.display());
     Ok(())
 }

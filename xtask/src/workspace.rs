@@ -35,6 +35,10 @@ impl Workspace {
         self.root.join("frontend").join("dist")
     }
 
+    pub fn dashboard_dist(&self) -> PathBuf {
+        self.root.join("dashboard").join("dist")
+    }
+
     pub fn data_dir(&self) -> PathBuf {
         self.root.join("data")
     }

@@ -4,6 +4,7 @@
 //! CSRF token the page sends back in a header ([`sessions`]). A session stands in for a
 //! secret key on the merchant API: the same handlers, rules and idempotency.
 
+pub mod bootstrap;
 pub mod passwords;
 pub mod sessions;
 pub mod users;
