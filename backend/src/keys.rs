@@ -115,7 +115,7 @@ pub fn load_or_create_merchant_key(
 /// The sandbox dashboard user's password, generated into `dir/dashboard-password` at
 /// first (24 random hex digits: no one need choose one to try the dashboard).
 pub fn load_or_create_dashboard_password(dir: &Path) -> Result<SecretString, KeyError> {
-    load_or_create_secret(dir, "dashboard-password", None, || random_hex::<12>())
+    load_or_create_secret(dir, "dashboard-password", None, random_hex::<12>)
 }
 
 /// The configured operator key, or the one generated into `dir/operator-key` earlier, or a new one.

@@ -178,10 +178,15 @@ fn status_update(row: &crate::database::DbRow) -> Result<StatusUpdate, TimelineE
         "dead" => StatusUpdateState::Dead,
         other => return Err(StoreError::Corrupt(format!("outbox state {other}")).into()),
     };
-    let attempts: i64 = row.try_get("attempts")?;
+    // The outbox counts the sends that did not deliver; the one that did is not in it.
+    let failed: i64 = row.try_get("attempts")?;
+    let sent = match state {
+        StatusUpdateState::Delivered => failed.saturating_add(1),
+        StatusUpdateState::Pending | StatusUpdateState::Dead => failed,
+    };
     Ok(StatusUpdate {
         state,
-        attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+        attempts: u32::try_from(sent).unwrap_or(u32::MAX),
         last_error: match state {
             StatusUpdateState::Delivered => None,
             StatusUpdateState::Pending | StatusUpdateState::Dead => row.try_get("last_error")?,

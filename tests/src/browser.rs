@@ -259,6 +259,30 @@ impl Browser {
         Ok(body["value"].clone())
     }
 
+    /// The whole page, scrolled or not (CDP's capture beyond the viewport), as
+    /// [`Self::screenshot`] saves the window.
+    pub async fn screenshot_page(&self, name: &str) -> TestResult {
+        use base64::Engine;
+        let metrics = self.cdp("Page.getLayoutMetrics", json!({})).await?;
+        let size = &metrics["cssContentSize"];
+        let clip = json!({
+            "x": 0, "y": 0, "scale": 1,
+            "width": size["width"].as_f64().unwrap_or(1280.0),
+            "height": size["height"].as_f64().unwrap_or(900.0),
+        });
+        let shot = self
+            .cdp(
+                "Page.captureScreenshot",
+                json!({"format": "png", "captureBeyondViewport": true, "clip": clip}),
+            )
+            .await?;
+        let data = shot["data"].as_str().ok_or("CDP gave no picture")?;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .map_err(err)?;
+        save_png(&screenshot_dir(), name, &png)
+    }
+
     /// The whole window, as [`Self::screenshot_element`] saves one element.
     pub async fn screenshot(&self, name: &str) -> TestResult {
         let png = self.client.screenshot().await.map_err(err)?;

@@ -458,6 +458,8 @@ async fn a_timeline_tells_the_whole_story_of_a_payment_captured_and_refunded_in_
             }
             TimelineEvent::Operation(op) => {
                 assert_eq!(op.state, OperationState::Succeeded);
+                let sent = op.status_update.as_ref().map(|u| u.attempts);
+                assert_eq!(sent, Some(1), "sent once, and delivered");
                 let kind = match op.operation {
                     OperationKind::Capture => "capture",
                     OperationKind::Refund => "refund",

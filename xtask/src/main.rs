@@ -1,4 +1,4 @@
-//! Developer commands for the workspace: `cargo xtask demo`, `test`, `bench`, `fuzz`.
+//! Developer commands for the workspace: `cargo xtask demo`, `dev`, `test`, `bench`, `fuzz`.
 //!
 //! Plain `std`: it installs what the build needs (wasm target, trunk, wasm-bindgen,
 //! wasm-opt, Chromium) and drives `cargo`, `trunk` and the demo processes.
@@ -6,6 +6,7 @@
 mod bench;
 mod chaos;
 mod demo;
+mod dev;
 mod error;
 mod fuzz;
 mod postgres;
@@ -28,6 +29,9 @@ Usage: cargo xtask <command>
 Commands:
   demo    install the tools, build everything and run backend, simulator and demo shop
           (http://localhost:4002; Ctrl-C stops everything)
+  dev     for widget and dashboard work: backend, simulator and demo shop (debug), and
+          trunk serving the widget (:8080, embedded by the shop) and the dashboard
+          (:8081/dashboard/), each rebuilt on change; Ctrl-C stops everything
   test    install the tools and run fmt, clippy (native and wasm), the widget build,
           the workspace tests, the database suites again on a throwaway PostgreSQL,
           a short chaos run (20 s), schemathesis against the API's OpenAPI document, a
@@ -86,6 +90,7 @@ fn main() -> ExitCode {
             }
         },
         Some("demo") => Workspace::locate().and_then(|ws| demo::run(&ws)),
+        Some("dev") => Workspace::locate().and_then(|ws| dev::run(&ws)),
         Some("test") => Workspace::locate().and_then(|ws| test::run(&ws)),
         Some("test-postgres") => Workspace::locate().and_then(|ws| test::postgres_suites(&ws)),
         Some("schemathesis") => Workspace::locate().and_then(|ws| schemathesis::run(&ws)),

@@ -41,7 +41,19 @@ impl Services {
     }
 
     pub fn wait_until_ready(&mut self, name: &str, port: u16, path: &str) -> Result<(), Error> {
-        for _ in 0..READY_TRIES {
+        self.wait_until_ready_within(name, port, path, READY_TRIES)
+    }
+
+    /// As [`Self::wait_until_ready`], trying `tries` times 200 ms apart (trunk serves only
+    /// after its first build, which takes minutes on a fresh checkout).
+    pub fn wait_until_ready_within(
+        &mut self,
+        name: &str,
+        port: u16,
+        path: &str,
+        tries: u32,
+    ) -> Result<(), Error> {
+        for _ in 0..tries {
             if let Some((who, status)) = self.exited() {
                 return Err(Error::Other(format!(
                     "the {who} exited ({status}) before the {name} was ready; see its output above"
@@ -53,7 +65,7 @@ impl Services {
             }
             sleep(READY_INTERVAL);
         }
-        let waited = READY_INTERVAL.saturating_mul(READY_TRIES).as_secs();
+        let waited = READY_INTERVAL.saturating_mul(tries).as_secs();
         Err(Error::Other(format!(
             "the {name} did not answer GET http://127.0.0.1:{port}{path} with 200 within {waited} s"
         )))
