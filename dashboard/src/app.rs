@@ -7,6 +7,7 @@ use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::{NavigateOptions, path};
 
 use crate::components::shell::Shell;
+use crate::guard;
 use crate::locale::{Language, tr};
 use crate::pages::developers::DevelopersPage;
 use crate::pages::not_found::NotFoundPage;
@@ -14,7 +15,7 @@ use crate::pages::payment::PaymentPage;
 use crate::pages::payments::PaymentsPage;
 use crate::pages::sign_in::SignInPage;
 use crate::paths;
-use crate::session::{Auth, Phase, SignedOutBecause};
+use crate::session::{Auth, Phase};
 use crate::text::Key;
 
 #[component]
@@ -38,7 +39,7 @@ pub fn App() -> impl IntoView {
 }
 
 /// Signed out anywhere but the sign-in page: go there, to come back after. Signed in on
-/// the sign-in page: go on.
+/// the sign-in page: go on (`guard::redirect` decides).
 #[component]
 fn Guard() -> impl IntoView {
     let auth = Auth::get();
@@ -47,28 +48,9 @@ fn Guard() -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| {
         let path = location.pathname.get();
-        let on_sign_in = path == paths::SIGN_IN;
-        let to = match auth.phase() {
-            Phase::Checking => None,
-            // Signed out on purpose: start afresh, not where the last user was.
-            Phase::SignedOut(SignedOutBecause::SignedOut) if !on_sign_in => {
-                Some(paths::SIGN_IN.to_owned())
-            }
-            Phase::SignedOut(_) if !on_sign_in => {
-                let search = location.search.get_untracked();
-                let here = if search.is_empty() {
-                    path
-                } else {
-                    format!("{path}?{search}")
-                };
-                Some(paths::sign_in_then(&here))
-            }
-            Phase::SignedIn if on_sign_in => {
-                let next = query.with_untracked(|q| q.get("next"));
-                Some(paths::after_sign_in(next.as_deref()).to_owned())
-            }
-            Phase::SignedOut(_) | Phase::SignedIn => None,
-        };
+        let search = location.search.get_untracked();
+        let next = query.with_untracked(|q| q.get("next"));
+        let to = guard::redirect(auth.phase(), &path, &search, next.as_deref());
         if let Some(to) = to {
             let options = NavigateOptions {
                 resolve: false,

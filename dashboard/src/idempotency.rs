@@ -1,6 +1,9 @@
 //! `Idempotency-Key`s for the forms that change something: a fresh random key for each
 //! submission, kept while the same request is sent again after no answer, a server error
-//! or "still running", so that a retry can never do it twice.
+//! or "still running", so that a retry can never do it twice. [`Submissions`] does the same
+//! for a list's rows (rotate this endpoint's secret, send this event again), one key per row.
+
+use std::collections::HashMap;
 
 /// One form's submission in flight or awaiting a retry.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,6 +30,32 @@ impl Submission {
     pub fn settle(&mut self, may_retry: bool) {
         if !may_retry {
             self.pending = None;
+        }
+    }
+}
+
+/// The submissions of a list's rows, each named by its request (`rotate {id}`): a row's
+/// key is kept for a retry of that row until an answer settles it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Submissions {
+    /// Request → the key it was sent with.
+    pending: HashMap<String, String>,
+}
+
+impl Submissions {
+    /// The key to send `request` with: the pending one if it was sent before without a
+    /// final answer, else `fresh()`.
+    pub fn key_for(&mut self, request: &str, fresh: impl FnOnce() -> String) -> String {
+        self.pending
+            .entry(request.to_owned())
+            .or_insert_with(fresh)
+            .clone()
+    }
+
+    /// After `request`'s answer: forget its key unless it may be tried again.
+    pub fn settle(&mut self, request: &str, may_retry: bool) {
+        if !may_retry {
+            self.pending.remove(request);
         }
     }
 }
@@ -73,5 +102,17 @@ mod tests {
         submission.key_for("capture 100", || "k1".to_owned());
         submission.settle(true);
         assert_eq!(submission.key_for("capture 200", || "k2".to_owned()), "k2");
+    }
+
+    #[test]
+    fn each_row_keeps_its_own_key_for_a_retry_until_its_answer_settles_it() {
+        let mut rows = Submissions::default();
+        assert_eq!(rows.key_for("rotate a", || "k1".to_owned()), "k1");
+        assert_eq!(rows.key_for("rotate b", || "k2".to_owned()), "k2");
+        rows.settle("rotate a", true);
+        assert_eq!(rows.key_for("rotate a", || "k3".to_owned()), "k1");
+        rows.settle("rotate a", false);
+        assert_eq!(rows.key_for("rotate a", || "k4".to_owned()), "k4");
+        assert_eq!(rows.key_for("rotate b", || "k5".to_owned()), "k2");
     }
 }

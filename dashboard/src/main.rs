@@ -7,6 +7,7 @@ mod app;
 mod components;
 mod dates;
 mod errors;
+mod guard;
 mod idempotency;
 mod labels;
 mod locale;

@@ -1,6 +1,7 @@
 //! Every word the dashboard shows, in bokmål (`nb`) and English (`en`): one exhaustive
 //! `match` per language (`text/nb.rs`, `text/en.rs`), so a missing translation does not
-//! compile. `{amount}` in a text is filled in with `shared::text::fill`.
+//! compile. `{amount}` in a text is filled in with `shared::text::fill`, `{count}` with
+//! [`count`].
 
 mod en;
 mod nb;
@@ -82,8 +83,14 @@ pub enum Key {
     CapturedAmount,
     Card,
     ChooseAnEvent,
+    ConfirmCancel,
+    ConfirmCancelUnreserved,
+    ConfirmCaptureAll,
+    ConfirmRefundAll,
     Copied,
     Copy,
+    CopyByHand,
+    CopyFailed,
     CreateApiKeyButton,
     Created,
     Date,
@@ -151,6 +158,7 @@ pub enum Key {
     More,
     NewKeySecret,
     NewSigningSecret,
+    No,
     NextAttempt,
     NoActions,
     NoAnswer,
@@ -201,6 +209,7 @@ pub enum Key {
     SessionExpired,
     ShowDeliveries,
     ShowEvents,
+    ShowingOnePayment,
     ShowingPayments,
     ShownOnce,
     SignIn,
@@ -238,9 +247,20 @@ pub enum Key {
     WhereTheMoneyIs,
     Working,
     WrongEmailOrPassword,
+    YesCancel,
+    YesCapture,
     YesDelete,
+    YesRefund,
     YesRevoke,
     YesRotate,
+}
+
+/// How many of something, in words: `one` for 1, else `many` with `{count}` filled in.
+pub fn count(lang: Lang, one: Key, many: Key, n: usize) -> String {
+    match n {
+        1 => text(lang, one).to_owned(),
+        n => text(lang, many).replace("{count}", &n.to_string()),
+    }
 }
 
 /// The words for `key` in `lang`.
@@ -276,11 +296,35 @@ mod tests {
             Key::CancelHint,
             Key::CapturedAmount,
             Key::RefundedAmount,
-            Key::ShowingPayments,
+            Key::ConfirmCaptureAll,
+            Key::ConfirmRefundAll,
+            Key::ConfirmCancel,
         ] {
             for lang in Lang::ALL {
                 assert!(text(lang, key).contains("{amount}"), "{lang:?} {key:?}");
             }
         }
+        for lang in Lang::ALL {
+            assert!(
+                text(lang, Key::ShowingPayments).contains("{count}"),
+                "{lang:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn one_payment_is_singular_and_more_are_plural() {
+        assert_eq!(
+            count(Lang::En, Key::ShowingOnePayment, Key::ShowingPayments, 1),
+            "Showing 1 payment."
+        );
+        assert_eq!(
+            count(Lang::En, Key::ShowingOnePayment, Key::ShowingPayments, 25),
+            "Showing 25 payments."
+        );
+        assert_eq!(
+            count(Lang::Nb, Key::ShowingOnePayment, Key::ShowingPayments, 1),
+            "Viser 1 betaling."
+        );
     }
 }

@@ -1,11 +1,13 @@
 //! What the merchant can do with a payment now: capture, refund, cancel, each shown while
 //! the payment allows it, and one live region that tells how it went.
 
+use leptos::html;
 use leptos::prelude::*;
 use shared::PaymentId;
 use shared::merchant::MerchantPayment;
 
-use super::operation_form::{Operation, OperationForm, Outcome};
+use super::operation::{Operation, Outcome};
+use super::operation_form::OperationForm;
 use super::status::StatusLine;
 use crate::locale::{Language, tr};
 use crate::text::{Key, Lang, text};
@@ -15,7 +17,8 @@ use crate::{errors, money, statuses};
 pub fn Actions(
     id: PaymentId,
     payment: Memo<Option<MerchantPayment>>,
-    on_done: Callback<MerchantPayment>,
+    /// After an operation's answer that may have changed the payment (with it, if it did).
+    on_settled: Callback<Option<MerchantPayment>>,
 ) -> impl IntoView {
     let language = Language::get();
     let outcome = RwSignal::new(None::<Outcome>);
@@ -29,11 +32,28 @@ pub fn Actions(
     let can_capture = Memo::new(move |_| capturable.get() > 0);
     let can_refund = Memo::new(move |_| refundable.get() > 0);
     let id = StoredValue::new(id);
+    // After a confirmed operation (its buttons gone) or a form that went away, the focus
+    // comes back here rather than to the page's body.
+    let heading = NodeRef::<html::H2>::new();
+    let focus_section = Callback::new(move |()| {
+        request_animation_frame(move || {
+            if let Some(heading) = heading.try_get_untracked().flatten() {
+                _ = heading.focus();
+            }
+        });
+    });
     let form = move |operation: Operation, shown: Memo<bool>, left: Memo<u32>| {
         move || {
             shown.get().then(|| {
                 view! {
-                    <OperationForm operation payment_id=id.get_value() left outcome on_done />
+                    <OperationForm
+                        operation
+                        payment_id=id.get_value()
+                        left
+                        outcome
+                        on_settled
+                        focus_section
+                    />
                 }
             })
         }
@@ -45,7 +65,7 @@ pub fn Actions(
     let failed = Signal::derive(move || outcome.with(|o| matches!(o, Some(Outcome::Failed(_)))));
     view! {
         <section class="actions" aria-labelledby="actions-heading">
-            <h2 id="actions-heading">{tr(Key::Actions)}</h2>
+            <h2 id="actions-heading" tabindex="-1" node_ref=heading>{tr(Key::Actions)}</h2>
             <StatusLine message error=failed />
             <div class="operations">
                 {form(Operation::Capture, can_capture, capturable)}

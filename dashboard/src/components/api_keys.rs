@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use shared::account::{ApiKey, CreateApiKey, CreatedApiKey, DisplayName};
 
 use super::confirm::ConfirmButton;
-use super::secret::SecretOnce;
+use super::secret::{SecretOnce, ShownSecret};
 use super::status::{FieldError, StatusLine};
 use crate::api;
 use crate::dates;
@@ -31,7 +31,7 @@ pub fn ApiKeys() -> impl IntoView {
     let auth = Auth::get();
     let keys = RwSignal::new(Vec::<ApiKey>::new());
     let news = RwSignal::new(None::<News>);
-    let secret = RwSignal::new(None::<String>);
+    let secret = RwSignal::new(None::<ShownSecret>);
     let name = RwSignal::new(String::new());
     let name_error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -77,7 +77,10 @@ pub fn ApiKeys() -> impl IntoView {
             match result {
                 Ok(created) => {
                     name.set(String::new());
-                    secret.set(Some(created.secret));
+                    secret.set(Some(ShownSecret {
+                        subject: created.key.name.as_str().to_owned(),
+                        secret: created.secret,
+                    }));
                     news.set(Some(News::Created));
                     reload();
                 }
@@ -146,7 +149,7 @@ pub fn ApiKeys() -> impl IntoView {
                 <SecretOnce
                     id="new-key-secret"
                     label=Key::NewKeySecret
-                    secret=shown
+                    shown
                     on_done=Callback::new(move |()| secret.set(None))
                 />
             })}
@@ -181,9 +184,11 @@ fn key_row(key: ApiKey, revoke: impl Fn(ApiKey) + Copy + Send + Sync + 'static) 
     };
     let action = revoked.is_none().then(|| {
         let subject = key.name.as_str().to_owned();
+        let id = format!("revoke-{}", key.id);
         let key = StoredValue::new(key.clone());
         view! {
             <ConfirmButton
+                id
                 action=Key::Revoke
                 question=Key::RevokeQuestion
                 confirm=Key::YesRevoke

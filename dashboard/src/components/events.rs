@@ -1,22 +1,22 @@
 //! The event log: the events told to the webhooks (newest first, of one payment if asked),
-//! each with its deliveries on demand, and Send again.
+//! each row (`event_rows`) with its deliveries on demand, and Send again.
+
+use std::collections::HashSet;
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
 use shared::PaymentId;
-use shared::webhooks::{Event, EventWithDeliveries};
+use shared::webhooks::Event;
 
-use super::deliveries::Deliveries;
+use super::event_rows::{EventRows, Redelivery};
 use super::status::{FieldError, StatusLine};
 use crate::api;
 use crate::errors;
-use crate::idempotency::fresh_key;
+use crate::idempotency::Submissions;
 use crate::locale::{Language, tr};
 use crate::session::Auth;
 use crate::text::{Key, text};
-use crate::{dates, labels, money, paths};
 
 /// How many events show at first, and how many more each "More" adds.
 const PAGE: usize = 25;
@@ -30,6 +30,11 @@ pub fn Events() -> impl IntoView {
     let news = RwSignal::new(None::<Result<String, api::Error>>);
     let payment = RwSignal::new(String::new());
     let payment_error = RwSignal::new(None::<String>);
+    // Kept here, not in the rows, which are made anew when the list changes.
+    let redelivery = Redelivery {
+        submissions: StoredValue::new(Submissions::default()),
+        busy: RwSignal::new(HashSet::new()),
+    };
 
     let load = move |payment: Option<PaymentId>| {
         let Some(api) = auth.api() else { return };
@@ -92,7 +97,7 @@ pub fn Events() -> impl IntoView {
                 .flatten()
                 .take(shown.get())
                 .cloned()
-                .map(|event| view! { <EventRows event news /> })
+                .map(|event| view! { <EventRows event news redelivery /> })
                 .collect_view()
         })
     };
@@ -140,92 +145,5 @@ pub fn Events() -> impl IntoView {
                 </p>
             </Show>
         </section>
-    }
-}
-
-/// One event's row and, once asked for, a row with its deliveries.
-#[component]
-fn EventRows(event: Event, news: RwSignal<Option<Result<String, api::Error>>>) -> impl IntoView {
-    let language = Language::get();
-    let auth = Auth::get();
-    let detail = RwSignal::new(None::<EventWithDeliveries>);
-    let open = RwSignal::new(false);
-    let id = event.id.clone();
-    let panel_id = format!("deliveries-{id}");
-    let path = StoredValue::new(format!("/v1/events/{id}"));
-    let toggle = move |_| {
-        open.update(|o| *o = !*o);
-        if !open.get_untracked() {
-            return;
-        }
-        let Some(api) = auth.api() else { return };
-        let path = path.get_value();
-        spawn_local(async move {
-            match api.get::<EventWithDeliveries>(&path, &[]).await {
-                Ok(found) => detail.set(Some(found)),
-                Err(error) => news.set(Some(Err(error))),
-            }
-        });
-    };
-    let redeliver = move |_| {
-        let Some(api) = auth.api() else { return };
-        let redeliver = format!("{}/redeliver", path.get_value());
-        spawn_local(async move {
-            let body: Option<&()> = None;
-            match api
-                .post::<_, EventWithDeliveries>(&redeliver, body, &fresh_key())
-                .await
-            {
-                Ok(found) => {
-                    news.set(Some(Ok(found.event.id.to_string())));
-                    detail.set(Some(found));
-                    open.set(true);
-                }
-                Err(error) => news.set(Some(Err(error))),
-            }
-        });
-    };
-    let kind = event.kind;
-    let ore = event.amount;
-    let (shown_label, hidden_label) = (tr(Key::HideDeliveries), tr(Key::ShowDeliveries));
-    let deliveries = move || {
-        detail
-            .get()
-            .map(|d| view! { <Deliveries deliveries=d.deliveries /> })
-    };
-    view! {
-        <tr>
-            <td>
-                {move || text(language.lang(), labels::event_type(kind))}
-                <br />
-                <code>{kind.as_str()}</code>
-            </td>
-            <td class="num">{move || money::format(language.lang(), ore)}</td>
-            <td>
-                <A href=paths::payment(&event.payment.id)>
-                    {event.payment.merchant_order_id.as_str().to_owned()}
-                </A>
-            </td>
-            <td>{dates::date_time(event.created)}</td>
-            <td class="row-actions">
-                <button
-                    type="button"
-                    class="secondary"
-                    aria-expanded=move || open.get().to_string()
-                    aria-controls=panel_id.clone()
-                    on:click=toggle
-                >
-                    {move || if open.get() { shown_label() } else { hidden_label() }}
-                    <span class="visually-hidden">" " {id.to_string()}</span>
-                </button>
-                <button type="button" class="secondary" on:click=redeliver>
-                    {tr(Key::Redeliver)}
-                    <span class="visually-hidden">" " {id.to_string()}</span>
-                </button>
-            </td>
-        </tr>
-        <tr id=panel_id class="detail" hidden=move || !open.get()>
-            <td colspan="5">{deliveries}</td>
-        </tr>
     }
 }

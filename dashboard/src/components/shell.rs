@@ -8,7 +8,9 @@ use leptos::task::spawn_local;
 use leptos_router::components::{A, Outlet};
 
 use super::lang_switch::LangSwitch;
-use crate::locale::tr;
+use super::status::StatusLine;
+use crate::errors;
+use crate::locale::{Language, tr};
 use crate::paths;
 use crate::session::Auth;
 use crate::text::Key;
@@ -25,11 +27,27 @@ pub fn Shell() -> impl IntoView {
             _ = main.focus();
         }
     };
+    let language = Language::get();
     let signing_out = RwSignal::new(false);
+    let sign_out_error = RwSignal::new(None);
     let sign_out = move |_| {
+        if signing_out.get_untracked() {
+            return;
+        }
         signing_out.set(true);
-        spawn_local(auth.sign_out());
+        sign_out_error.set(None);
+        spawn_local(async move {
+            let result = auth.sign_out().await;
+            // Signed out, this view is gone.
+            _ = signing_out.try_set(false);
+            if let Err(error) = result {
+                _ = sign_out_error.try_set(Some(error));
+            }
+        });
     };
+    let sign_out_message = Signal::derive(move || {
+        sign_out_error.with(|e| e.as_ref().map(|e| errors::describe(language.lang(), e)))
+    });
     let merchant = move || auth.who().map(|(merchant, _)| merchant);
     let email = move || auth.who().map(|(_, email)| email);
     let (signing_out_words, sign_out_words) = (tr(Key::SigningOut), tr(Key::SignOut));
@@ -55,9 +73,15 @@ pub fn Shell() -> impl IntoView {
             <div class="account">
                 <LangSwitch />
                 <span class="user">{email}</span>
-                <button type="button" id="sign-out" on:click=sign_out>
+                <button
+                    type="button"
+                    id="sign-out"
+                    aria-disabled=move || signing_out.get().to_string()
+                    on:click=sign_out
+                >
                     {move || if signing_out.get() { signing_out_words() } else { sign_out_words() }}
                 </button>
+                <StatusLine message=sign_out_message error=true />
             </div>
         </header>
         <main id="main" tabindex="-1" node_ref=main>

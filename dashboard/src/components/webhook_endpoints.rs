@@ -1,20 +1,19 @@
 //! The merchant's webhook endpoints: add one (its signing secret shown once), list them,
 //! rotate a secret (the new one shown once), delete one after asking.
 
-use leptos::ev::SubmitEvent;
+use std::collections::HashSet;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::webhooks::{
-    CreateEndpoint, Endpoint, EndpointUrl, EndpointWithSecret, EventType, RotateSecret,
-};
+use shared::webhooks::{Endpoint, EndpointWithSecret, RotateSecret};
 
-use super::confirm::ConfirmButton;
-use super::secret::SecretOnce;
-use super::status::{FieldError, StatusLine};
+use super::endpoint_form::EndpointForm;
+use super::endpoint_row::EndpointRow;
+use super::secret::{SecretOnce, ShownSecret};
+use super::status::StatusLine;
 use crate::api;
-use crate::dates;
 use crate::errors;
-use crate::idempotency::{Submission, fresh_key};
+use crate::idempotency::{Submissions, fresh_key};
 use crate::locale::{Language, tr};
 use crate::session::Auth;
 use crate::text::{Key, text};
@@ -33,13 +32,10 @@ pub fn WebhookEndpoints() -> impl IntoView {
     let auth = Auth::get();
     let endpoints = RwSignal::new(Vec::<Endpoint>::new());
     let news = RwSignal::new(None::<News>);
-    let secret = RwSignal::new(None::<String>);
-    let url = RwSignal::new(String::new());
-    let url_error = RwSignal::new(None::<String>);
-    let events_error = RwSignal::new(None::<String>);
-    let chosen = EventType::ALL.map(|kind| (kind, RwSignal::new(true)));
-    let busy = RwSignal::new(false);
-    let submission = StoredValue::new(Submission::default());
+    let secret = RwSignal::new(None::<ShownSecret>);
+    // Kept here, not in the rows, which are made anew by every reload.
+    let rotations = StoredValue::new(Submissions::default());
+    let rotating = RwSignal::new(HashSet::<String>::new());
 
     let reload = move || {
         let Some(api) = auth.api() else { return };
@@ -52,80 +48,56 @@ pub fn WebhookEndpoints() -> impl IntoView {
     };
     reload();
 
-    let add = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let lang = language.lang_untracked();
-        url_error.set(None);
-        events_error.set(None);
-        let Ok(endpoint_url) = EndpointUrl::try_from(url.get_untracked().trim().to_owned()) else {
-            url_error.set(Some(text(lang, Key::UrlRule).to_owned()));
-            return;
-        };
-        let events: Vec<EventType> = chosen
-            .iter()
-            .filter(|(_, on)| on.get_untracked())
-            .map(|(kind, _)| *kind)
-            .collect();
-        if events.is_empty() {
-            events_error.set(Some(text(lang, Key::ChooseAnEvent).to_owned()));
+    let on_added = Callback::new(move |created: EndpointWithSecret| {
+        secret.set(Some(ShownSecret {
+            subject: created.endpoint.url.as_str().to_owned(),
+            secret: created.secret,
+        }));
+        news.set(Some(News::Added));
+        reload();
+    });
+    let on_failed = Callback::new(move |error| news.set(Some(News::Failed(error))));
+
+    let rotate = Callback::new(move |endpoint: Endpoint| {
+        let id = endpoint.id.to_string();
+        if rotating.with_untracked(|busy| busy.contains(&id)) {
             return;
         }
         let Some(api) = auth.api() else { return };
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        news.set(None);
-        let all = events.len() == EventType::ALL.len();
-        let body = CreateEndpoint {
-            url: endpoint_url,
-            events: (!all).then_some(events),
-        };
-        let request = serde_json::to_string(&body).unwrap_or_default();
-        let key = submission
+        let request = format!("rotate {id}");
+        let key = rotations
             .try_update_value(|s| s.key_for(&request, fresh_key))
             .unwrap_or_else(fresh_key);
-        spawn_local(async move {
-            let result = api
-                .post::<_, EndpointWithSecret>("/v1/webhook-endpoints", Some(&body), &key)
-                .await;
-            busy.set(false);
-            submission
-                .update_value(|s| s.settle(result.as_ref().is_err_and(api::Error::may_retry)));
-            match result {
-                Ok(created) => {
-                    url.set(String::new());
-                    secret.set(Some(created.secret));
-                    news.set(Some(News::Added));
-                    reload();
-                }
-                Err(error) if error.param() == Some("url") => {
-                    url_error.set(Some(errors::describe(lang, &error)));
-                }
-                Err(error) => news.set(Some(News::Failed(error))),
-            }
+        rotating.update(|busy| {
+            busy.insert(id.clone());
         });
-    };
-
-    let rotate = move |endpoint: Endpoint| {
-        let Some(api) = auth.api() else { return };
+        news.set(None);
         spawn_local(async move {
-            let path = format!("/v1/webhook-endpoints/{}/rotate-secret", endpoint.id);
+            let path = format!("/v1/webhook-endpoints/{id}/rotate-secret");
             let body = RotateSecret::default();
-            match api
-                .post::<_, EndpointWithSecret>(&path, Some(&body), &fresh_key())
-                .await
-            {
+            let result = api
+                .post::<_, EndpointWithSecret>(&path, Some(&body), &key)
+                .await;
+            rotating.update(|busy| {
+                busy.remove(&id);
+            });
+            let may_retry = result.as_ref().is_err_and(api::Error::may_retry);
+            rotations.update_value(|s| s.settle(&request, may_retry));
+            match result {
                 Ok(rotated) => {
-                    secret.set(Some(rotated.secret));
-                    news.set(Some(News::Rotated(endpoint.url.as_str().to_owned())));
+                    let url = endpoint.url.as_str().to_owned();
+                    secret.set(Some(ShownSecret {
+                        subject: url.clone(),
+                        secret: rotated.secret,
+                    }));
+                    news.set(Some(News::Rotated(url)));
                     reload();
                 }
                 Err(error) => news.set(Some(News::Failed(error))),
             }
         });
-    };
-    let delete = move |endpoint: Endpoint| {
+    });
+    let delete = Callback::new(move |endpoint: Endpoint| {
         let Some(api) = auth.api() else { return };
         spawn_local(async move {
             match api
@@ -139,7 +111,7 @@ pub fn WebhookEndpoints() -> impl IntoView {
                 Err(error) => news.set(Some(News::Failed(error))),
             }
         });
-    };
+    });
 
     let message = Signal::derive(move || {
         let lang = language.lang();
@@ -153,24 +125,17 @@ pub fn WebhookEndpoints() -> impl IntoView {
         })
     });
     let failed = Signal::derive(move || news.with(|n| matches!(n, Some(News::Failed(_)))));
-    let checkboxes = chosen
-        .iter()
-        .enumerate()
-        .map(|(i, (kind, on))| {
-            let id = format!("event-type-{i}");
-            view! {
-                <div class="check">
-                    <input id=id.clone() type="checkbox" bind:checked=*on />
-                    <label for=id><code>{kind.as_str()}</code></label>
-                </div>
-            }
-        })
-        .collect_view();
     let rows = move || {
         endpoints
             .get()
             .into_iter()
-            .map(|e| endpoint_row(e, rotate, delete))
+            .map(|endpoint| {
+                let id = endpoint.id.to_string();
+                let busy = Signal::derive(move || rotating.with(|busy| busy.contains(&id)));
+                view! {
+                    <EndpointRow endpoint rotating=busy on_rotate=rotate on_delete=delete />
+                }
+            })
             .collect_view()
     };
 
@@ -178,36 +143,13 @@ pub fn WebhookEndpoints() -> impl IntoView {
         <section class="panel" aria-labelledby="endpoints-heading">
             <h2 id="endpoints-heading">{tr(Key::WebhookEndpoints)}</h2>
             <p class="hint">{tr(Key::EndpointsIntro)}</p>
-            <form on:submit=add>
-                <div class="field">
-                    <label for="endpoint-url">{tr(Key::EndpointUrl)}</label>
-                    <input
-                        id="endpoint-url"
-                        name="url"
-                        type="url"
-                        inputmode="url"
-                        maxlength="2048"
-                        autocomplete="off"
-                        placeholder="https://shop.example/webhooks"
-                        aria-describedby="endpoint-url-error"
-                        aria-invalid=move || url_error.with(Option::is_some).to_string()
-                        bind:value=url
-                    />
-                    <FieldError id="endpoint-url-error" message=url_error />
-                </div>
-                <fieldset class="events" aria-describedby="events-error">
-                    <legend>{tr(Key::EventsToSend)}</legend>
-                    {checkboxes}
-                    <FieldError id="events-error" message=events_error />
-                </fieldset>
-                <button type="submit">{tr(Key::AddEndpoint)}</button>
-            </form>
+            <EndpointForm on_added on_failed />
             <StatusLine message error=failed />
             {move || secret.get().map(|shown| view! {
                 <SecretOnce
                     id="endpoint-secret"
                     label=Key::NewSigningSecret
-                    secret=shown
+                    shown
                     on_done=Callback::new(move |()| secret.set(None))
                 />
             })}
@@ -225,44 +167,5 @@ pub fn WebhookEndpoints() -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </section>
-    }
-}
-
-fn endpoint_row(
-    endpoint: Endpoint,
-    rotate: impl Fn(Endpoint) + Copy + Send + Sync + 'static,
-    delete: impl Fn(Endpoint) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let events = endpoint
-        .events
-        .iter()
-        .map(|kind| kind.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let subject = endpoint.url.as_str().to_owned();
-    let stored = StoredValue::new(endpoint.clone());
-    view! {
-        <tr>
-            <td class="break"><code>{endpoint.url.as_str().to_owned()}</code></td>
-            <td class="break">{events}</td>
-            <td>{dates::date_time(endpoint.created_at)}</td>
-            <td>{endpoint.previous_secret_expires_at.map_or_else(|| "–".to_owned(), dates::date_time)}</td>
-            <td class="row-actions">
-                <ConfirmButton
-                    action=Key::RotateSecret
-                    question=Key::RotateQuestion
-                    confirm=Key::YesRotate
-                    subject=subject.clone()
-                    on_confirm=Callback::new(move |()| rotate(stored.get_value()))
-                />
-                <ConfirmButton
-                    action=Key::Delete
-                    question=Key::DeleteQuestion
-                    confirm=Key::YesDelete
-                    subject
-                    on_confirm=Callback::new(move |()| delete(stored.get_value()))
-                />
-            </td>
-        </tr>
     }
 }

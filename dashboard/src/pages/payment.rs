@@ -1,5 +1,6 @@
 //! One payment (`/dashboard/payments/{id}`): its summary and ledger, what can be done with
-//! it, and its timeline. An operation's answer shows at once; the timeline is read again.
+//! it, and its timeline. An operation's answer shows at once; after any answer that may
+//! have changed the payment (a refusal too), the payment and its timeline are read again.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -67,14 +68,17 @@ pub fn PaymentPage() -> impl IntoView {
     });
 
     let payment = Memo::new(move |_| timeline.with(|t| t.as_ref().map(|t| t.payment.clone())));
-    let on_done = Callback::new(move |updated: MerchantPayment| {
-        let id = updated.id.clone();
-        timeline.update(|t| {
-            if let Some(t) = t {
-                t.payment = updated;
-            }
-        });
-        load(id);
+    let on_settled = Callback::new(move |updated: Option<MerchantPayment>| {
+        if let Some(updated) = updated {
+            timeline.update(|t| {
+                if let Some(t) = t {
+                    t.payment = updated;
+                }
+            });
+        }
+        if let Some(id) = id.get_untracked() {
+            load(id);
+        }
     });
     let message = Signal::derive(move || {
         let lang = language.lang();
@@ -103,7 +107,7 @@ pub fn PaymentPage() -> impl IntoView {
         {move || payment.get().map(|payment| view! { <PaymentSummary payment /> })}
         {move || {
             let id = id.get()?;
-            loaded.get().then(|| view! { <Actions id payment on_done /> })
+            loaded.get().then(|| view! { <Actions id payment on_settled /> })
         }}
         <section aria-labelledby="timeline-heading">
             <h2 id="timeline-heading">{tr(Key::Timeline)}</h2>

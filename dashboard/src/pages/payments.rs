@@ -17,7 +17,7 @@ use crate::errors;
 use crate::locale::{Language, tr};
 use crate::session::Auth;
 use crate::statuses;
-use crate::text::{Key, text};
+use crate::text::{self, Key, text};
 
 /// What the list is searched for, from the address.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +70,12 @@ pub fn PaymentsPage() -> impl IntoView {
             })
             .unwrap_or_default();
         loading.set(true);
+        if after.is_none() {
+            // A fresh search: the last one's rows and More would mislead if it failed.
+            payments.set(Vec::new());
+            has_more.set(false);
+            error.set(None);
+        }
         spawn_local(async move {
             let result = api.get::<PaymentList>("/v1/payments", &query).await;
             if generation.try_get_value() != Some(ticket) {
@@ -112,7 +118,7 @@ pub fn PaymentsPage() -> impl IntoView {
         let count = payments.with(Vec::len);
         Some(match count {
             0 => text(lang, Key::NoPayments).to_owned(),
-            n => shared::text::fill(text(lang, Key::ShowingPayments), &n.to_string(), ""),
+            n => text::count(lang, Key::ShowingOnePayment, Key::ShowingPayments, n),
         })
     });
     view! {

@@ -35,8 +35,14 @@ pub fn text(key: Key) -> &'static str {
         Key::CapturedAmount => "Captured {amount}.",
         Key::Card => "Card",
         Key::ChooseAnEvent => "Choose at least one event.",
+        Key::ConfirmCancel => "Cancel the payment and release {amount}?",
+        Key::ConfirmCancelUnreserved => "Cancel the payment before the shopper has paid?",
+        Key::ConfirmCaptureAll => "Capture all that is left: {amount}?",
+        Key::ConfirmRefundAll => "Refund all that is left: {amount}?",
         Key::Copied => "Copied.",
         Key::Copy => "Copy",
+        Key::CopyByHand => "Select and copy it yourself.",
+        Key::CopyFailed => "Could not copy. Select and copy it yourself.",
         Key::CreateApiKeyButton => "Create key",
         Key::Created => "Created",
         Key::Date => "Date",
@@ -91,9 +97,9 @@ pub fn text(key: Key) -> &'static str {
         Key::ApiKeyNameRule => "A name is 1 to 100 characters.",
         Key::ApiKeyPrefix => "Key",
         Key::ApiKeyRevoked => "Key revoked:",
-        Key::KronerNotANumber => "Write the amount in kroner, like 120 or 99,50.",
+        Key::KronerNotANumber => "Write the amount in kroner, like 120 or 99.50.",
         Key::KronerTooLarge => "That amount is too large.",
-        Key::KronerTooPrecise => "At most two digits after the comma (øre).",
+        Key::KronerTooPrecise => "At most two digits after the decimal point (øre).",
         Key::KronerZero => "The amount must be more than 0.",
         Key::Language => "Language",
         Key::LastUsed => "Last used",
@@ -106,6 +112,7 @@ pub fn text(key: Key) -> &'static str {
         Key::More => "More",
         Key::NewKeySecret => "Your new secret key",
         Key::NewSigningSecret => "The endpoint's signing secret",
+        Key::No => "No",
         Key::NextAttempt => "next attempt",
         Key::NoActions => "Nothing can be done with this payment now.",
         Key::NoAnswer => "We could not reach the server. Check your connection and try again.",
@@ -158,7 +165,8 @@ pub fn text(key: Key) -> &'static str {
         Key::SessionExpired => "Your session has ended. Sign in again.",
         Key::ShowDeliveries => "Show deliveries",
         Key::ShowEvents => "Show events",
-        Key::ShowingPayments => "Showing {amount} payments.",
+        Key::ShowingOnePayment => "Showing 1 payment.",
+        Key::ShowingPayments => "Showing {count} payments.",
         Key::ShownOnce => "It is shown only now: copy it and keep it safe.",
         Key::SignIn => "Sign in",
         Key::SignInHeading => "Sign in",
@@ -191,7 +199,7 @@ pub fn text(key: Key) -> &'static str {
         Key::UpdateDelivered => "delivered",
         Key::UpdatePending => "pending",
         Key::UrlRule => {
-            "Write a full address starting with https://, without a user name or password."
+            "Write a full address starting with https:// (or http://), without a user name or password."
         }
         Key::WebhookEndpoints => "Webhook endpoints",
         Key::WhereTheMoneyIs => "Where the money is",
@@ -200,5 +208,8 @@ pub fn text(key: Key) -> &'static str {
         Key::YesRevoke => "Yes, revoke",
         Key::YesRotate => "Yes, rotate",
         Key::YesDelete => "Yes, delete",
+        Key::YesCancel => "Yes, cancel the payment",
+        Key::YesCapture => "Yes, capture",
+        Key::YesRefund => "Yes, refund",
     }
 }

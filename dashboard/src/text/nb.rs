@@ -24,7 +24,7 @@ pub fn text(key: Key) -> &'static str {
         Key::CancelButton => "Kanseller betalingen",
         Key::CancelDone => "Betalingen er kansellert.",
         Key::CancelHint => "Frigjør {amount} som er reservert og ikke trukket.",
-        Key::CancelHintUnreserved => "Avbryter betalingen før kunden har betalt.",
+        Key::CancelHintUnreserved => "Kansellerer betalingen før kunden har betalt.",
         Key::Cancelled => "Frigjort",
         Key::Capturable => "Igjen å trekke",
         Key::Capture => "Trekk",
@@ -35,8 +35,14 @@ pub fn text(key: Key) -> &'static str {
         Key::CapturedAmount => "Trakk {amount}.",
         Key::Card => "Kort",
         Key::ChooseAnEvent => "Velg minst én hendelse.",
+        Key::ConfirmCancel => "Kansellere betalingen og frigjøre {amount}?",
+        Key::ConfirmCancelUnreserved => "Kansellere betalingen før kunden har betalt?",
+        Key::ConfirmCaptureAll => "Trekke alt som er igjen: {amount}?",
+        Key::ConfirmRefundAll => "Refundere alt som er igjen: {amount}?",
         Key::Copied => "Kopiert.",
         Key::Copy => "Kopier",
+        Key::CopyByHand => "Merk og kopier selv.",
+        Key::CopyFailed => "Kunne ikke kopiere. Merk og kopier selv.",
         Key::CreateApiKeyButton => "Lag nøkkel",
         Key::Created => "Opprettet",
         Key::Date => "Dato",
@@ -68,7 +74,7 @@ pub fn text(key: Key) -> &'static str {
         Key::EventsToSend => "Hendelser som sendes",
         Key::Expires => "Utløper",
         Key::Failure => "Hvorfor den mislyktes",
-        Key::FailureCancelledAtVipps => "Avbrutt hos Vipps",
+        Key::FailureCancelledAtVipps => "Kansellert hos Vipps",
         Key::FailureCardUnreadable => "Kortdata kunne ikke leses",
         Key::FailureCreditCardNotAllowed => "Kredittkort er ikke tillatt",
         Key::FailureExceedsLimit => "Over kortets grense",
@@ -106,6 +112,7 @@ pub fn text(key: Key) -> &'static str {
         Key::More => "Flere",
         Key::NewKeySecret => "Den nye hemmelige nøkkelen",
         Key::NewSigningSecret => "Endepunktets signeringshemmelighet",
+        Key::No => "Nei",
         Key::NextAttempt => "neste forsøk",
         Key::NoActions => "Ingenting kan gjøres med denne betalingen nå.",
         Key::NoAnswer => "Vi nådde ikke serveren. Sjekk forbindelsen og prøv igjen.",
@@ -158,7 +165,8 @@ pub fn text(key: Key) -> &'static str {
         Key::SessionExpired => "Økten er over. Logg inn igjen.",
         Key::ShowDeliveries => "Vis leveranser",
         Key::ShowEvents => "Vis hendelser",
-        Key::ShowingPayments => "Viser {amount} betalinger.",
+        Key::ShowingOnePayment => "Viser 1 betaling.",
+        Key::ShowingPayments => "Viser {count} betalinger.",
         Key::ShownOnce => "Den vises bare nå: kopier den og ta godt vare på den.",
         Key::SignIn => "Logg inn",
         Key::SignInHeading => "Logg inn",
@@ -191,7 +199,7 @@ pub fn text(key: Key) -> &'static str {
         Key::UpdateDelivered => "levert",
         Key::UpdatePending => "venter",
         Key::UrlRule => {
-            "Skriv en full adresse som begynner med https://, uten brukernavn eller passord."
+            "Skriv en full adresse som begynner med https:// (eller http://), uten brukernavn eller passord."
         }
         Key::WebhookEndpoints => "Webhook-endepunkter",
         Key::WhereTheMoneyIs => "Hvor pengene er",
@@ -200,5 +208,8 @@ pub fn text(key: Key) -> &'static str {
         Key::YesRevoke => "Ja, trekk tilbake",
         Key::YesRotate => "Ja, bytt",
         Key::YesDelete => "Ja, slett",
+        Key::YesCancel => "Ja, kanseller betalingen",
+        Key::YesCapture => "Ja, trekk",
+        Key::YesRefund => "Ja, refunder",
     }
 }
