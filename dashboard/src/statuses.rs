@@ -4,35 +4,11 @@
 use shared::merchant::{MerchantPayment, PaymentStatus};
 
 /// Every status, in the order a payment goes through them.
-pub const ALL: [PaymentStatus; 11] = [
-    PaymentStatus::Created,
-    PaymentStatus::AwaitingApp,
-    PaymentStatus::Processing,
-    PaymentStatus::Authorised,
-    PaymentStatus::PartiallyCaptured,
-    PaymentStatus::Captured,
-    PaymentStatus::PartiallyRefunded,
-    PaymentStatus::Refunded,
-    PaymentStatus::Failed,
-    PaymentStatus::Cancelled,
-    PaymentStatus::Expired,
-];
+pub const ALL: [PaymentStatus; 11] = PaymentStatus::ALL;
 
 /// The wire name (`partially_captured`), as serde writes it.
 pub fn wire_name(status: PaymentStatus) -> &'static str {
-    match status {
-        PaymentStatus::Created => "created",
-        PaymentStatus::AwaitingApp => "awaiting_app",
-        PaymentStatus::Processing => "processing",
-        PaymentStatus::Authorised => "authorised",
-        PaymentStatus::PartiallyCaptured => "partially_captured",
-        PaymentStatus::Captured => "captured",
-        PaymentStatus::PartiallyRefunded => "partially_refunded",
-        PaymentStatus::Refunded => "refunded",
-        PaymentStatus::Failed => "failed",
-        PaymentStatus::Cancelled => "cancelled",
-        PaymentStatus::Expired => "expired",
-    }
+    status.as_str()
 }
 
 /// The status of a wire name; `None` for anything else (the list then shows all).

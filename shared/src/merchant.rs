@@ -116,6 +116,40 @@ pub enum PaymentStatus {
     Expired,
 }
 
+impl PaymentStatus {
+    /// Every status, in the order a payment goes through them.
+    pub const ALL: [Self; 11] = [
+        Self::Created,
+        Self::AwaitingApp,
+        Self::Processing,
+        Self::Authorised,
+        Self::PartiallyCaptured,
+        Self::Captured,
+        Self::PartiallyRefunded,
+        Self::Refunded,
+        Self::Failed,
+        Self::Cancelled,
+        Self::Expired,
+    ];
+
+    /// The wire name (`partially_captured`), as serde writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Created => "created",
+            Self::AwaitingApp => "awaiting_app",
+            Self::Processing => "processing",
+            Self::Authorised => "authorised",
+            Self::PartiallyCaptured => "partially_captured",
+            Self::Captured => "captured",
+            Self::PartiallyRefunded => "partially_refunded",
+            Self::Refunded => "refunded",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+            Self::Expired => "expired",
+        }
+    }
+}
+
 /// What is kept of the card: never more than the first six and last four digits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -179,6 +213,14 @@ pub struct MerchantPayment {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_status_s_name_is_the_one_serde_writes() -> Result<(), serde_json::Error> {
+        for status in PaymentStatus::ALL {
+            assert_eq!(serde_json::to_value(status)?, status.as_str());
+        }
+        Ok(())
+    }
 
     #[test]
     fn return_urls_are_absolute_http_urls_without_markup() {

@@ -76,7 +76,7 @@ impl PaymentStore {
         let rows = sqlx::query(&sql)
             .bind(merchant.as_str())
             .bind(now)
-            .bind(query.status.map(status_name))
+            .bind(query.status.map(PaymentStatus::as_str))
             .bind(search.map(|q| q.as_str().to_owned()))
             .bind(search.map(|q| like_pattern(q.as_str())))
             .bind(after.map(|(at, _)| at))
@@ -103,14 +103,6 @@ fn like_pattern(text: &str) -> String {
     }
     pattern.push('%');
     pattern
-}
-
-/// The wire name of `status` (`partially_captured`).
-fn status_name(status: PaymentStatus) -> String {
-    serde_json::to_value(status)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

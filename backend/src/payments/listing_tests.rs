@@ -75,19 +75,7 @@ async fn the_status_filter_agrees_with_the_status_merchants_see() -> Result<(), 
         .map_err(|e| e.to_string())?;
     assert_eq!(every.len(), 100);
     let mut seen = 0;
-    for status in [
-        PaymentStatus::Created,
-        PaymentStatus::AwaitingApp,
-        PaymentStatus::Processing,
-        PaymentStatus::Authorised,
-        PaymentStatus::PartiallyCaptured,
-        PaymentStatus::Captured,
-        PaymentStatus::PartiallyRefunded,
-        PaymentStatus::Refunded,
-        PaymentStatus::Failed,
-        PaymentStatus::Cancelled,
-        PaymentStatus::Expired,
-    ] {
+    for status in PaymentStatus::ALL {
         let query = ListPayments {
             status: Some(status),
             ..all.clone()
