@@ -230,3 +230,76 @@ async fn a_wrong_password_a_signed_out_and_a_forged_session_get_the_sign_in_page
     assert!(found.is_empty(), "nothing of the merchant's is shown");
     Ok(())
 }
+
+#[tokio::test]
+#[ignore = "needs chromedriver and the built dashboard: run `cargo xtask test`"]
+async fn capturing_all_that_is_left_and_cancelling_ask_first_and_no_changes_nothing() -> TestResult
+{
+    let t = DashboardTest::start().await?;
+    let (to_capture, _) = t.app.authorised(20_000, "91234570").await?;
+    let (to_cancel, _) = t.app.authorised(5_000, "91234571").await?;
+    t.sign_in(PASSWORD).await?;
+    t.browser.wait_for("#sign-out").await?;
+
+    // An empty amount is all that is left: asked first, the focus on No, Escape for No.
+    t.goto(&format!("/dashboard/payments/{}", to_capture.id))
+        .await?;
+    t.browser.wait_for("#capture-amount").await?;
+    t.click("form.operation:has(#capture-amount) button[type=submit]")
+        .await?;
+    t.wait_for_text("#capture-amount-question", "200").await?;
+    let focused_on_no = t
+        .browser
+        .eval(
+            "const e = document.activeElement;
+             return !!e.closest('.confirmation') && !e.classList.contains('danger');",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        focused_on_no,
+        Value::Bool(true),
+        "the safe answer has the focus"
+    );
+    t.check("dashboard-confirm").await?;
+    let no = t.browser.wait_for(".confirmation button.secondary").await?;
+    no.send_keys(&fantoccini::key::Key::Escape.to_string())
+        .await
+        .map_err(|e| e.to_string())?;
+    t.browser
+        .wait_until(
+            "the question to go",
+            "return !document.querySelector('#capture-amount-question');",
+        )
+        .await?;
+    assert_eq!(t.amounts(&to_capture).await?["captured"], 0, "Escape is No");
+    t.click("form.operation:has(#capture-amount) button[type=submit]")
+        .await?;
+    t.click(".confirmation button.danger").await?;
+    eventually("the capture of all", || async {
+        Ok((t.amounts(&to_capture).await?["captured"] == 20_000).then_some(()))
+    })
+    .await?;
+
+    // A cancel always asks; No leaves the payment as it was.
+    t.goto(&format!("/dashboard/payments/{}", to_cancel.id))
+        .await?;
+    t.browser.wait_for("#capture-amount").await?;
+    t.click("form.operation:not(:has(input)) button[type=submit]")
+        .await?;
+    t.wait_for_text("#cancel-amount-question", "50").await?;
+    t.click(".confirmation button.secondary").await?;
+    assert_eq!(
+        t.app.merchant_view(&to_cancel).await?.status,
+        shared::merchant::PaymentStatus::Authorised
+    );
+    t.click("form.operation:not(:has(input)) button[type=submit]")
+        .await?;
+    t.click(".confirmation button.danger").await?;
+    eventually("the cancel", || async {
+        let status = t.app.merchant_view(&to_cancel).await?.status;
+        Ok((status == shared::merchant::PaymentStatus::Cancelled).then_some(()))
+    })
+    .await?;
+    Ok(())
+}
