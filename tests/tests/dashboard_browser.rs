@@ -1,7 +1,8 @@
 //! The merchant dashboard in Chromium: sign in, find a payment by its order id, capture
 //! part of it and refund part, see both in its timeline and in the merchant API; an amount
 //! the ledger refuses is told in the form and changes nothing; a wrong password, a signed-out
-//! and a forged session get the sign-in page. axe-core finds nothing on any page, each
+//! and a forged session get the sign-in page; capturing all that is left and cancelling ask
+//! first (the focus on No, Escape for No). axe-core finds nothing on any page, each
 //! photographed (`docs/screenshots/dashboard-*.png` with `UPDATE_SCREENSHOTS=1`).
 //!
 //! Ignored in a plain `cargo test`: `cargo xtask test` builds the dashboard and runs them.
